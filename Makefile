@@ -1,0 +1,61 @@
+# Magnetic Factors bot. `make help` lists the targets; `make run` and `make test` do all setup themselves.
+SHELL := /bin/bash
+PY := .venv/bin/python
+RASA := .venv/bin/rasa
+MODEL := models/mfbot.tar.gz
+TRAINING_INPUTS := config.yml domain.yml $(shell find bot/data -name '*.yml' 2>/dev/null)
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export TF_CPP_MIN_LOG_LEVEL := 3
+export PYTHONHASHSEED := 0
+
+.DEFAULT_GOAL := help
+.PHONY: help setup setup-test system-deps venv node migrate train run shell sms telegram-poll test test-fast validate lint bench run-prod lock clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+system-deps: ## Install the Debian packages the bot needs to run
+	@bash scripts/system-deps.sh run
+
+venv: ## Create .venv (Python 3.10) and install requirements.lock
+	@bash scripts/python-env.sh
+
+node: ## Install front-end and test packages from package-lock.json
+	@if [ -f package-lock.json ]; then bash scripts/node-deps.sh; fi
+
+setup: system-deps venv node migrate ## Everything `make run` needs
+
+setup-test: setup ## Everything `make test` needs (adds Chromium, PostgreSQL, Redis, nginx)
+	@bash scripts/system-deps.sh test
+
+migrate: venv ## Create or upgrade the database (DATABASE_URL, default var/bot.sqlite3)
+	@$(PY) -m bot db upgrade
+
+train: $(MODEL) ## Train the Rasa model when its data changed
+
+$(MODEL): $(TRAINING_INPUTS) | venv
+	$(RASA) train --config config.yml --domain domain.yml --data bot/data --out models --fixed-model-name mfbot --quiet
+
+run: setup train ## Start the bot: Rasa (5005), action server (5055) and web app (8000)
+	@bash scripts/run.sh
+
+shell: venv ## Chat with the running bot in this terminal
+	@$(PY) -m bot chat
+
+validate: venv ## Check the Rasa training data and the activity content
+	$(RASA) data validate --config config.yml --domain domain.yml --data bot/data --fail-on-warnings
+
+lint: venv ## Lint the code
+	.venv/bin/ruff check bot tests bench
+
+test: setup-test train ## Run every test (unit, content, Rasa data and conversation tests, end to end, browser)
+	@bash scripts/test.sh
+
+bench: setup-test train ## Benchmarks, side by side with their baselines
+	@bash scripts/bench.sh
+
+lock: ## Re-resolve requirements.in into requirements.lock
+	.venv/bin/python -m pip install -q uv==0.13.9 && .venv/bin/uv pip compile requirements.in --python-version 3.10 --generate-hashes -q -o requirements.lock
+
+clean: ## Remove the environment, trained models and local data
+	rm -rf .venv models/*.tar.gz var .pytest_cache test-artifacts node_modules

@@ -1,0 +1,1 @@
+"""Magnetic Factors bot: self-guided reflective activities by SMS, web chat and Telegram."""

@@ -1,0 +1,1 @@
+"""Channels: one Rasa InputChannel per outside service (web chat, Twilio SMS, Telegram)."""

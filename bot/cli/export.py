@@ -1,0 +1,1 @@
+"""`python -m bot export`: placeholder replaced by the store helper."""

@@ -1,0 +1,1 @@
+"""Staff web app: practitioners review handed-off summaries."""

@@ -1,0 +1,2 @@
+"""Staff page routes (filled in by the practitioner review work, issue 6)."""
+routes: list = []

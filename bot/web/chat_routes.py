@@ -1,0 +1,2 @@
+"""Web chat page routes (filled in by the web chat work, issue 3)."""
+routes: list = []
