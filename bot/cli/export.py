@@ -1,1 +1,6 @@
-"""`python -m bot export`: placeholder replaced by the store helper."""
+"""`python -m bot export` (being written)."""
+import argparse
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    return None

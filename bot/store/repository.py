@@ -17,6 +17,7 @@ from bot.store.models import (
     Handoff,
     InviteCode,
     Participant,
+    ResumeCode,
     Site,
     Summary,
     utcnow,
@@ -184,3 +185,34 @@ def find_invite(*, session: Session, code: str) -> Optional[InviteCode]:
     if invite is None or (invite.expires_at is not None and invite.expires_at < utcnow()):
         return None
     return invite
+
+
+def create_resume_code(*, session: Session, participant: Participant, code_hash: str, expires_at) -> ResumeCode:
+    """Store the hash of a new single-use resume code."""
+    code = ResumeCode(participant_id=participant.id, code_hash=code_hash, expires_at=expires_at)
+    session.add(code)
+    session.flush()
+    return code
+
+
+def redeem_resume_code(*, session: Session, code_hash: str) -> Optional[Participant]:
+    """The participant a valid, unused, unexpired code belongs to (the code is used up), else None."""
+    now = utcnow()
+    code = session.execute(select(ResumeCode).where(ResumeCode.code_hash == code_hash)).scalar_one_or_none()
+    if code is None or code.used_at is not None or code.expires_at < now:
+        return None
+    code.used_at = now
+    session.flush()
+    return session.get(Participant, code.participant_id)
+
+
+def move_identity(*, session: Session, identity: ChannelIdentity, participant: Participant) -> None:
+    """Attach a channel identity to another participant, dropping the old participant if it has no runs."""
+    old = session.get(Participant, identity.participant_id)
+    identity.participant_id = participant.id
+    session.flush()
+    if old is not None and old.id != participant.id and latest_run(session=session, participant=old) is None:
+        remaining = session.execute(select(ChannelIdentity).where(ChannelIdentity.participant_id == old.id)).first()
+        if remaining is None:
+            session.delete(old)
+            session.flush()

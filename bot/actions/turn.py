@@ -1,0 +1,97 @@
+"""Run one participant message through the activity engine and send the replies through the Rasa dispatcher."""
+from __future__ import annotations
+
+import logging
+from typing import Any, Optional
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.activity.flow import ActivityFlow, Incoming
+from bot.activity.replies import BotMessage
+from bot.content import load_content
+from bot.settings import get_settings
+from bot.store.db import session_scope
+
+logger = logging.getLogger(__name__)
+HANDLED_SLOT = "handled_message_id"
+
+
+def latest_user_event(tracker: Tracker) -> Optional[dict[str, Any]]:
+    """The most recent user event of the conversation."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return event
+    return None
+
+
+def message_key(tracker: Tracker) -> Optional[str]:
+    """A key identifying the latest user message (Rasa's message id, else its timestamp)."""
+    event = latest_user_event(tracker)
+    if event is None:
+        return None
+    return str(event.get("message_id") or event.get("timestamp"))
+
+
+def already_handled(tracker: Tracker) -> bool:
+    """True when this turn's user message was already processed (by the form's validation)."""
+    key = message_key(tracker)
+    return key is not None and tracker.get_slot(HANDLED_SLOT) == key
+
+
+def dispatch(dispatcher: CollectingDispatcher, messages: list[BotMessage]) -> None:
+    """Send engine messages: text with buttons for options, a custom payload for the summary."""
+    for message in messages:
+        if message.custom is not None:
+            dispatcher.utter_message(json_message=message.custom)
+        elif message.options:
+            buttons = [{"title": o.label, "payload": o.label} for o in message.options]
+            dispatcher.utter_message(text=message.text, buttons=buttons)
+        else:
+            dispatcher.utter_message(text=message.text)
+
+
+def incoming_from(tracker: Tracker) -> Incoming:
+    """What the engine needs from the tracker: channel, sender, verbatim text and NLU intent."""
+    event = latest_user_event(tracker) or {}
+    parse = event.get("parse_data") or tracker.latest_message or {}
+    intent = parse.get("intent") or {}
+    return Incoming(
+        channel=event.get("input_channel") or tracker.get_latest_input_channel() or "rest",
+        sender_id=tracker.sender_id,
+        text=event.get("text") if event.get("text") is not None else (parse.get("text") or ""),
+        intent=intent.get("name"),
+        confidence=float(intent.get("confidence") or 0.0),
+    )
+
+
+def handle_turn(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[str]:
+    """Process the latest user message once: save, then reply. Returns the message key handled."""
+    incoming = incoming_from(tracker)
+    settings = get_settings()
+    content = load_content()
+    try:
+        with session_scope() as session:
+            outcome = ActivityFlow(session=session, content=content, settings=settings).handle(incoming)
+    except Exception as exc:  # noqa: BLE001
+        # Only the error's type is logged: database errors carry the participant's words in their text.
+        logger.error("turn failed (%s) on channel %s", type(exc).__name__, incoming.channel)
+        dispatcher.utter_message(text=content.message("system_error"))
+        return message_key(tracker)
+    # Replies go out only after the answer is committed, so nothing is confirmed that was not saved.
+    dispatch(dispatcher, outcome.messages)
+    if outcome.handoff_id is not None:
+        notify_handoff(outcome.handoff_id)
+    return message_key(tracker)
+
+
+def notify_handoff(handoff_id: int) -> None:
+    """Tell the site's practitioners about a new handoff (the staff app's notifier, when it is set up)."""
+    try:
+        from bot.staff import notify
+    except ImportError:
+        return
+    try:
+        notify.notify_handoff_async(handoff_id)
+    except Exception:  # noqa: BLE001 - a failed email must never fail the participant's turn
+        logger.exception("handoff notification failed for handoff %s", handoff_id)

@@ -1,0 +1,118 @@
+"""Build the Magnetic Factors Summary from a run's current answers: structured, full text and a condensed SMS form."""
+from __future__ import annotations
+
+from typing import Any, Mapping, Optional
+
+from bot.content import gsm7
+from bot.content.model import Content
+from bot.store.models import Answer
+
+SMS_SUMMARY_LIMIT = 3 * gsm7.MULTI_SEGMENT  # the summary is the one message allowed past two segments
+
+
+def _value(answers: Mapping[str, Answer], question_id: str) -> Optional[str]:
+    answer = answers.get(question_id)
+    return None if answer is None or answer.skipped else answer.value
+
+
+def build_summary(content: Content, audience: str, answers: Mapping[str, Answer]) -> dict[str, Any]:
+    """The summary as data: each factor's rating and reflection, priorities and clarity scores."""
+    rating_labels = {}
+    factors = []
+    for step in content.steps:
+        if step.kind == "choice" and step.factor:
+            rating_labels = {o.value: o.label for o in step.options}
+            break
+    for factor in content.factors:
+        rating = _value(answers, f"{factor.id}_rating")
+        reflection = answers.get(f"{factor.id}_reflection")
+        factors.append(
+            {
+                "id": factor.id,
+                "name": factor.name,
+                "short_name": factor.short_name,
+                "rating": rating,
+                "rating_label": rating_labels.get(rating or "", None),
+                "reflection": None if reflection is None or reflection.skipped else reflection.text,
+                "reflection_skipped": bool(reflection is not None and reflection.skipped),
+            }
+        )
+    priorities_value = _value(answers, "priorities")
+    clarity = {key: _value(answers, key) for key in ("clarity_before", "clarity_after")}
+    return {
+        "audience": audience,
+        "factors": factors,
+        "priorities": priorities_value.split(",") if priorities_value else [],
+        "clarity_before": int(clarity["clarity_before"]) if clarity["clarity_before"] else None,
+        "clarity_after": int(clarity["clarity_after"]) if clarity["clarity_after"] else None,
+    }
+
+
+def _names(content: Content, body: Mapping[str, Any], rating: str, short: bool) -> str:
+    key = "short_name" if short else "name"
+    names = [f[key] for f in body["factors"] if f["rating"] == rating]
+    return ", ".join(names) or content.message("summary_none")
+
+
+def _priority_names(content: Content, body: Mapping[str, Any], short: bool) -> str:
+    key = "short_name" if short else "name"
+    by_id = {f["id"]: f[key] for f in body["factors"]}
+    return ", ".join(by_id[p] for p in body["priorities"] if p in by_id) or content.message("summary_none")
+
+
+def _clarity_line(content: Content, body: Mapping[str, Any]) -> str:
+    before, after = body["clarity_before"], body["clarity_after"]
+    return content.message("summary_clarity", before=before if before is not None else "-", after=after if after is not None else "-")
+
+
+def summary_text(content: Content, body: Mapping[str, Any]) -> str:
+    """The full summary for web chat, Telegram and the staff pages, with the participant's own words."""
+    lines = [
+        content.message("summary_title"),
+        f"{content.message('summary_strengths')}: {_names(content, body, 'strength', False)}",
+        f"{content.message('summary_stressors')}: {_names(content, body, 'stressor', False)}",
+        f"{content.message('summary_both')}: {_names(content, body, 'both', False)}",
+        f"{content.message('summary_priorities')}: {_priority_names(content, body, False)}",
+        "",
+    ]
+    for factor in body["factors"]:
+        label = factor["rating_label"] or content.message("summary_skipped")
+        words = factor["reflection"] if factor["reflection"] is not None else content.message(
+            "summary_skipped" if factor["reflection_skipped"] else "summary_not_answered"
+        )
+        lines.append(f"{factor['name']} ({label}): {words}")
+    lines += ["", _clarity_line(content, body)]
+    return "\n".join(lines)
+
+
+def sms_summary_text(content: Content, body: Mapping[str, Any], limit: int = SMS_SUMMARY_LIMIT) -> str:
+    """A condensed GSM-7 summary for SMS: ratings, priorities and the start of each reflection."""
+    head = "\n".join(
+        [
+            content.message("summary_title"),
+            f"{content.message('summary_strengths')}: {_names(content, body, 'strength', True)}",
+            f"{content.message('summary_stressors')}: {_names(content, body, 'stressor', True)}",
+            f"{content.message('summary_both')}: {_names(content, body, 'both', True)}",
+            f"{content.message('summary_priorities')}: {_priority_names(content, body, True)}",
+        ]
+    )
+    head = gsm7.to_gsm7(head)
+    answered = [f for f in body["factors"] if f["reflection"]]
+    if not answered:
+        return head[:limit]
+    budget = max(0, limit - gsm7.septets(head))
+    per_factor = budget // len(answered)
+    lines = [head]
+    for factor in answered:
+        prefix = f"\n{factor['short_name']}: "
+        room = per_factor - gsm7.septets(prefix)
+        words = " ".join(gsm7.to_gsm7(factor["reflection"]).split())
+        if room < 8:
+            continue
+        if gsm7.septets(words) > room:
+            cut = words[: room - 3]
+            while gsm7.septets(cut) > room - 3:
+                cut = cut[:-1]
+            words = cut.rstrip() + "..."
+        lines.append(prefix + words)
+    return "".join(lines)

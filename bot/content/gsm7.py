@@ -1,0 +1,61 @@
+"""GSM-7 alphabet checks, SMS segment counting and a safe conversion of any text to GSM-7."""
+from __future__ import annotations
+
+import unicodedata
+
+# GSM 03.38 basic character set and its extension table (extension characters cost two septets).
+BASIC = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+EXTENDED = set("^{}\\[~]|€\f")
+SINGLE_SEGMENT = 160
+MULTI_SEGMENT = 153  # each part of a concatenated SMS loses 7 septets to its header
+MAX_BODY = 1600  # Twilio's limit for one outgoing message body
+
+# Common characters phones and keyboards produce that have a plain GSM-7 equivalent.
+REPLACEMENTS = {
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'", "´": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"', "«": '"', "»": '"',
+    "\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2015": "-", "\u2212": "-", "\u2010": "-", "\u2011": "-",
+    "\u2026": "...", "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u200b": "", "\t": " ",
+    "\u2022": "-", "·": "-", "•": "-", "\u00b4": "'",
+}
+
+
+def is_gsm7(text: str) -> bool:
+    """True when every character is in the GSM-7 basic or extension table."""
+    return all(ch in BASIC or ch in EXTENDED for ch in text)
+
+
+def septets(text: str) -> int:
+    """Length in GSM-7 septets (extension characters count twice)."""
+    return sum(2 if ch in EXTENDED else 1 for ch in text)
+
+
+def segments(text: str) -> int:
+    """How many SMS segments ``text`` takes (GSM-7 if possible, else UCS-2)."""
+    if not text:
+        return 1
+    if is_gsm7(text):
+        length, single, multi = septets(text), SINGLE_SEGMENT, MULTI_SEGMENT
+    else:
+        length, single, multi = len(text.encode("utf-16-le")) // 2, 70, 67
+    return 1 if length <= single else -(-length // multi)
+
+
+def to_gsm7(text: str) -> str:
+    """A GSM-7 version of ``text``: known look-alikes replaced, accents kept where GSM-7 has them, the rest dropped."""
+    out: list[str] = []
+    for ch in text:
+        if ch in BASIC or ch in EXTENDED:
+            out.append(ch)
+            continue
+        if ch in REPLACEMENTS:
+            out.append(REPLACEMENTS[ch])
+            continue
+        decomposed = unicodedata.normalize("NFKD", ch)
+        base = "".join(c for c in decomposed if not unicodedata.combining(c))
+        if base and all(c in BASIC or c in EXTENDED for c in base):
+            out.append(base)
+    return "".join(out)

@@ -1,0 +1,195 @@
+"""Load activity content from YAML, check it (keys, GSM-7, SMS length) and cache it until the file changes."""
+from __future__ import annotations
+
+import hashlib
+import string
+import threading
+from pathlib import Path
+from typing import Any, Mapping, Optional
+
+import yaml
+
+from bot.content import gsm7
+from bot.content.model import ANY, Content, Factor, Option, Step
+from bot.content.render import with_options
+
+CONTENT_DIR = Path(__file__).resolve().parent / "data"
+STEP_KINDS = {"consent", "role", "scale", "choice", "text", "multi", "review", "fix", "share"}
+SINGLE_STEP_KINDS = {"consent", "role", "review", "fix", "share"}
+COMMANDS = ("help", "skip", "back", "repeat", "pause", "restart", "stop", "greet")
+REQUIRED_MESSAGES = (
+    "intro_1", "intro_2", "intro_3", "consent_declined", "role_set_work_seeker", "role_set_employer",
+    "invalid_choice", "invalid_multi", "empty_input", "no_words", "too_long", "skipped", "cannot_skip",
+    "went_back", "at_first_question", "paused", "resume_code", "stopped", "welcome_back", "restarted",
+    "resume_code_ok", "resume_code_bad", "completed_shared", "completed_not_shared", "already_completed",
+    "fix_intro", "help_generic", "system_error", "summary_title", "summary_strengths", "summary_stressors", "summary_both",
+    "summary_priorities", "summary_clarity", "summary_none", "summary_skipped", "summary_not_answered",
+)
+# Sample values used to measure the longest form of each message.
+PLACEHOLDER_SAMPLES = {
+    "n": "6", "factor": "Skills & competencies", "limit": "4000", "code": "ABC-123", "days": "7",
+    "practitioner": "Employer Engagement Specialist", "part": "Skills & competencies", "before": "5", "after": "5",
+}
+MAX_SEGMENTS = 2
+
+
+class ContentError(ValueError):
+    """The content file breaks a rule; the message says which and where."""
+
+
+_lock = threading.Lock()
+_cache: dict[str, tuple[float, Content]] = {}
+
+
+def content_path(language: str) -> Path:
+    return CONTENT_DIR / f"{language}.yml"
+
+
+def load_content(language: str = "en", path: Optional[Path] = None) -> Content:
+    """The checked content for ``language``, re-read when its file changes on disk."""
+    path = path or content_path(language)
+    mtime = path.stat().st_mtime
+    key = str(path)
+    with _lock:
+        cached = _cache.get(key)
+        if cached is not None and cached[0] == mtime:
+            return cached[1]
+        content = parse_content(path.read_bytes(), source=str(path))
+        _cache[key] = (mtime, content)
+        return content
+
+
+def _texts(raw: Any, where: str) -> dict[str, str]:
+    if isinstance(raw, str):
+        return {ANY: raw}
+    if not isinstance(raw, Mapping) or not raw:
+        raise ContentError(f"{where}: expected text or a mapping of audience to text")
+    return {str(k): str(v) for k, v in raw.items()}
+
+
+def _options(raw: Any, where: str) -> tuple[Option, ...]:
+    if not isinstance(raw, list) or not raw:
+        raise ContentError(f"{where}: expected a non-empty list of options")
+    result = []
+    for i, item in enumerate(raw):
+        if not isinstance(item, Mapping) or "value" not in item or "label" not in item:
+            raise ContentError(f"{where}[{i}]: an option needs value and label")
+        synonyms = tuple(str(s) for s in item.get("synonyms") or ())
+        result.append(Option(value=str(item["value"]), label=str(item["label"]), synonyms=synonyms))
+    return tuple(result)
+
+
+def parse_content(data: bytes, source: str = "<content>") -> Content:
+    """Build and check Content from YAML bytes; raise ContentError naming the first problem."""
+    try:
+        raw = yaml.safe_load(data)
+    except yaml.YAMLError as exc:
+        raise ContentError(f"{source}: not valid YAML: {exc}") from exc
+    if not isinstance(raw, Mapping):
+        raise ContentError(f"{source}: expected a mapping at the top")
+    for key in ("language", "audiences", "factors", "options", "steps", "commands", "messages"):
+        if key not in raw:
+            raise ContentError(f"{source}: missing key '{key}'")
+    audiences = {str(k): {str(a): str(b) for a, b in v.items()} for k, v in raw["audiences"].items()}
+    factors = tuple(
+        Factor(id=str(f["id"]), name=str(f["name"]), short_name=str(f.get("short_name") or f["name"]), explain=_texts(f["explain"], f"factors.{f['id']}.explain"))
+        for f in raw["factors"]
+    )
+    option_sets = {name: _options(items, f"options.{name}") for name, items in raw["options"].items() if name != "fix_extra"}
+    option_sets["factors"] = tuple(Option(value=f.id, label=f.name, synonyms=(f.short_name,)) for f in factors)
+    extra = _options(raw["options"]["fix_extra"], "options.fix_extra") if "fix_extra" in raw["options"] else ()
+    option_sets["fix"] = option_sets["factors"] + extra
+
+    steps = []
+    for i, s in enumerate(raw["steps"]):
+        where = f"steps[{i}]"
+        if "id" not in s or "kind" not in s or "prompt" not in s:
+            raise ContentError(f"{where}: a step needs id, kind and prompt")
+        kind = str(s["kind"])
+        if kind not in STEP_KINDS:
+            raise ContentError(f"{where} ({s['id']}): unknown kind '{kind}'")
+        options: tuple[Option, ...] = ()
+        if kind != "text":
+            name = s.get("options")
+            if name not in option_sets:
+                raise ContentError(f"{where} ({s['id']}): options '{name}' is not defined")
+            options = option_sets[name]
+        factor = s.get("factor")
+        if factor is not None and factor not in {f.id for f in factors}:
+            raise ContentError(f"{where} ({s['id']}): unknown factor '{factor}'")
+        steps.append(
+            Step(
+                id=str(s["id"]), kind=kind, prompt=_texts(s["prompt"], f"{where}.prompt"), options=options,
+                factor=factor, group=s.get("group") or factor, skippable=bool(s.get("skippable", False)),
+                max_choices=int(s.get("max_choices", 1)), help=_texts(s["help"], f"{where}.help") if "help" in s else {},
+            )
+        )
+    ids = [s.id for s in steps]
+    if len(set(ids)) != len(ids):
+        raise ContentError(f"{source}: step ids must be unique")
+    for kind in SINGLE_STEP_KINDS:
+        if sum(1 for s in steps if s.kind == kind) != 1:
+            raise ContentError(f"{source}: exactly one step of kind '{kind}' is needed")
+
+    commands = {str(k): tuple(str(p).lower() for p in v) for k, v in raw["commands"].items()}
+    missing = [c for c in COMMANDS if not commands.get(c)]
+    if missing:
+        raise ContentError(f"{source}: commands missing phrases for: {', '.join(missing)}")
+    messages = {str(k): str(v) for k, v in raw["messages"].items()}
+    missing = [m for m in REQUIRED_MESSAGES if m not in messages]
+    if missing:
+        raise ContentError(f"{source}: messages missing: {', '.join(missing)}")
+    fillers = raw.get("fillers") or {}
+    content = Content(
+        language=str(raw["language"]),
+        version=hashlib.sha256(data).hexdigest()[:12],
+        audiences=audiences,
+        factors=factors,
+        steps=tuple(steps),
+        commands=commands,
+        leading_fillers=tuple(str(f).lower() for f in fillers.get("leading") or ()),
+        trailing_fillers=tuple(str(f).lower() for f in fillers.get("trailing") or ()),
+        messages=messages,
+    )
+    check_sms_rules(content)
+    return content
+
+
+def _fill(text: str, where: str) -> str:
+    names = [name for _, name, _, _ in string.Formatter().parse(text) if name]
+    unknown = [n for n in names if n not in PLACEHOLDER_SAMPLES]
+    if unknown:
+        raise ContentError(f"{where}: unknown placeholder(s) {unknown}")
+    return text.format(**PLACEHOLDER_SAMPLES)
+
+
+def outgoing_texts(content: Content) -> list[tuple[str, str]]:
+    """Every message the content can produce, as (where, text as sent by SMS with placeholders filled)."""
+    texts: list[tuple[str, str]] = []
+    for key, text in content.messages.items():
+        texts.append((f"messages.{key}", _fill(text, f"messages.{key}")))
+    for factor in content.factors:
+        for audience, text in factor.explain.items():
+            texts.append((f"factors.{factor.id}.explain.{audience}", text))
+    for step in content.steps:
+        for audience, text in step.prompt.items():
+            where = f"steps.{step.id}.prompt.{audience}"
+            texts.append((where, with_options(_fill(text, where), step.options)))
+        for audience, text in step.help.items():
+            where = f"steps.{step.id}.help.{audience}"
+            texts.append((where, with_options(_fill(text, where), step.options)))
+    return texts
+
+
+def check_sms_rules(content: Content) -> None:
+    """Every outgoing text is GSM-7 and at most two SMS segments."""
+    for where, text in outgoing_texts(content):
+        if not gsm7.is_gsm7(text):
+            bad = sorted({ch for ch in text if not gsm7.is_gsm7(ch)})
+            raise ContentError(f"{where}: characters outside GSM-7: {bad!r}")
+        if gsm7.segments(text) > MAX_SEGMENTS:
+            raise ContentError(f"{where}: {gsm7.septets(text)} characters is more than {MAX_SEGMENTS} SMS segments")
+    for option_set in [s.options for s in content.steps]:
+        for option in option_set:
+            if not gsm7.is_gsm7(option.label):
+                raise ContentError(f"option '{option.value}': label is not GSM-7")

@@ -1,0 +1,96 @@
+"""Typed, read-only view of the activity content."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping, Optional
+
+ANY = "any"
+
+
+@dataclass(frozen=True)
+class Option:
+    """One choice a participant can pick by number, label or synonym."""
+
+    value: str
+    label: str
+    synonyms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One of the six Magnetic Factors, with its explanation for each audience."""
+
+    id: str
+    name: str
+    short_name: str
+    explain: Mapping[str, str]
+
+
+def _for(texts: Mapping[str, str], audience: Optional[str]) -> str:
+    if audience and audience in texts:
+        return texts[audience]
+    if ANY in texts:
+        return texts[ANY]
+    # Before the participant has said who they are, the first audience's wording is used.
+    return next(iter(texts.values()))
+
+
+@dataclass(frozen=True)
+class Step:
+    """One question of the activity."""
+
+    id: str
+    kind: str
+    prompt: Mapping[str, str]
+    options: tuple[Option, ...] = ()
+    factor: Optional[str] = None
+    group: Optional[str] = None
+    skippable: bool = False
+    max_choices: int = 1
+    help: Mapping[str, str] = field(default_factory=dict)
+
+    def prompt_for(self, audience: Optional[str]) -> str:
+        return _for(self.prompt, audience)
+
+    def help_for(self, audience: Optional[str]) -> Optional[str]:
+        return _for(self.help, audience) if self.help else None
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything the bot says and understands in one language."""
+
+    language: str
+    version: str
+    audiences: Mapping[str, Mapping[str, str]]
+    factors: tuple[Factor, ...]
+    steps: tuple[Step, ...]
+    commands: Mapping[str, tuple[str, ...]]
+    leading_fillers: tuple[str, ...]
+    trailing_fillers: tuple[str, ...]
+    messages: Mapping[str, str]
+
+    def step(self, step_id: str) -> Step:
+        for step in self.steps:
+            if step.id == step_id:
+                return step
+        raise KeyError(step_id)
+
+    def step_index(self, step_id: str) -> int:
+        return [s.id for s in self.steps].index(step_id)
+
+    def factor(self, factor_id: str) -> Factor:
+        for factor in self.factors:
+            if factor.id == factor_id:
+                return factor
+        raise KeyError(factor_id)
+
+    def factor_number(self, factor_id: str) -> int:
+        return [f.id for f in self.factors].index(factor_id) + 1
+
+    def message(self, key: str, **values: object) -> str:
+        text = self.messages[key]
+        return text.format(**values) if values else text
+
+    def practitioner(self, audience: Optional[str]) -> str:
+        return self.audiences.get(audience or "", {}).get("practitioner", "practitioner")
