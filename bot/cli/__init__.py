@@ -10,6 +10,7 @@ COMMAND_MODULES = (
     "bot.cli.db",
     "bot.cli.export",
     "bot.cli.chat",
+    "bot.cli.web",
 )
 
 

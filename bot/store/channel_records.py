@@ -1,0 +1,75 @@
+"""Records the channels own: processed provider message ids, opt-outs, blocks, paid-message sizes, invite links."""
+from __future__ import annotations
+
+from typing import Optional
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.store.models import ChannelIdentity, InboundMessage, OutboundMessage, utcnow
+from bot.store.repository import find_identity, find_invite, get_or_create_identity
+
+
+def claim_inbound(*, session: Session, channel: str, message_key: str) -> bool:
+    """True the first time a provider message id is seen (and records it); False for a retry or duplicate."""
+    try:
+        with session.begin_nested():
+            session.add(InboundMessage(channel=channel, message_key=message_key))
+            session.flush()
+    except IntegrityError:
+        return False
+    return True
+
+
+def set_opted_out(*, session: Session, channel: str, external_id: str, opted_out: bool) -> ChannelIdentity:
+    """Record an opt-out (STOP) or opt-in (START) for a sender."""
+    identity = get_or_create_identity(session=session, channel=channel, external_id=external_id)
+    identity.opted_out_at = utcnow() if opted_out else None
+    session.flush()
+    return identity
+
+
+def is_opted_out(*, session: Session, channel: str, external_id: str) -> bool:
+    identity = find_identity(session=session, channel=channel, external_id=external_id)
+    return identity is not None and identity.opted_out_at is not None
+
+
+def set_blocked(*, session: Session, channel: str, external_id: str, blocked: bool) -> Optional[ChannelIdentity]:
+    """Record that a sender blocked the bot (or unblocked it by writing again)."""
+    identity = find_identity(session=session, channel=channel, external_id=external_id)
+    if identity is not None:
+        identity.blocked_at = utcnow() if blocked else None
+        session.flush()
+    return identity
+
+
+def record_outbound(
+    *, session: Session, channel: str, external_id: str, characters: int, segments: int, provider_id: Optional[str] = None, status: str = "sent"
+) -> OutboundMessage:
+    """Record the size and cost of one sent message (never its text)."""
+    identity = get_or_create_identity(session=session, channel=channel, external_id=external_id)
+    row = OutboundMessage(identity_id=identity.id, channel=channel, characters=characters, segments=segments, provider_id=provider_id, status=status)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def segments_used(*, session: Session, channel: str, external_id: str) -> int:
+    """Total segments sent to one sender on one channel."""
+    identity = find_identity(session=session, channel=channel, external_id=external_id)
+    if identity is None:
+        return 0
+    total = session.execute(select(func.coalesce(func.sum(OutboundMessage.segments), 0)).where(OutboundMessage.identity_id == identity.id)).scalar_one()
+    return int(total)
+
+
+def link_site_by_invite(*, session: Session, channel: str, external_id: str, code: str) -> bool:
+    """Attach a sender's participant to the site of a valid invite code; False for an unknown or expired code."""
+    invite = find_invite(session=session, code=code)
+    if invite is None:
+        return False
+    identity = get_or_create_identity(session=session, channel=channel, external_id=external_id)
+    identity.participant.site_id = invite.site_id
+    session.flush()
+    return True

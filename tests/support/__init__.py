@@ -1,0 +1,1 @@
+"""Helpers shared by the end-to-end tests (not fixtures: those live in conftest.py files)."""
