@@ -20,6 +20,7 @@ class Settings:
 
     environment: str = "development"
     database_url: str = f"sqlite:///{REPO_ROOT / 'var' / 'bot.sqlite3'}"
+    tracker_database_url: str = f"sqlite:///{REPO_ROOT / 'var' / 'tracker.sqlite3'}"
     default_site_code: str = "default"
     default_site_name: str = "Nova Scotia Works (demo site)"
     secret_key: str = "dev-secret-change-me"
@@ -62,6 +63,7 @@ def load_settings() -> Settings:
     return Settings(
         environment=_env("BOT_ENV", defaults.environment),
         database_url=_env("DATABASE_URL", defaults.database_url),
+        tracker_database_url=_env("TRACKER_DATABASE_URL", defaults.tracker_database_url),
         default_site_code=_env("DEFAULT_SITE_CODE", defaults.default_site_code),
         default_site_name=_env("DEFAULT_SITE_NAME", defaults.default_site_name),
         secret_key=_env("SECRET_KEY", defaults.secret_key),

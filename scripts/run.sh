@@ -5,6 +5,7 @@ cd "$(dirname "$0")/.."
 export SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=3 PYTHONUNBUFFERED=1
 RASA_PORT="${RASA_PORT:-5005}" ACTION_PORT="${ACTION_PORT:-5055}" WEB_PORT="${WEB_PORT:-8000}"
 export RASA_URL="${RASA_URL:-http://localhost:$RASA_PORT}" WEB_PORT
+export TRACKER_DATABASE_URL="${TRACKER_DATABASE_URL:-sqlite:///$PWD/var/tracker.sqlite3}"
 mkdir -p var/log
 pids=()
 cleanup() { trap - INT TERM EXIT; for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }

@@ -55,6 +55,10 @@ class Stack:
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     @property
+    def tracker_db(self) -> Path:
+        return self.workdir / "tracker.sqlite3"
+
+    @property
     def rasa_url(self) -> str:
         return f"http://127.0.0.1:{self.rasa_port}"
 
@@ -79,7 +83,10 @@ class Stack:
 
     def start_rasa(self) -> None:
         endpoints = self.workdir / "endpoints.yml"
-        endpoints.write_text(f'action_endpoint:\n  url: "{self.action_url}/webhook"\n')
+        endpoints.write_text(
+            f'action_endpoint:\n  url: "{self.action_url}/webhook"\n'
+            f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {self.tracker_db}\n"
+        )
         proc = self._spawn(
             "rasa",
             [str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--enable-api", "--port", str(self.rasa_port),
@@ -130,6 +137,7 @@ def start_stack(workdir: Path, db_url: str, *, extra_env: Optional[dict[str, str
            "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONUNBUFFERED": "1", **(extra_env or {})}
     stack = Stack(workdir=workdir, db_url=db_url, env=env, credentials=creds)
     stack.env["RASA_URL"] = stack.rasa_url
+    stack.env["TRACKER_DATABASE_URL"] = f"sqlite:///{stack.tracker_db}"
     try:
         stack.start_actions()
         stack.start_rasa()

@@ -1,0 +1,1 @@
+"""CLI tests: the `python -m bot` commands run as subprocesses."""

@@ -1,0 +1,1 @@
+"""Store tests: repository, migrations and the research export on a real database."""

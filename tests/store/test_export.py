@@ -1,0 +1,172 @@
+"""The research export on the SQLite file database: exact JSON records and a CSV that round-trips."""
+from __future__ import annotations
+
+import io
+import json
+import logging
+from typing import Any
+
+import pytest
+from sqlalchemy.orm import Session
+
+from bot.store import repository
+from bot.store.export import CSV_COLUMNS, export_records, write_csv, write_json
+from bot.store.models import WORK_SEEKER
+from tests.store.checks import csv_rows
+from tests.store.dataset import EXPECTED_RECORDS, FIXED_TEXT, FRENCH_TEXT, PHONE, SCRIPT_TEXT, build_dataset
+
+
+@pytest.fixture
+def records(session: Session, monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    build_dataset(session, monkeypatch)
+    return export_records(session=session)
+
+
+def _write_csv(records: list[dict[str, Any]]) -> str:
+    buffer = io.StringIO(newline="")
+    write_csv(records, buffer)
+    return buffer.getvalue()
+
+
+def test_records_are_exact(records: list[dict[str, Any]]) -> None:
+    assert records == EXPECTED_RECORDS
+
+
+def test_empty_database_exports_nothing(session: Session) -> None:
+    assert export_records(session=session) == []
+    assert _write_csv([]) == ",".join(CSV_COLUMNS) + "\r\n"
+
+
+def test_json_round_trips_verbatim(records: list[dict[str, Any]]) -> None:
+    buffer = io.StringIO()
+    write_json(records, buffer)
+    text = buffer.getvalue()
+    assert json.loads(text) == EXPECTED_RECORDS
+    assert "🙂" in text and "équipe" in text  # written as UTF-8, not \u escapes
+    assert PHONE not in text and "sender-a" not in text
+
+
+def test_csv_has_one_row_per_answer_with_history(records: list[dict[str, Any]]) -> None:
+    rows = csv_rows(_write_csv(records))
+    assert [(row["run_id"], row["question_id"], row["current"]) for row in rows] == [
+        ("run-ws-1", "clarity_before", "true"),
+        ("run-ws-1", "skills_choice", "true"),
+        ("run-ws-1", "skills_reflection", "false"),
+        ("run-ws-1", "pay_reflection", "true"),
+        ("run-ws-1", "skills_reflection", "true"),
+        ("run-ws-1", "clarity_after", "true"),
+        ("run-emp-1", "clarity_before", "true"),
+        ("run-emp-1", "culture_reflection", "true"),
+        ("run-declined", "", ""),
+    ]
+
+
+def test_csv_round_trips_every_cell(records: list[dict[str, Any]]) -> None:
+    text = _write_csv(records)
+    rows = csv_rows(text)
+    assert list(rows[0]) == list(CSV_COLUMNS)
+    assert [row["text"] for row in rows[:6]] == ["2", "Strength", SCRIPT_TEXT, "skip", FIXED_TEXT, "4"]
+    assert rows[7]["text"] == FRENCH_TEXT
+    superseded, current = rows[2], rows[4]
+    assert superseded["superseded_at"] == current["answer_created_at"] == "2026-03-02T14:06:30.123456+00:00"
+    assert (current["answer_channel"], current["superseded_at"]) == ("twilio", "")
+    assert rows[3]["skipped"] == "true" and rows[3]["value"] == ""
+    assert PHONE not in text and "sender-a" not in text
+
+
+def test_csv_repeats_run_columns(records: list[dict[str, Any]]) -> None:
+    rows = csv_rows(_write_csv(records))
+    for row in rows[:6]:
+        assert row["participant_id"] == "ws0001"
+        assert row["participant_channels"] == "rest;twilio"
+        assert (row["clarity_before"], row["clarity_after"]) == ("2", "4")
+        assert (row["handoff_status"], row["handoff_audience"]) == ("new", "case_manager")
+        assert row["summary_text"] == EXPECTED_RECORDS[0]["summary"]["text"]
+        assert json.loads(row["summary_body"]) == EXPECTED_RECORDS[0]["summary"]["body"]
+    employer = rows[6]
+    assert (employer["clarity_before"], employer["clarity_after"], employer["summary_text"], employer["site_code"]) == ("3", "", "", "")
+    declined = rows[8]
+    assert (declined["run_status"], declined["participant_role"], declined["text"]) == ("declined", "", "")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "   leading and trailing spaces   ",
+        "tab\tseparated\tand a bell\x07 and escape\x1b",
+        "only\rcarriage return",
+        '"""',
+        ",,,",
+        "=SUM(A1:A2)",
+        "\u202eright-to-left override and 中文 and हिन्दी and বাংলা",
+        "🙂" * 50,
+        "x" * 2500,
+    ],
+)
+def test_csv_and_json_keep_hard_text_exactly(session: Session, text: str) -> None:
+    run = _one_answer_run(session, text)
+    records = export_records(session=session)
+    assert records[0]["answers"][0]["text"] == text
+    assert csv_rows(_write_csv(records))[0]["text"] == text
+    buffer = io.StringIO()
+    write_json(records, buffer)
+    assert json.loads(buffer.getvalue())[0]["answers"][0]["text"] == text
+    assert run.public_id == records[0]["run_id"]
+
+
+def test_nul_cannot_go_to_csv_and_is_replaced_without_logging_text(session: Session, caplog: pytest.LogCaptureFixture) -> None:
+    _one_answer_run(session, "secret\x00words")
+    records = export_records(session=session)
+    with caplog.at_level(logging.DEBUG, logger="bot.store.export"):
+        rows = csv_rows(_write_csv(records))
+    assert rows[0]["text"] == "secret\ufffdwords"
+    assert "1 NUL" in caplog.text and "secret" not in caplog.text
+
+
+def test_clarity_scores_come_from_current_values(session: Session) -> None:
+    run = _one_answer_run(session, "first")
+    for question_id, text, value in [
+        ("clarity_before", "1", "1"),
+        ("clarity_before", "five", "5"),
+        ("clarity_after", "not sure", None),
+    ]:
+        repository.save_answer(session=session, run=run, question_id=question_id, text=text, channel="rest", value=value)
+    record = export_records(session=session)[0]
+    assert (record["clarity_before"], record["clarity_after"]) == (5, None)
+    assert [a["text"] for a in record["answer_history"]] == ["1"]
+
+
+def test_skipped_or_non_numeric_clarity_is_none(session: Session) -> None:
+    run = _one_answer_run(session, "first")
+    repository.save_answer(session=session, run=run, question_id="clarity_before", text="skip", channel="rest", value="3", skipped=True)
+    repository.save_answer(session=session, run=run, question_id="clarity_after", text="x", channel="rest", value="high")
+    record = export_records(session=session)[0]
+    assert (record["clarity_before"], record["clarity_after"]) == (None, None)
+
+
+def test_latest_summary_is_exported(session: Session) -> None:
+    run = _one_answer_run(session, "first")
+    repository.save_summary(session=session, run=run, body={"v": 1}, text="old")
+    repository.save_summary(session=session, run=run, body={"v": 2}, text="new")
+    summary = export_records(session=session)[0]["summary"]
+    assert (summary["body"], summary["text"], summary["confirmed_at"]) == ({"v": 2}, "new", None)
+
+
+def test_export_logs_no_participant_content(session: Session, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    build_dataset(session, monkeypatch)
+    with caplog.at_level(logging.DEBUG):
+        records = export_records(session=session)
+        write_json(records, io.StringIO())
+        write_csv(records, io.StringIO(newline=""))
+    assert "3 activity runs" in caplog.text
+    for secret in ("team player", "Line one", "équipe", "ws0001", PHONE):
+        assert secret not in caplog.text
+
+
+def _one_answer_run(session: Session, text: str):
+    identity = repository.get_or_create_identity(session=session, channel="rest", external_id="hard-text")
+    identity.participant.role = WORK_SEEKER
+    run = repository.start_run(session=session, participant=identity.participant, channel="rest", step_id="s")
+    repository.save_answer(session=session, run=run, question_id="skills_reflection", text=text, channel="rest", factor="skills")
+    session.commit()
+    return run
