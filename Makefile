@@ -23,10 +23,11 @@ venv: ## Create .venv (Python 3.10) and install requirements.lock
 node: ## Install front-end and test packages from package-lock.json
 	@if [ -f package-lock.json ]; then bash scripts/node-deps.sh; fi
 
-setup: system-deps venv node migrate ## Everything `make run` needs
+setup: system-deps venv migrate ## Everything `make run` needs
 
-setup-test: setup ## Everything `make test` needs (adds Chromium, PostgreSQL, Redis, nginx)
+setup-test: setup ## Everything `make test` needs (adds Chromium, PostgreSQL, Redis, nginx, npm test tools)
 	@bash scripts/system-deps.sh test
+	@$(MAKE) --no-print-directory node
 
 migrate: venv ## Create or upgrade the database (DATABASE_URL, default var/bot.sqlite3)
 	@$(PY) -m bot db upgrade
@@ -35,6 +36,7 @@ train: $(MODEL) ## Train the Rasa model when its data changed
 
 $(MODEL): $(TRAINING_INPUTS) | venv
 	$(RASA) train --config config.yml --domain domain.yml --data bot/data --out models --fixed-model-name mfbot --quiet
+	@touch $@
 
 run: setup train ## Start the bot: Rasa (5005), action server (5055) and web app (8000)
 	@bash scripts/run.sh
@@ -43,6 +45,7 @@ shell: venv ## Chat with the running bot in this terminal
 	@$(PY) -m bot chat
 
 validate: venv ## Check the Rasa training data and the activity content
+	$(PY) -m bot content check
 	$(RASA) data validate --config config.yml --domain domain.yml --data bot/data --fail-on-warnings
 
 lint: venv ## Lint the code

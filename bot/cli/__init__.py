@@ -10,7 +10,9 @@ COMMAND_MODULES = (
     "bot.cli.db",
     "bot.cli.export",
     "bot.cli.chat",
+    "bot.cli.content",
     "bot.cli.web",
+    "bot.cli.staff",
 )
 
 

@@ -1,0 +1,37 @@
+"""`python -m bot content check`: validate the activity wording (keys, GSM-7, SMS length) after an edit."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bot.content import gsm7
+from bot.content.loader import CONTENT_DIR, ContentError, outgoing_texts, parse_content
+
+
+def _check(args: argparse.Namespace) -> int:
+    paths = [Path(p) for p in args.files] or sorted(CONTENT_DIR.glob("*.yml"))
+    failed = False
+    for path in paths:
+        try:
+            content = parse_content(path.read_bytes(), source=str(path))
+        except (ContentError, OSError) as exc:
+            print(f"FAIL {exc}", file=sys.stderr)
+            failed = True
+            continue
+        texts = outgoing_texts(content)
+        two = [where for where, text in texts if gsm7.segments(text) == 2]
+        print(f"OK   {path}: {len(content.steps)} steps, {len(texts)} texts, all GSM-7; {len(two)} take two SMS segments")
+        if args.verbose:
+            for where in two:
+                print(f"     two segments: {where}")
+    return 1 if failed else 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    content = subparsers.add_parser("content", help="activity wording")
+    sub = content.add_subparsers(dest="content_command", required=True)
+    check = sub.add_parser("check", help="validate content files (default: all of bot/content/data)")
+    check.add_argument("files", nargs="*")
+    check.add_argument("-v", "--verbose", action="store_true")
+    check.set_defaults(func=_check)

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Every test: Rasa data validation, conversation tests, then pytest (unit, content, e2e, browser, production).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=3 PYTHONHASHSEED=0
+mkdir -p test-artifacts
+
+echo "== content check"
+.venv/bin/python -m bot content check
+
+echo "== rasa data validate"
+.venv/bin/rasa data validate --config config.yml --domain domain.yml --data bot/data --fail-on-warnings > test-artifacts/validate.log 2>&1 \
+  || { tail -n 40 test-artifacts/validate.log; exit 1; }
+
+echo "== conversation tests (rasa test core --fail-on-prediction-errors)"
+.venv/bin/rasa test core --model models/mfbot.tar.gz --stories tests/conversations --fail-on-prediction-errors \
+  --out test-artifacts/conversations > test-artifacts/conversations.log 2>&1 \
+  || { tail -n 40 test-artifacts/conversations.log; cat test-artifacts/conversations/failed_test_stories.yml; exit 1; }
+grep -q "None of the test stories failed" test-artifacts/conversations/failed_test_stories.yml
+
+echo "== pytest"
+# Exit code 5 (no tests collected) is a failure too: set -e stops on any non-zero code.
+.venv/bin/pytest "$@"
