@@ -7,6 +7,8 @@ RASA_PORT="${RASA_PORT:-5005}" ACTION_PORT="${ACTION_PORT:-5055}" WEB_PORT="${WE
 export RASA_URL="${RASA_URL:-http://localhost:$RASA_PORT}" WEB_PORT
 export TRACKER_DATABASE_URL="${TRACKER_DATABASE_URL:-sqlite:///$PWD/var/tracker.sqlite3}"
 mkdir -p var/log
+# Settings from .env when present (never committed; see .env.example).
+if [ -f .env ]; then set -a; . ./.env; set +a; fi
 pids=()
 cleanup() { trap - INT TERM EXIT; for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup INT TERM EXIT
