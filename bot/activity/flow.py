@@ -89,7 +89,7 @@ class ActivityFlow:
         first = self.content.steps[0]
         run = repo.start_run(session=self.session, participant=participant, channel=channel, step_id=first.id, content_version=self.content.version)
         if intro:
-            out.messages += [BotMessage(self.content.message(k)) for k in ("intro_1", "intro_2", "intro_3")]
+            out.messages += [BotMessage(self.content.message(k)) for k in ("intro_1", "intro_2")]
         out.messages += self._ask(run)
 
     def _restart(self, participant: Participant, run: ActivityRun, channel: str, out: Outcome) -> None:

@@ -12,7 +12,6 @@ COMMAND_MODULES = (
     "bot.cli.chat",
     "bot.cli.content",
     "bot.cli.web",
-    "bot.cli.staff",
 )
 
 

@@ -18,7 +18,7 @@ STEP_KINDS = {"consent", "role", "scale", "choice", "text", "multi", "review", "
 SINGLE_STEP_KINDS = {"consent", "role", "review", "fix", "share"}
 COMMANDS = ("help", "skip", "back", "repeat", "pause", "restart", "stop", "greet")
 REQUIRED_MESSAGES = (
-    "intro_1", "intro_2", "intro_3", "consent_declined", "role_set_work_seeker", "role_set_employer",
+    "intro_1", "intro_2", "consent_declined", "role_set_work_seeker", "role_set_employer",
     "invalid_choice", "invalid_multi", "empty_input", "no_words", "too_long", "skipped", "cannot_skip",
     "went_back", "at_first_question", "paused", "resume_code", "stopped", "welcome_back", "restarted",
     "resume_code_ok", "resume_code_bad", "completed_shared", "completed_not_shared", "already_completed",
@@ -96,7 +96,8 @@ def parse_content(data: bytes, source: str = "<content>") -> Content:
         for f in raw["factors"]
     )
     option_sets = {name: _options(items, f"options.{name}") for name, items in raw["options"].items() if name != "fix_extra"}
-    option_sets["factors"] = tuple(Option(value=f.id, label=f.name, synonyms=(f.short_name,)) for f in factors)
+    # Factor choices use short names so the SMS "Reply 1 Skills, 2 Capacity ..." line stays short.
+    option_sets["factors"] = tuple(Option(value=f.id, label=f.short_name, synonyms=(f.name,)) for f in factors)
     extra = _options(raw["options"]["fix_extra"], "options.fix_extra") if "fix_extra" in raw["options"] else ()
     option_sets["fix"] = option_sets["factors"] + extra
 
