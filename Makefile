@@ -9,7 +9,8 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONHASHSEED := 0
 
 .DEFAULT_GOAL := help
-.PHONY: help setup setup-test system-deps venv node migrate train run shell sms telegram-poll test test-fast validate lint bench run-prod lock clean
+.PHONY: stop-prod prod-secrets load-test
+.PHONY: help setup setup-test system-deps venv node migrate train run shell sms telegram-poll test test-fast validate lint bench run-prod lock clean test-web test-staff
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -44,6 +45,12 @@ run: setup train ## Start the bot: Rasa (5005), action server (5055) and web app
 shell: venv ## Chat with the running bot in this terminal
 	@$(PY) -m bot chat
 
+sms: venv train ## Try the bot by SMS in this terminal (starts a private bot and a local Twilio simulator)
+	@$(PY) -m bot sms
+
+telegram-poll: venv ## Feed Telegram messages to the running bot by long polling (local use; needs TELEGRAM_* settings)
+	@$(PY) -m bot telegram poll
+
 validate: venv ## Check the Rasa training data and the activity content
 	$(PY) -m bot content check
 	$(RASA) data validate --config config.yml --domain domain.yml --data bot/data --fail-on-warnings
@@ -54,8 +61,26 @@ lint: venv ## Lint the code
 test: setup-test train ## Run every test (unit, content, Rasa data and conversation tests, end to end, browser)
 	@bash scripts/test.sh
 
+test-web: setup-test train ## Only the web chat page tests (headless Chromium, real Rasa and action server)
+	@bash scripts/node-deps.sh && .venv/bin/pytest tests/web -q
+
+test-staff: setup-test train ## Only the practitioner review tests (headless Chromium, real web app, Rasa and action server)
+	.venv/bin/pytest tests/staff -q
+
 bench: setup-test train ## Benchmarks, side by side with their baselines
 	@bash scripts/bench.sh
+
+run-prod: venv train ## Production profile here: PostgreSQL, Redis, 2 Rasa + 2 action servers, web apps, nginx (docs/production.md)
+	@bash scripts/run-prod.sh start
+
+stop-prod: ## Stop the production profile
+	@bash scripts/run-prod.sh stop
+
+prod-secrets: ## Generate SECRET_KEY and RASA_TOKEN into var/prod/prod.env (once; never replaced)
+	@bash scripts/prod-secrets.sh
+
+load-test: venv train ## 200 participants with replica kills, on a private production profile (not run-prod's data)
+	@bash scripts/prod-load-test.sh
 
 lock: ## Re-resolve requirements.in into requirements.lock
 	.venv/bin/python -m pip install -q uv==0.13.9 && .venv/bin/uv pip compile requirements.in --python-version 3.10 --generate-hashes -q -o requirements.lock

@@ -12,6 +12,7 @@ COMMAND_MODULES = (
     "bot.cli.chat",
     "bot.cli.content",
     "bot.cli.web",
+    "bot.cli.telegram",
 )
 
 

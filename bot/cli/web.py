@@ -11,7 +11,8 @@ def _web(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     settings.check_secrets()
-    uvicorn.run("bot.web.app:create_app", factory=True, host=args.host, port=args.port, log_level="warning", access_log=False, proxy_headers=True)
+    # ws="none": no websockets are served, and Rasa pins a websockets release too old for uvicorn's auto-detection.
+    uvicorn.run("bot.web.app:create_app", factory=True, host=args.host, port=args.port, log_level="warning", access_log=False, proxy_headers=True, ws="none")
     return 0
 
 

@@ -207,12 +207,12 @@ def redeem_resume_code(*, session: Session, code_hash: str) -> Optional[Particip
 
 
 def move_identity(*, session: Session, identity: ChannelIdentity, participant: Participant) -> None:
-    """Attach a channel identity to another participant, dropping the old participant if it has no runs."""
-    old = session.get(Participant, identity.participant_id)
-    identity.participant_id = participant.id
+    """Attach a channel identity to another participant, dropping the old participant if it has nothing left."""
+    old = identity.participant
+    # Assigned through the relationship so the old participant's loaded `identities` no longer holds it:
+    # otherwise deleting the old participant cascades (delete-orphan) to the identity that just moved.
+    identity.participant = participant
     session.flush()
-    if old is not None and old.id != participant.id and latest_run(session=session, participant=old) is None:
-        remaining = session.execute(select(ChannelIdentity).where(ChannelIdentity.participant_id == old.id)).first()
-        if remaining is None:
-            session.delete(old)
-            session.flush()
+    if old is not None and old.id != participant.id and latest_run(session=session, participant=old) is None and not old.identities:
+        session.delete(old)
+        session.flush()

@@ -1,2 +1,163 @@
-"""Web chat page routes (filled in by the web chat work, issue 3)."""
-routes: list = []
+"""Web chat page routes: the page at /, its static files, and a same-origin proxy to Rasa's webchat channel."""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from pathlib import Path
+from typing import Any, Optional
+
+import httpx
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+from starlette.types import Receive, Scope, Send
+
+from bot.activity.text import MAX_ANSWER_CHARS
+from bot.settings import get_settings
+
+logger = logging.getLogger(__name__)
+
+WEB_DIR = Path(__file__).resolve().parent
+STATIC_DIR = WEB_DIR / "static"
+templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
+
+# Same rules as bot.channels.webchat (kept apart so the web app never imports Rasa); a test checks they agree.
+SENDER_PATTERN = re.compile(r"^[0-9a-f]{32}$")
+MAX_MESSAGE_CHARS = 10_000
+MAX_BODY_BYTES = 64 * 1024  # 10,000 characters of 4-byte emoji, JSON-escaped, still fit
+RASA_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
+WEBHOOK_PATH = "/webhooks/webchat/webhook"
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; object-src 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def asset_version(*names: str) -> str:
+    """A short hash of the page's assets, so a new release is never served from a stale browser cache."""
+    digest = hashlib.sha256()
+    for name in names:
+        path = STATIC_DIR / "chat" / name
+        digest.update(path.read_bytes() if path.exists() else b"")
+    return digest.hexdigest()[:12]
+
+
+ASSET_VERSION = asset_version("chat.js", "chat.css")
+
+
+def api_error(status: int, code: str) -> JSONResponse:
+    """A JSON error with a stable code the page turns into a friendly sentence."""
+    return JSONResponse({"error": code}, status_code=status, headers={**SECURITY_HEADERS, **NO_STORE})
+
+
+def validate(body: Any) -> tuple[Optional[dict[str, str]], Optional[JSONResponse]]:
+    """The {sender, message} to forward, or the error to answer with."""
+    if not isinstance(body, dict):
+        return None, api_error(400, "bad_request")
+    sender, message = body.get("sender"), body.get("message")
+    if not isinstance(sender, str) or not SENDER_PATTERN.match(sender):
+        return None, api_error(400, "bad_sender")
+    if not isinstance(message, str):
+        return None, api_error(400, "bad_message")
+    if len(message) > MAX_MESSAGE_CHARS:
+        return None, api_error(413, "too_long")
+    return {"sender": sender, "message": message}, None
+
+
+class ChatProxy:
+    """Forwards one chat message to Rasa and returns its replies; the HTTP transport is injectable for tests."""
+
+    def __init__(self, rasa_url: Optional[str] = None, transport: Optional[httpx.AsyncBaseTransport] = None):
+        self._rasa_url = rasa_url
+        self.transport = transport
+
+    @property
+    def rasa_url(self) -> str:
+        return (self._rasa_url or get_settings().rasa_url).rstrip("/")
+
+    async def handle(self, request: Request) -> Response:
+        if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
+            return api_error(415, "json_only")  # also forces a CORS preflight, which other sites never pass
+        declared = request.headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+            return api_error(413, "too_long")
+        raw = await self._read_capped(request)
+        if raw is None:
+            return api_error(413, "too_long")
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            return api_error(400, "bad_json")
+        payload, failure = validate(body)
+        if failure is not None:
+            return failure
+        return await self._forward(payload)
+
+    @staticmethod
+    async def _read_capped(request: Request) -> Optional[bytes]:
+        chunks, size = [], 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > MAX_BODY_BYTES:
+                return None
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    async def _forward(self, payload: dict[str, str]) -> Response:
+        try:
+            async with httpx.AsyncClient(transport=self.transport, timeout=RASA_TIMEOUT) as client:
+                reply = await client.post(f"{self.rasa_url}{WEBHOOK_PATH}", json=payload)
+        except httpx.HTTPError as exc:
+            logger.error("webchat proxy: Rasa unreachable (%s)", type(exc).__name__)
+            return api_error(502, "unavailable")
+        if reply.status_code in (400, 413):
+            return api_error(reply.status_code, "bad_request" if reply.status_code == 400 else "too_long")
+        if reply.status_code != 200:
+            logger.error("webchat proxy: Rasa answered %s", reply.status_code)
+            return api_error(502, "unavailable")
+        try:
+            messages = reply.json()
+        except ValueError:
+            messages = None
+        if not isinstance(messages, list):
+            logger.error("webchat proxy: Rasa answered something other than a list")
+            return api_error(502, "unavailable")
+        return JSONResponse(messages, headers={**SECURITY_HEADERS, **NO_STORE})
+
+
+class SecureStaticFiles(StaticFiles):
+    """Static files with the page's security headers and revalidation on every load."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def send_with_headers(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"cache-control"]
+                headers += [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+                headers.append((b"cache-control", b"no-cache"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await super().__call__(scope, receive, send_with_headers)
+
+
+async def chat_page(request: Request) -> Response:
+    """The chat page itself (all behaviour is in /static/chat/chat.js)."""
+    context = {"asset_version": ASSET_VERSION, "max_chars": MAX_MESSAGE_CHARS, "answer_chars": MAX_ANSWER_CHARS}
+    return templates.TemplateResponse(request, "chat.html", context, headers={**SECURITY_HEADERS, **NO_STORE})
+
+
+proxy = ChatProxy()
+
+routes: list = [
+    Route("/", chat_page, methods=["GET"], name="chat_page"),
+    Route("/chat/api/message", proxy.handle, methods=["POST"], name="chat_message"),
+    Mount("/static", app=SecureStaticFiles(directory=str(STATIC_DIR), check_dir=False), name="static"),
+]

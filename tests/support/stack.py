@@ -90,7 +90,8 @@ class Stack:
         proc = self._spawn(
             "rasa",
             [str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--enable-api", "--port", str(self.rasa_port),
-             "--interface", "127.0.0.1", "--credentials", str(self.credentials), "--endpoints", str(endpoints)],
+             "--interface", "127.0.0.1", "--credentials", str(self.credentials), "--endpoints", str(endpoints),
+             "--logging-config-file", str(REPO / "logging.yml")],
         )
         wait_http(f"{self.rasa_url}/status", proc=proc, log=self.workdir / "rasa.log")
 

@@ -1,0 +1,146 @@
+"""Telegram input channel: POST /webhooks/telegram/webhook, verified by secret token, deduplicated, answered in order."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from contextlib import asynccontextmanager
+from typing import Any, AsyncIterator, Awaitable, Callable, Optional
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from telegram import Bot, Update
+
+from bot.channels import telegram_records as records
+from bot.channels.telegram_bot import SECRET_HEADER, build_bot, secret_matches
+from bot.channels.telegram_output import TelegramOutput
+from bot.channels.telegram_updates import BLOCKED, EDITED, IGNORED, NON_TEXT, UNBLOCKED, Inbound, read_update
+from bot.channels.telegram_wording import wording
+from bot.settings import Settings, get_settings
+
+logger = logging.getLogger(__name__)
+
+
+class ChatLocks:
+    """One lock per chat, so one chat's turns (and their replies) never interleave; idle locks are dropped."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._users: dict[str, int] = defaultdict(int)
+
+    @asynccontextmanager
+    async def hold(self, chat_id: str) -> AsyncIterator[None]:
+        lock = self._locks.setdefault(chat_id, asyncio.Lock())
+        self._users[chat_id] += 1
+        try:
+            async with lock:
+                yield
+        finally:
+            self._users[chat_id] -= 1
+            if self._users[chat_id] == 0:
+                del self._users[chat_id]
+                del self._locks[chat_id]
+
+
+def error(status: int, code: str) -> HTTPResponse:
+    """A short JSON error; never echoes the request."""
+    return response.json({"error": code}, status=status)
+
+
+class TelegramInput(InputChannel):
+    """Telegram webhook; off (503) without TELEGRAM_BOT_TOKEN, so Rasa starts without Telegram settings."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "telegram"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[dict[str, Any]]) -> TelegramInput:
+        # Secrets come only from the environment (bot/settings.py), never from credentials.yml.
+        return cls()
+
+    def __init__(self, settings: Optional[Settings] = None) -> None:
+        self.settings = settings or get_settings()
+        self.enabled = bool(self.settings.telegram_bot_token)
+        self.secret = self.settings.telegram_secret_token
+        self._bot: Optional[Bot] = None
+        self.locks = ChatLocks()
+        if self.enabled and not self.secret:
+            logger.warning("telegram: TELEGRAM_SECRET_TOKEN is not set, so every webhook request is refused")
+
+    @property
+    def bot(self) -> Bot:
+        """The Bot API client, built on first use (inside the server's event loop)."""
+        if self._bot is None:
+            self._bot = build_bot(self.settings)
+        return self._bot
+
+    def get_output_channel(self) -> Optional[OutputChannel]:
+        return TelegramOutput(self.bot, self._mark_blocked) if self.enabled else None
+
+    async def _mark_blocked(self, chat_id: str) -> None:
+        try:
+            await asyncio.to_thread(records.mark_blocked, chat_id)
+        except Exception as exc:  # noqa: BLE001 - SQLAlchemy errors carry parameters; log the type only
+            logger.error("telegram: could not record a block (%s)", type(exc).__name__)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        telegram = Blueprint("telegram_webhook", __name__)
+
+        @telegram.route("/", methods=["GET"])
+        async def health(_request: Request) -> HTTPResponse:
+            return response.json({"status": "ok" if self.enabled else "off"})
+
+        @telegram.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            if not self.enabled:
+                return error(503, "telegram_off")
+            if not secret_matches(request.headers.get(SECRET_HEADER), self.secret):
+                logger.warning("telegram: webhook request refused (missing or wrong secret token)")
+                return error(403, "forbidden")
+            try:
+                body = request.json
+                update = Update.de_json(body, self.bot) if isinstance(body, dict) and isinstance(body.get("update_id"), int) else None
+            except Exception:  # noqa: BLE001 - invalid JSON or an update PTB cannot read
+                update = None
+            if update is None:
+                return error(400, "bad_update")
+            inbound = read_update(update)
+            try:
+                first_time = await asyncio.to_thread(records.record_inbound, inbound)
+            except Exception as exc:  # noqa: BLE001 - nothing was processed: Telegram may deliver it again
+                logger.error("telegram: update %s not recorded (%s)", inbound.update_id, type(exc).__name__)
+                return error(500, "store_failed")
+            if not first_time:
+                return response.json({"status": "duplicate"})
+            if inbound.chat_id is not None and inbound.kind not in (IGNORED, BLOCKED, UNBLOCKED):
+                async with self.locks.hold(inbound.chat_id):
+                    await self._answer(inbound, on_new_message)
+            return response.json({"status": "ok"})
+
+        @telegram.listener("after_server_stop")
+        async def close_client(_app: Any, _loop: Any) -> None:
+            if self._bot is not None:
+                await self._bot.request.shutdown()
+
+        return telegram
+
+    async def _answer(self, inbound: Inbound, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
+        """Reply to one update: the channel's own note if any, then the activity's turn through Rasa."""
+        output = TelegramOutput(self.bot, self._mark_blocked)
+        chat_id = str(inbound.chat_id)
+        if inbound.kind == EDITED:
+            # The keyboard of the current question stays: the edit changes nothing.
+            await output.send_pieces(chat_id, wording()["edited"], None)
+            return
+        if inbound.kind == NON_TEXT:
+            # No keyboard change here: the question that follows brings its own.
+            if not await output.send_one(chat_id, wording()["non_text"], None):
+                return
+        message = UserMessage(inbound.text, output, chat_id, input_channel=self.name(), metadata={"telegram_update_id": inbound.update_id})
+        try:
+            await on_new_message(message)
+        except Exception as exc:  # noqa: BLE001 - the update is claimed; a retry by Telegram would be dropped anyway
+            logger.error("telegram: update %s failed (%s)", inbound.update_id, type(exc).__name__)

@@ -1,0 +1,1 @@
+"""Tests of the Telegram channel, its CLI and its fake Bot API."""

@@ -1,0 +1,340 @@
+"""The Telegram channel end to end: real Rasa and action servers, python-telegram-bot sending to the fake Bot API."""
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Optional
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.channels.telegram_wording import wording
+from bot.cli.telegram import poll
+from bot.content import load_content
+from bot.settings import Settings
+from bot.store.db import session_scope
+from bot.store.models import (
+    ActivityRun,
+    Answer,
+    ChannelIdentity,
+    Handoff,
+    InboundMessage,
+    InviteCode,
+    Participant,
+    Site,
+    Summary,
+)
+from tests.support.stack import Stack
+from tests.telegram.fake_bot_api import FakeBotApi
+from tests.telegram.support import (
+    DOCUMENT,
+    PHOTO,
+    SECRET,
+    STICKER,
+    TOKEN,
+    VOICE,
+    TelegramUser,
+    member_update,
+    message_update,
+    new_chat_id,
+    post_update,
+)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+CONTENT = load_content()
+RATINGS = ("Strength", "Stressor", "Both/not sure")
+FACTOR_IDS = [factor.id for factor in CONTENT.factors]
+REMOVE_KEYBOARD = {"remove_keyboard": True}
+
+
+def rest_texts(stack: Stack, text: str) -> list[str]:
+    """What the same engine says to a new participant through the REST channel (the reference wording)."""
+    return [m.get("text") or m["custom"]["text"] for m in stack.send(f"reference-{new_chat_id()}", text)]
+
+
+def intro_texts(stack: Stack) -> list[str]:
+    texts = rest_texts(stack, "start")
+    assert texts[-1] == CONTENT.step("consent").prompt_for(None)
+    return texts
+
+
+def identity_row(db_url: str, chat_id: str) -> Optional[ChannelIdentity]:
+    with session_scope(db_url) as session:
+        return session.execute(
+            select(ChannelIdentity).where(ChannelIdentity.channel == "telegram", ChannelIdentity.external_id == chat_id)
+        ).scalar_one_or_none()
+
+
+def all_answers(db_url: str, chat_id: str) -> list[Answer]:
+    """Every answer (superseded ones too) of the chat's latest run, oldest first."""
+    with session_scope(db_url) as session:
+        identity = session.execute(
+            select(ChannelIdentity).where(ChannelIdentity.channel == "telegram", ChannelIdentity.external_id == chat_id)
+        ).scalar_one()
+        run = session.execute(select(ActivityRun).where(ActivityRun.participant_id == identity.participant_id).order_by(ActivityRun.id.desc())).scalars().first()
+        return list(session.execute(select(Answer).where(Answer.run_id == run.id).order_by(Answer.id)).scalars())
+
+
+def current_answers(db_url: str, chat_id: str) -> dict[str, Answer]:
+    return {answer.question_id: answer for answer in all_answers(db_url, chat_id) if answer.superseded_at is None}
+
+
+def count(db_url: str, model: Any) -> int:
+    with session_scope(db_url) as session:
+        return session.execute(select(func.count()).select_from(model)).scalar_one()
+
+
+def start_and_consent(stack: Stack, user: TelegramUser, role_label: str) -> None:
+    """/start, Yes, the role, clarity 2: the participant is at the first factor's rating."""
+    assert [m["text"] for m in user.say("/start")] == intro_texts(stack)
+    assert user.keyboard() == ["Yes", "No"]
+    user.tap("Yes")
+    user.tap(role_label)
+    user.tap("2")
+
+
+def finish(user: TelegramUser, reflections: list[str]) -> list[dict[str, Any]]:
+    """Rate and reflect on every factor, then priorities, clarity, review and share; the review turn's replies."""
+    for index, reflection in enumerate(reflections):
+        assert user.keyboard() == list(RATINGS)
+        question = user.tap(RATINGS[index % 3])
+        assert question[-1]["reply_markup"] == REMOVE_KEYBOARD  # a reflection is free text: no keyboard
+        user.say(reflection)
+    user.say("3 4")
+    review = user.tap("4")
+    assert user.keyboard() == ["Looks right", "Change something"]
+    user.tap("Looks right")
+    assert user.keyboard() == ["Yes", "No"]
+    user.tap("Yes")
+    return review
+
+
+def reflections_for(role: str, long: bool) -> list[str]:
+    """Reflections with characters HTML or Markdown would mangle; long ones make the summary exceed 4096 characters."""
+    base = [f"{role}: Forklift & <b>people</b> skills, \"quoted\" *stars* _under_ - {factor} ünïcode ✓ #{n}" for n, factor in enumerate(FACTOR_IDS)]
+    if long:
+        return [text + " " + ("I like steady work with a kind team and clear tasks. " * 17).strip() for text in base]
+    return base
+
+
+ROLES = [
+    pytest.param("Looking for work", "work_seeker", "case_manager", False, id="work_seeker"),
+    pytest.param("Hiring", "employer", "ees", True, id="employer-long-summary"),
+]
+
+
+@pytest.mark.parametrize(("role_label", "role", "audience", "long"), ROLES)
+def test_whole_activity_saves_every_answer_verbatim(
+    tg_stack: Stack, fake_api: FakeBotApi, role_label: str, role: str, audience: str, long: bool
+) -> None:
+    user = TelegramUser(tg_stack.rasa_url, fake_api)
+    reflections = reflections_for(role, long)
+    start_and_consent(tg_stack, user, role_label)
+    review = finish(user, reflections)
+
+    answers = current_answers(tg_stack.db_url, user.chat_id)
+    expected = {"consent": "Yes", "role": role_label, "clarity_before": "2", "priorities": "3 4", "clarity_after": "4", "review": "Looks right", "share": "Yes"}
+    for index, factor in enumerate(FACTOR_IDS):
+        expected[f"{factor}_rating"] = RATINGS[index % 3]
+        expected[f"{factor}_reflection"] = reflections[index]
+    assert {qid: a.text for qid, a in answers.items()} == expected
+    assert {a.channel for a in answers.values()} == {"telegram"}
+
+    with session_scope(tg_stack.db_url) as session:
+        run = session.get(ActivityRun, next(iter(answers.values())).run_id)
+        assert (run.status, run.role, run.channel) == ("completed", role, "telegram")
+        handoff = session.execute(select(Handoff).where(Handoff.run_id == run.id)).scalar_one()
+        assert handoff.audience == audience
+        summary_text = session.execute(select(Summary.text).where(Summary.run_id == run.id).order_by(Summary.id.desc())).scalars().first()
+    # The review turn: the full summary as plain text (no parse mode, so nothing to escape), then the question.
+    pieces = [m["text"] for m in review[:-1]]
+    assert review[-1]["text"] == CONTENT.step("review").prompt_for(None)
+    assert all("parse_mode" not in m for m in review)
+    assert all(reflection in summary_text for reflection in reflections)
+    if long:
+        # Over Telegram's limit: cut at a line break into ordered pieces, nothing lost.
+        assert len(summary_text) > 4096
+        assert len(pieces) == 2 and all(len(piece) <= 4096 for piece in pieces)
+        assert "\n".join(pieces) == summary_text
+    else:
+        assert pieces == [summary_text]
+    last = fake_api.delivered(user.chat_id)[-1]
+    assert last["text"] == CONTENT.message("completed_shared", practitioner=CONTENT.practitioner(role))
+    # The participant's words never reach the logs.
+    assert reflections[0] not in tg_stack.log_text("rasa") + tg_stack.log_text("actions")
+
+
+def test_keyboard_is_one_time_and_one_tap_sends_the_label(tg_stack: Stack, fake_api: FakeBotApi) -> None:
+    user = TelegramUser(tg_stack.rasa_url, fake_api)
+    user.say("/start")
+    markup = fake_api.delivered(user.chat_id)[-1]["reply_markup"]
+    assert markup == {"keyboard": [[{"text": "Yes"}, {"text": "No"}]], "one_time_keyboard": True, "resize_keyboard": True}
+    intros = fake_api.delivered(user.chat_id)[:-1]
+    assert intros and [m["reply_markup"] for m in intros] == [REMOVE_KEYBOARD] * len(intros)
+
+
+def test_start_link_links_the_invite_codes_site(tg_stack: Stack, fake_api: FakeBotApi) -> None:
+    with session_scope(tg_stack.db_url) as session:
+        site = Site(code="halifax", name="Halifax Works")
+        session.add(site)
+        session.flush()
+        session.add(InviteCode(code="HFX-2024_a", site_id=site.id))
+        site_id = site.id
+    user = TelegramUser(tg_stack.rasa_url, fake_api)
+    assert [m["text"] for m in user.say("/start HFX-2024_a")] == intro_texts(tg_stack)
+    with session_scope(tg_stack.db_url) as session:
+        identity = session.execute(select(ChannelIdentity).where(ChannelIdentity.external_id == user.chat_id)).scalar_one()
+        assert session.get(Participant, identity.participant_id).site_id == site_id
+    # The activity carries on from the link: the answer is saved on the linked participant's run.
+    user.tap("Yes")
+    assert current_answers(tg_stack.db_url, user.chat_id)["consent"].text == "Yes"
+
+
+def test_unknown_start_code_starts_the_activity_and_reveals_nothing(tg_stack: Stack, fake_api: FakeBotApi) -> None:
+    user = TelegramUser(tg_stack.rasa_url, fake_api)
+    assert [m["text"] for m in user.say("/start NOSUCHCODE")] == intro_texts(tg_stack)
+    with session_scope(tg_stack.db_url) as session:
+        identity = session.execute(select(ChannelIdentity).where(ChannelIdentity.external_id == user.chat_id)).scalar_one()
+        assert session.get(Participant, identity.participant_id).site_id is None
+
+
+@pytest.mark.parametrize("secret", [None, "", "wrong-secret", "test-secret_012345678"], ids=["missing", "empty", "wrong", "prefix"])
+def test_requests_without_the_secret_token_are_refused(tg_stack: Stack, fake_api: FakeBotApi, secret: Optional[str]) -> None:
+    chat_id = new_chat_id()
+    update = message_update(chat_id, text="hi")
+    inbound_before, sent_before = count(tg_stack.db_url, InboundMessage), len(fake_api.calls_to("sendMessage"))
+    assert post_update(tg_stack.rasa_url, update, secret=secret) == (403, {"error": "forbidden"})
+    assert count(tg_stack.db_url, InboundMessage) == inbound_before
+    assert identity_row(tg_stack.db_url, chat_id) is None
+    assert len(fake_api.calls_to("sendMessage")) == sent_before
+    # Nothing was claimed: the same update from Telegram itself is processed.
+    assert post_update(tg_stack.rasa_url, update) == (200, {"status": "ok"})
+    assert fake_api.texts(chat_id) == intro_texts(tg_stack)
+
+
+@pytest.mark.parametrize("body", [b"{not json", b"[]", b'{"update_id": "7"}', b'{"message": {}}'], ids=["invalid", "list", "id-text", "no-id"])
+def test_malformed_updates_are_refused_and_store_nothing(tg_stack: Stack, body: bytes) -> None:
+    import urllib.error
+    import urllib.request
+
+    inbound_before = count(tg_stack.db_url, InboundMessage)
+    request = urllib.request.Request(tg_stack.rasa_url + "/webhooks/telegram/webhook", data=body,
+                                     headers={"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": SECRET})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=30)
+    assert refused.value.code == 400
+    assert count(tg_stack.db_url, InboundMessage) == inbound_before
+
+
+def test_a_duplicated_update_is_processed_once(tg_stack: Stack, fake_api: FakeBotApi) -> None:
+    user = TelegramUser(tg_stack.rasa_url, fake_api)
+    user.say("/start")
+    update = message_update(user.chat_id, text="Yes")
+    sent_before = len(fake_api.delivered(user.chat_id))
+    assert post_update(tg_stack.rasa_url, update) == (200, {"status": "ok"})
+    replies = fake_api.delivered(user.chat_id)[sent_before:]
+    assert post_update(tg_stack.rasa_url, update) == (200, {"status": "duplicate"})
+    assert fake_api.delivered(user.chat_id)[sent_before:] == replies
+    assert [m["text"] for m in replies] == [CONTENT.step("role").prompt_for(None)]
+    assert [(a.question_id, a.text) for a in all_answers(tg_stack.db_url, user.chat_id)] == [("consent", "Yes")]
+
+
+@pytest.mark.parametrize("content", [STICKER, PHOTO, VOICE, DOCUMENT], ids=["sticker", "photo", "voice", "document"])
+def test_non_text_gets_a_friendly_note_and_the_question_again(tg_stack: Stack, fake_api: FakeBotApi, content: dict) -> None:
+    user = TelegramUser(tg_stack.rasa_url, fake_api)
+    start_and_consent(tg_stack, user, "Looking for work")
+    question = fake_api.delivered(user.chat_id)[-1]
+    answers_before = [(a.question_id, a.text) for a in all_answers(tg_stack.db_url, user.chat_id)]
+    replies = user.send_update(message_update(user.chat_id, **content))
+    assert [m["text"] for m in replies] == [wording()["non_text"], question["text"]]
+    assert replies[-1]["reply_markup"] == question["reply_markup"]
+    assert [(a.question_id, a.text) for a in all_answers(tg_stack.db_url, user.chat_id)] == answers_before
+
+
+def test_an_edited_message_changes_nothing_and_says_how_to_change_an_answer(tg_stack: Stack, fake_api: FakeBotApi) -> None:
+    user = TelegramUser(tg_stack.rasa_url, fake_api)
+    start_and_consent(tg_stack, user, "Looking for work")
+    user.tap("Strength")
+    sent = message_update(user.chat_id, text="Welding and first aid")
+    user.send_update(sent)
+    answers_before = [(a.question_id, a.text, a.superseded_at) for a in all_answers(tg_stack.db_url, user.chat_id)]
+    assert answers_before[-1][:2] == ("skills_reflection", "Welding and first aid")
+    edit = message_update(user.chat_id, text="Welding, first aid and driving", edited=True)
+    edit["edited_message"]["message_id"] = sent["message"]["message_id"]
+    replies = user.send_update(edit)
+    assert [m["text"] for m in replies] == [wording()["edited"]]
+    assert "reply_markup" not in replies[0]  # the current question's keyboard stays
+    assert [(a.question_id, a.text, a.superseded_at) for a in all_answers(tg_stack.db_url, user.chat_id)] == answers_before
+
+
+def test_a_5000_character_message_is_refused_politely_and_saves_nothing(tg_stack: Stack, fake_api: FakeBotApi) -> None:
+    user = TelegramUser(tg_stack.rasa_url, fake_api)
+    start_and_consent(tg_stack, user, "Looking for work")
+    user.tap("Strength")
+    long_text = ("I have worked in many warehouses and kitchens over the years. " * 90)[:5000]
+    assert len(long_text) == 5000
+    replies = user.say(long_text)
+    assert [m["text"] for m in replies] == [CONTENT.message("too_long", limit=4000)]
+    assert "skills_reflection" not in current_answers(tg_stack.db_url, user.chat_id)
+
+
+def test_a_blocked_bot_marks_the_chat_blocked_until_the_user_writes_again(tg_stack: Stack, fake_api: FakeBotApi) -> None:
+    user = TelegramUser(tg_stack.rasa_url, fake_api)
+    user.say("/start")
+    attempts_before = len(fake_api.calls_to("sendMessage", user.chat_id))
+    fake_api.block(user.chat_id)
+    try:
+        assert user.tap("Yes") == []
+        # One refused attempt, then nothing more is tried for that turn.
+        attempts = fake_api.calls_to("sendMessage", user.chat_id)[attempts_before:]
+        assert [c.status for c in attempts] == [403]
+        assert identity_row(tg_stack.db_url, user.chat_id).blocked_at is not None
+        # The answer itself was saved before the reply failed.
+        assert current_answers(tg_stack.db_url, user.chat_id)["consent"].text == "Yes"
+    finally:
+        fake_api.clear_failures()
+    user.send_update(member_update(user.chat_id, "member"))
+    assert identity_row(tg_stack.db_url, user.chat_id).blocked_at is None
+    user.send_update(member_update(user.chat_id, "kicked"))
+    assert identity_row(tg_stack.db_url, user.chat_id).blocked_at is not None
+    assert [m["text"] for m in user.say("repeat")] == [CONTENT.step("role").prompt_for(None)]
+    assert identity_row(tg_stack.db_url, user.chat_id).blocked_at is None
+
+
+def test_rate_limited_replies_are_retried_after_the_wait_without_loss_or_reordering(tg_stack: Stack, fake_api: FakeBotApi) -> None:
+    user = TelegramUser(tg_stack.rasa_url, fake_api)
+    fake_api.rate_limit(1, times=2, chat_id=user.chat_id, after=1)  # the 2nd message is refused twice
+    try:
+        replies = user.say("/start")
+    finally:
+        fake_api.clear_failures()
+    expected = intro_texts(tg_stack)
+    assert len(expected) >= 3
+    assert [m["text"] for m in replies] == expected
+    attempts = fake_api.calls_to("sendMessage", user.chat_id)
+    assert [c.status for c in attempts] == [200, 429, 429] + [200] * (len(expected) - 1)
+    assert [c.params["text"] for c in attempts[1:4]] == [expected[1]] * 3
+    assert attempts[2].at - attempts[1].at >= 0.95 and attempts[3].at - attempts[2].at >= 0.95
+
+
+def test_slash_commands_reach_the_activity_without_the_slash(tg_stack: Stack, fake_api: FakeBotApi) -> None:
+    user = TelegramUser(tg_stack.rasa_url, fake_api)
+    start_and_consent(tg_stack, user, "Looking for work")
+    replies = user.say("/help")
+    factor = CONTENT.factor("skills")
+    assert replies[0]["text"] == factor.explain["work_seeker"]
+    assert "help" not in current_answers(tg_stack.db_url, user.chat_id)
+
+
+def test_poll_bridge_feeds_updates_to_the_webhook_in_order(tg_stack: Stack, fake_api: FakeBotApi) -> None:
+    chat_id = new_chat_id()
+    first, second = message_update(chat_id, text="/start"), message_update(chat_id, text="Yes")
+    fake_api.queue_update(first)
+    fake_api.queue_update(second)
+    settings = Settings(telegram_bot_token=TOKEN, telegram_secret_token=SECRET, telegram_api_base=fake_api.base_url)
+    assert asyncio.run(poll(settings, tg_stack.rasa_url, once=True)) == 0
+    assert fake_api.texts(chat_id) == intro_texts(tg_stack) + [CONTENT.step("role").prompt_for(None)]
+    # The delivered updates were confirmed (offset past the last), so Telegram will not send them again.
+    offsets = [call.params.get("offset") for call in fake_api.calls_to("getUpdates")][-2:]
+    assert offsets[-1] == second["update_id"] + 1
+    assert fake_api.updates == []

@@ -1,0 +1,187 @@
+"""Driving the chat page in Chromium and reading what it saved: a page object, the activity script and DB look-ups."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any, Optional
+from urllib.parse import urlsplit
+
+from playwright.sync_api import Page
+from sqlalchemy import select
+
+from bot.content import load_content
+from bot.store import repository as repo
+from bot.store.db import session_factory
+from bot.store.models import Answer, Handoff
+from tests.support.stack import Stack
+
+REPLY_TIMEOUT_MS = 60_000
+FACTORS = ("skills", "capacity", "pay", "arrangements", "values", "culture")
+ROLE_LABEL = {"work_seeker": "Looking for work", "employer": "Hiring"}
+
+
+def prompt(step_id: str, role: Optional[str]) -> str:
+    """The exact question the bot asks at ``step_id`` (as the engine words it)."""
+    content = load_content()
+    step = content.step(step_id)
+    text = step.prompt_for(role)
+    if step.factor:
+        factor = content.factor(step.factor)
+        text = text.format(n=content.factor_number(factor.id), factor=factor.name)
+    return text
+
+
+def message(key: str, **values: Any) -> str:
+    return load_content().message(key, **values)
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One thing the participant does: click a choice or type a message, and the step the bot asks next."""
+
+    action: str  # "click" or "type"
+    text: str
+    next_step: Optional[str]
+
+
+def activity_turns(role: str, ratings: dict[str, str], reflections: dict[str, str]) -> list[Turn]:
+    """A complete activity after Start: choices clicked, reflections and priorities typed."""
+    turns = [Turn("click", "Yes", "role"), Turn("click", ROLE_LABEL[role], "clarity_before"), Turn("click", "2", "skills_rating")]
+    for i, factor in enumerate(FACTORS):
+        turns.append(Turn("click", ratings[factor], f"{factor}_reflection"))
+        turns.append(Turn("type", reflections[factor], f"{FACTORS[i + 1]}_rating" if i + 1 < len(FACTORS) else "priorities"))
+    turns += [Turn("type", "3 4", "clarity_after"), Turn("click", "4", "review"), Turn("click", "Looks right", "share"), Turn("click", "Yes", None)]
+    return turns
+
+
+class ChatPage:
+    """The chat page in one browser profile, recording every request, console error and dialog."""
+
+    def __init__(self, page: Page, stack: Stack):
+        self.page = page
+        self.stack = stack
+        self.requests: list[str] = []
+        self.api_posts = 0
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        page.on("request", self._on_request)
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("dialog", self._on_dialog)
+
+    def _on_request(self, request) -> None:
+        self.requests.append(request.url)
+        if request.method == "POST" and urlsplit(request.url).path == "/chat/api/message":
+            self.api_posts += 1
+
+    def _on_dialog(self, dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    # ---- navigation and state ----------------------------------------------------------------
+    def open(self) -> ChatPage:
+        self.response = self.page.goto(f"{self.stack.web_url}/")
+        self.page.wait_for_selector("#composer")
+        return self
+
+    def reload(self) -> None:
+        self.page.reload()
+        self.page.wait_for_selector("#composer")
+
+    def stored(self) -> dict[str, Any]:
+        raw = self.page.evaluate("() => window.localStorage.getItem('mf-webchat-v1')")
+        return json.loads(raw)
+
+    @property
+    def sender(self) -> str:
+        return self.stored()["sender"]
+
+    def foreign_requests(self) -> list[str]:
+        """Requests to any origin other than the app's own."""
+        own = urlsplit(self.stack.web_url)
+        return [u for u in self.requests if (urlsplit(u).scheme, urlsplit(u).netloc) != (own.scheme, own.netloc)]
+
+    # ---- reading the conversation ------------------------------------------------------------
+    def bot_texts(self) -> list[str]:
+        return self.page.locator("#log .msg.bot p").all_text_contents()
+
+    def user_texts(self) -> list[str]:
+        return self.page.locator("#log .msg.user p").all_text_contents()
+
+    def last_bot_text(self) -> str:
+        return self.bot_texts()[-1]
+
+    def log_items(self) -> int:
+        return self.page.locator("#log > :not(.choices)").count()
+
+    def choice_labels(self) -> list[str]:
+        return self.page.eval_on_selector_all("#log .choices .choice", "nodes => nodes.map(n => n.lastChild.textContent)")
+
+    def status(self) -> str:
+        return self.page.locator("#status").text_content() or ""
+
+    # ---- acting ------------------------------------------------------------------------------
+    def wait_reply(self) -> None:
+        self.page.wait_for_function("() => !document.getElementById('composer').hasAttribute('aria-busy')", timeout=REPLY_TIMEOUT_MS)
+
+    def start(self) -> None:
+        self.page.get_by_role("button", name="Start").click()
+        self.wait_reply()
+
+    def click_choice(self, label: str) -> None:
+        labels = self.choice_labels()
+        assert label in labels, f"no choice {label!r} among {labels}"
+        self.page.locator("#log .choices .choice").nth(labels.index(label)).click()
+        self.wait_reply()
+
+    def type_message(self, text: str) -> None:
+        box = self.page.get_by_label("Your message")
+        box.fill(text)
+        box.press("Enter")
+        self.wait_reply()
+
+    def do(self, turn: Turn) -> None:
+        (self.click_choice if turn.action == "click" else self.type_message)(turn.text)
+
+    def run_axe(self, axe_source: str) -> list[dict[str, Any]]:
+        """axe-core's violations for the page as it is now (WCAG 2.x A and AA rules plus best practices)."""
+        if not self.page.evaluate("() => typeof window.axe === 'object'"):
+            self.page.evaluate(axe_source)
+        return self.page.evaluate(
+            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+            ".map(v => ({id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map(n => n.target.join(' '))}))"
+        )
+
+
+def code_in(text: str) -> Optional[str]:
+    found = re.search(r"\b([A-Z]{4}-\d{3})\b", text)
+    return found.group(1) if found else None
+
+
+# ---- the database ----------------------------------------------------------------------------
+def participant_id(stack: Stack, sender: str) -> Optional[int]:
+    with session_factory(stack.db_url)() as session:
+        identity = repo.find_identity(session=session, channel="webchat", external_id=sender)
+        return None if identity is None else identity.participant_id
+
+
+def saved_run(stack: Stack, sender: str) -> dict[str, Any]:
+    """The latest run of the web chat sender's participant: status, role, current answers and handoff."""
+    with session_factory(stack.db_url)() as session:
+        identity = repo.find_identity(session=session, channel="webchat", external_id=sender)
+        assert identity is not None, "no webchat identity for this browser's sender id"
+        run = repo.latest_run(session=session, participant=identity.participant)
+        answers = repo.current_answers(session=session, run=run)
+        all_answers = session.execute(select(Answer).where(Answer.run_id == run.id)).scalars().all()
+        handoff = session.execute(select(Handoff).where(Handoff.run_id == run.id)).scalar_one_or_none()
+        return {
+            "participant_id": identity.participant_id,
+            "run_id": run.id,
+            "status": run.status,
+            "role": run.role,
+            "step_id": run.step_id,
+            "answers": {q: (a.text, a.value) for q, a in answers.items()},
+            "channels": {a.channel for a in all_answers},
+            "handoff_audience": None if handoff is None else handoff.audience,
+        }

@@ -1,0 +1,85 @@
+"""Fixtures for the web chat tests: one real stack (action server, Rasa, web app) and one headless Chromium per package."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Playwright, sync_playwright
+
+from bot.store import migrate
+from tests.support.stack import REPO, Stack, start_stack
+from tests.web.chat import ChatPage
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = REPO / "test-artifacts"
+WEBCHAT_CREDENTIALS = "rest:\nbot.channels.webchat.WebChatInput:\n"
+
+
+@pytest.fixture(scope="package")
+def web_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """Action server, Rasa (REST + webchat channels) and the web app on one migrated SQLite file."""
+    workdir = tmp_path_factory.mktemp("webstack")
+    db_url = f"sqlite:///{workdir / 'bot.sqlite3'}"
+    migrate.upgrade(db_url)
+    running = start_stack(workdir, db_url, credentials=WEBCHAT_CREDENTIALS, web=True)
+    yield running
+    running.stop_all()
+
+
+@pytest.fixture(scope="package")
+def playwright_driver() -> Iterator[Playwright]:
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="package")
+def browser(playwright_driver: Playwright) -> Iterator[Browser]:
+    """Debian's Chromium, headless; a missing browser fails the tests (CI installs it with make setup-test)."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (make setup-test)")
+    browser = playwright_driver.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def chat(browser: Browser, web_stack: Stack) -> Iterator[ChatPage]:
+    """The chat page in a fresh browser profile (its own localStorage), desktop size."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = ChatPage(context.new_page(), web_stack)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def new_chat(browser: Browser, web_stack: Stack) -> Iterator:
+    """A factory for more chat pages, each in its own fresh browser profile (another device)."""
+    contexts = []
+
+    def make(width: int = 1280, height: int = 800) -> ChatPage:
+        context = browser.new_context(viewport={"width": width, "height": height})
+        contexts.append(context)
+        return ChatPage(context.new_page(), web_stack)
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(scope="package")
+def axe_source() -> str:
+    """axe-core from node_modules (installed from package-lock.json by `make node`); missing means failing."""
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run `make node` (npm ci) first")
+    return AXE.read_text()
+
+
+@pytest.fixture(scope="package")
+def artifacts() -> Path:
+    """test-artifacts/, kept after the run (screenshots)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

@@ -1,0 +1,152 @@
+"""The web chat's server side: the same-origin proxy (with a fake Rasa) and the real Rasa webchat channel."""
+from __future__ import annotations
+
+import json
+import re
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
+from bot.activity import flow
+from bot.channels import webchat
+from bot.web import chat_routes
+from bot.web.app import create_app
+from tests.support.stack import Stack
+
+SENDER = "0123456789abcdef0123456789abcdef"
+CHAT_JS = Path(chat_routes.STATIC_DIR) / "chat" / "chat.js"
+
+
+def proxy_client(handler) -> tuple[TestClient, list[httpx.Request]]:
+    """A test client for the proxy route whose Rasa is ``handler``; returns the requests Rasa received."""
+    seen: list[httpx.Request] = []
+
+    def record(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return handler(request)
+
+    proxy = chat_routes.ChatProxy(rasa_url="http://rasa.test", transport=httpx.MockTransport(record))
+    app = Starlette(routes=[chat_routes.Route("/chat/api/message", proxy.handle, methods=["POST"])])
+    return TestClient(app), seen
+
+
+def test_proxy_forwards_to_the_webchat_webhook_and_returns_the_replies() -> None:
+    replies = [{"text": "Is it OK?", "buttons": [{"title": "Yes", "payload": "Yes"}]}]
+    client, seen = proxy_client(lambda request: httpx.Response(200, json=replies))
+    response = client.post("/chat/api/message", json={"sender": SENDER, "message": "hi \U0001F600"})
+    assert (response.status_code, response.json()) == (200, replies)
+    assert response.headers["content-security-policy"].startswith("default-src 'self'")
+    assert response.headers["cache-control"] == "no-store"
+    assert [str(r.url) for r in seen] == ["http://rasa.test/webhooks/webchat/webhook"]
+    assert json.loads(seen[0].content) == {"sender": SENDER, "message": "hi \U0001F600"}
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "error"),
+    [
+        ({"sender": "not-hex", "message": "hi"}, 400, "bad_sender"),
+        ({"sender": SENDER.upper(), "message": "hi"}, 400, "bad_sender"),
+        ({"sender": SENDER}, 400, "bad_message"),
+        ({"sender": SENDER, "message": 5}, 400, "bad_message"),
+        (["hi"], 400, "bad_request"),
+        ({"sender": SENDER, "message": "x" * 10_001}, 413, "too_long"),
+    ],
+)
+def test_proxy_refuses_bad_requests_without_calling_rasa(body, status: int, error: str) -> None:
+    client, seen = proxy_client(lambda request: httpx.Response(200, json=[]))
+    response = client.post("/chat/api/message", json=body)
+    assert (response.status_code, response.json()) == (status, {"error": error})
+    assert seen == []
+
+
+def test_proxy_refuses_non_json_invalid_json_and_huge_bodies() -> None:
+    client, seen = proxy_client(lambda request: httpx.Response(200, json=[]))
+    form = client.post("/chat/api/message", data={"sender": SENDER, "message": "hi"})
+    assert (form.status_code, form.json()) == (415, {"error": "json_only"})
+    broken = client.post("/chat/api/message", content=b"{not json", headers={"Content-Type": "application/json"})
+    assert (broken.status_code, broken.json()) == (400, {"error": "bad_json"})
+    huge = client.post("/chat/api/message", content=b"{" + b" " * (64 * 1024) + b"}", headers={"Content-Type": "application/json"})
+    assert (huge.status_code, huge.json()) == (413, {"error": "too_long"})
+    assert seen == []
+
+
+def test_proxy_answers_unavailable_when_rasa_fails() -> None:
+    def down(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    for handler in (down, lambda r: httpx.Response(500, json={"error": "failed"}), lambda r: httpx.Response(200, text="<html>")):
+        client, _ = proxy_client(handler)
+        response = client.post("/chat/api/message", json={"sender": SENDER, "message": "hi"})
+        assert (response.status_code, response.json()) == (502, {"error": "unavailable"})
+
+
+def test_page_and_static_files_are_served_with_the_strict_policy() -> None:
+    client = TestClient(create_app())
+    page = client.get("/")
+    assert page.status_code == 200
+    assert page.headers["content-security-policy"] == chat_routes.SECURITY_HEADERS["Content-Security-Policy"]
+    html = page.text
+    assert 'role="log"' in html and 'aria-live="polite"' in html and '<label for="message">Your message</label>' in html
+    # Everything the page loads is on its own origin: no CDN, no web fonts.
+    assert re.findall(r'(?:src|href)="([^"]+)"', html) == [
+        f"/static/chat/icon.svg?v={chat_routes.ASSET_VERSION}", f"/static/chat/chat.css?v={chat_routes.ASSET_VERSION}",
+        f"/static/chat/chat.js?v={chat_routes.ASSET_VERSION}", "#message",
+    ]
+    script = client.get("/static/chat/chat.js")
+    assert script.status_code == 200 and script.headers["x-content-type-options"] == "nosniff"
+    assert script.headers["cache-control"] == "no-cache"
+
+
+def test_page_script_never_writes_html() -> None:
+    source = CHAT_JS.read_text()
+    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function"):
+        assert sink not in source
+
+
+def test_rules_agree_between_page_proxy_channel_and_engine() -> None:
+    assert chat_routes.SENDER_PATTERN.pattern == webchat.SENDER_PATTERN.pattern
+    assert chat_routes.MAX_MESSAGE_CHARS == webchat.MAX_MESSAGE_CHARS
+    letters = re.search(r"CODE_PATTERN = /\^\\s\*\(\[([A-Z]+)\]\{4\}\)", CHAT_JS.read_text())
+    assert letters is not None and letters.group(1) == flow._CODE_LETTERS
+
+
+def test_channel_reduces_rasa_messages_to_what_the_page_shows() -> None:
+    collected = [
+        {"recipient_id": SENDER, "text": "Pick one", "buttons": [{"title": "Yes", "payload": "Yes", "type": "postback"}]},
+        {"recipient_id": SENDER, "custom": {"type": "mf_summary", "text": "Summary"}},
+        {"recipient_id": SENDER, "image": "http://example.com/x.png"},
+    ]
+    assert webchat.to_page_messages(collected) == [
+        {"text": "Pick one", "buttons": [{"title": "Yes", "payload": "Yes"}]},
+        {"custom": {"type": "mf_summary", "text": "Summary"}},
+    ]
+
+
+# ---- the real Rasa server ----------------------------------------------------------------------
+def post_rasa(stack: Stack, data: bytes) -> tuple[int, object]:
+    request = urllib.request.Request(f"{stack.rasa_url}/webhooks/webchat/webhook", data=data, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
+
+
+@pytest.mark.e2e
+def test_rasa_webchat_channel_answers_and_refuses_bad_requests(web_stack: Stack) -> None:
+    status, replies = post_rasa(web_stack, json.dumps({"sender": SENDER, "message": "hi"}).encode())
+    assert status == 200
+    assert replies[-1]["buttons"] == [{"title": "Yes", "payload": "Yes"}, {"title": "No", "payload": "No"}]
+    assert all(set(r) <= {"text", "buttons", "custom"} for r in replies)
+    assert post_rasa(web_stack, b"{oops") == (400, {"error": "bad_json"})
+    assert post_rasa(web_stack, json.dumps({"sender": "+15551234567", "message": "hi"}).encode()) == (400, {"error": "bad_sender"})
+    assert post_rasa(web_stack, json.dumps({"sender": SENDER, "message": None}).encode()) == (400, {"error": "bad_message"})
+    assert post_rasa(web_stack, json.dumps({"sender": SENDER, "message": "y" * 10_001}).encode()) == (413, {"error": "too_long"})
+    # Still serving after all that.
+    status, replies = post_rasa(web_stack, json.dumps({"sender": SENDER, "message": "Yes"}).encode())
+    assert status == 200 and replies[-1]["buttons"] == [{"title": "Looking for work", "payload": "Looking for work"}, {"title": "Hiring", "payload": "Hiring"}]
