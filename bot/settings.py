@@ -38,6 +38,10 @@ class Settings:
     smtp_host: str = ""
     smtp_port: int = 25
     smtp_from: str = "noreply@localhost"
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    staff_timezone: str = "America/Halifax"
     extra: dict = field(default_factory=dict)
 
     @property
@@ -81,6 +85,10 @@ def load_settings() -> Settings:
         smtp_host=_env("SMTP_HOST"),
         smtp_port=int(_env("SMTP_PORT", "25")),
         smtp_from=_env("SMTP_FROM", defaults.smtp_from),
+        smtp_username=_env("SMTP_USERNAME"),
+        smtp_password=_env("SMTP_PASSWORD"),
+        smtp_starttls=_env("SMTP_STARTTLS").lower() in ("1", "true", "yes"),
+        staff_timezone=_env("STAFF_TIMEZONE", defaults.staff_timezone),
     )
 
 

@@ -1,2 +1,35 @@
-"""Staff page routes (filled in by the practitioner review work, issue 6)."""
-routes: list = []
+"""Staff page routes, all under /staff on the same Starlette app as the web chat."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from bot.staff import views_admin, views_auth, views_handoff, views_queue
+
+STATIC = Path(__file__).resolve().parent / "static"
+HANDOFF = "/handoffs/{handoff_id:int}"
+
+routes: list[BaseRoute] = [
+    Mount(
+        "/staff",
+        routes=[
+            Route("/", views_queue.queue_page, name="staff_queue"),
+            Route("/login", views_auth.login, methods=["GET", "POST"], name="staff_login"),
+            Route("/logout", views_auth.logout, methods=["POST"], name="staff_logout"),
+            Route("/export.csv", views_queue.queue_export, name="staff_export"),
+            Route(HANDOFF, views_handoff.handoff_page, name="staff_handoff"),
+            Route(HANDOFF + "/print", views_handoff.handoff_print, name="staff_handoff_print"),
+            Route(HANDOFF + "/claim", views_handoff.handoff_claim, methods=["POST"], name="staff_handoff_claim"),
+            Route(HANDOFF + "/status", views_handoff.handoff_status, methods=["POST"], name="staff_handoff_status"),
+            Route(HANDOFF + "/notes", views_handoff.handoff_note, methods=["POST"], name="staff_handoff_note"),
+            Route("/stats", views_admin.stats_page, name="staff_stats"),
+            Route("/admin/participants", views_admin.participants_page, name="staff_participants"),
+            Route("/admin/participants/{public_id}", views_admin.participant_page, name="staff_participant"),
+            Route("/admin/participants/{public_id}/delete", views_admin.participant_delete, methods=["POST"], name="staff_participant_delete"),
+            Route("/admin/audit", views_admin.audit_page, name="staff_audit"),
+            Mount("/static", app=StaticFiles(directory=str(STATIC)), name="staff_static"),
+        ],
+    )
+]

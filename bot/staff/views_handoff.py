@@ -1,0 +1,102 @@
+"""One handed-off summary: read it, claim it, add private notes, change its status, print it."""
+from __future__ import annotations
+
+from starlette.responses import Response
+
+from bot.staff.access import QUEUE_ROLES, WORK_ROLES, scope_for
+from bot.staff.formatting import SMS_CHANNELS, summary_view
+from bot.staff.pages import StaffRequest, not_found, redirect, staff_page
+from bot.store import staff_repository as staff_repo
+from bot.store.models import HANDOFF_STATUSES, Handoff
+
+MAX_NOTE_CHARS = 5000
+
+
+def _handoff(sr: StaffRequest) -> Handoff | None:
+    """The handoff named in the path, only if it is in this practitioner's scope."""
+    try:
+        handoff_id = int(sr.request.path_params["handoff_id"])
+    except (KeyError, ValueError):
+        return None
+    return staff_repo.find_handoff(session=sr.db, handoff_id=handoff_id, scope=scope_for(sr.me))
+
+
+def _context(sr: StaffRequest, handoff: Handoff) -> dict:
+    run = handoff.run
+    participant = staff_repo.participant_of_handoff(session=sr.db, handoff=handoff)
+    identities = staff_repo.identities_of(session=sr.db, participant_id=participant.id)
+    return {
+        "handoff": handoff,
+        "run": run,
+        "participant": participant,
+        "summary": summary_view(handoff.summary.body if handoff.summary else {}),
+        "channels": staff_repo.channels_of_run(session=sr.db, run=run),
+        "sms_numbers": [i.external_id for i in identities if i.channel in SMS_CHANNELS],
+    }
+
+
+@staff_page(QUEUE_ROLES)
+def handoff_page(sr: StaffRequest) -> Response:
+    """The full summary with status, claim, notes; viewing it is recorded in the audit log."""
+    handoff = _handoff(sr)
+    if handoff is None:
+        return not_found(sr)
+    sr.audit("summary_viewed", "handoff", handoff.id)
+    return sr.page(
+        "handoff.html",
+        notes=staff_repo.notes(session=sr.db, handoff=handoff),
+        statuses=HANDOFF_STATUSES,
+        can_work=sr.me.role in WORK_ROLES,
+        note_limit=MAX_NOTE_CHARS,
+        **_context(sr, handoff),
+    )
+
+
+@staff_page(QUEUE_ROLES)
+def handoff_print(sr: StaffRequest) -> Response:
+    """A clean printable page of the summary (no notes, no navigation)."""
+    handoff = _handoff(sr)
+    if handoff is None:
+        return not_found(sr)
+    sr.audit("summary_printed", "handoff", handoff.id)
+    return sr.page("print.html", **_context(sr, handoff))
+
+
+@staff_page(WORK_ROLES)
+def handoff_claim(sr: StaffRequest) -> Response:
+    """Assign the handoff to me; a new one becomes 'in review'."""
+    handoff = _handoff(sr)
+    if handoff is None:
+        return not_found(sr)
+    staff_repo.claim(session=sr.db, handoff=handoff, practitioner=sr.me)
+    sr.audit("handoff_claimed", "handoff", handoff.id)
+    return redirect(f"/staff/handoffs/{handoff.id}")
+
+
+@staff_page(WORK_ROLES)
+def handoff_status(sr: StaffRequest) -> Response:
+    """Change the status: new, in review or followed up."""
+    handoff = _handoff(sr)
+    if handoff is None:
+        return not_found(sr)
+    status = sr.field("status")
+    if status not in HANDOFF_STATUSES:
+        return sr.page("error.html", status_code=400, title="Unknown status", message="Pick one of the listed statuses.")
+    if status != handoff.status:
+        staff_repo.set_status(session=sr.db, handoff=handoff, status=status)
+        sr.audit(f"status_{status}", "handoff", handoff.id)
+    return redirect(f"/staff/handoffs/{handoff.id}")
+
+
+@staff_page(WORK_ROLES)
+def handoff_note(sr: StaffRequest) -> Response:
+    """Add a private note (staff only; never shown to the participant)."""
+    handoff = _handoff(sr)
+    if handoff is None:
+        return not_found(sr)
+    text = sr.field("note").replace("\r\n", "\n").strip()  # browsers send a textarea's line breaks as CRLF
+    if not text or len(text) > MAX_NOTE_CHARS:
+        return sr.page("error.html", status_code=400, title="Note not saved", message=f"A note needs 1 to {MAX_NOTE_CHARS} characters.")
+    staff_repo.add_note(session=sr.db, handoff=handoff, practitioner=sr.me, note=text)
+    sr.audit("note_added", "handoff", handoff.id)
+    return redirect(f"/staff/handoffs/{handoff.id}#notes")

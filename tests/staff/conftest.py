@@ -1,0 +1,98 @@
+"""Fixtures for the staff tests: headless Chromium, a local SMTP server, and the real web app process."""
+from __future__ import annotations
+
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from aiosmtpd.controller import Controller
+from playwright.sync_api import Browser, Playwright, sync_playwright
+
+from tests.support.stack import Stack, free_port
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+SECRET_KEY = "test-secret-key-0123456789"
+
+
+@pytest.fixture(scope="package")
+def playwright_driver() -> Iterator[Playwright]:
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="package")
+def browser(playwright_driver: Playwright) -> Iterator[Browser]:
+    """Debian's Chromium, headless; a missing browser fails the tests (make setup-test installs it)."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (make setup-test)")
+    chromium = playwright_driver.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    yield chromium
+    chromium.close()
+
+
+@dataclass
+class Mailbox:
+    """Messages received by the local SMTP server."""
+
+    messages: list[tuple[list[str], EmailMessage]] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's handler name
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        with self.lock:
+            self.messages.append((list(envelope.rcpt_tos), message))
+        return "250 OK"
+
+    def wait_for(self, count: int, timeout: float = 20) -> list[tuple[list[str], EmailMessage]]:
+        """At least ``count`` messages, waiting up to ``timeout`` seconds (fails the test otherwise)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                if len(self.messages) >= count:
+                    return list(self.messages)
+            time.sleep(0.1)
+        raise AssertionError(f"expected {count} emails, got {len(self.messages)}")
+
+
+@dataclass
+class SmtpServer:
+    host: str
+    port: int
+    mailbox: Mailbox
+
+
+@pytest.fixture(scope="module")
+def smtp_server() -> Iterator[SmtpServer]:
+    """A real SMTP server (aiosmtpd) on a free loopback port, keeping what it receives."""
+    mailbox = Mailbox()
+    port = free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield SmtpServer(host="127.0.0.1", port=port, mailbox=mailbox)
+    controller.stop()
+
+
+def web_env(db_url: str, **extra: str) -> dict[str, str]:
+    return {**os.environ, "DATABASE_URL": db_url, "SECRET_KEY": SECRET_KEY, "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+            "PYTHONUNBUFFERED": "1", "SMTP_HOST": "", **extra}
+
+
+def start_web_only(workdir: Path, db_url: str, **extra_env: str) -> Stack:
+    """Only the web app (`python -m bot web`), as the stack harness starts it, on a free port."""
+    credentials = workdir / "credentials.yml"
+    credentials.write_text("rest:\n")
+    web = Stack(workdir=workdir, db_url=db_url, env=web_env(db_url, **extra_env), credentials=credentials)
+    try:
+        web.start_web()
+    except BaseException:
+        web.stop_all()
+        raise
+    return web
