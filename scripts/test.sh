@@ -5,6 +5,9 @@ cd "$(dirname "$0")/.."
 export SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=3 PYTHONHASHSEED=0
 mkdir -p test-artifacts
 
+echo "== lint"
+.venv/bin/ruff check bot tests bench
+
 echo "== content check"
 .venv/bin/python -m bot content check
 

@@ -12,23 +12,26 @@ CONTROL_INTENTS = {"help": "help", "skip": "skip", "go_back": "back", "repeat": 
 NLU_CONFIDENCE = 0.85
 
 
-def _strip_fillers(text: str, content: Content) -> str:
-    changed = True
-    while changed and text:
-        changed = False
+def _strip_fillers(text: str, content: Content) -> set[str]:
+    """The text and every form of it with polite words removed from its ends, one at a time."""
+    forms, todo = {text}, [text]
+    while todo:
+        current = todo.pop()
         for filler in content.leading_fillers:
-            if text.startswith(filler + " "):
-                text, changed = text[len(filler) + 1 :], True
+            if current.startswith(filler + " "):
+                todo.append(current[len(filler) + 1 :].strip())
         for filler in content.trailing_fillers:
-            if text.endswith(" " + filler):
-                text, changed = text[: -len(filler) - 1], True
-    return text.strip()
+            if current.endswith(" " + filler):
+                todo.append(current[: -len(filler) - 1].strip())
+        todo = [t for t in todo if t not in forms]
+        forms.update(todo)
+    return forms
 
 
 def detect_command(text: str, content: Content) -> Optional[str]:
     """The command a whole message asks for ("help", "pause", ...), or None if it is an answer."""
     norm = normalise(text)
-    candidates = {norm, norm.rstrip("?").strip(), _strip_fillers(norm, content), _strip_fillers(norm.rstrip("?").strip(), content)}
+    candidates = _strip_fillers(norm, content) | _strip_fillers(norm.rstrip("?").strip(), content)
     candidates.discard("")
     for command, phrases in content.commands.items():
         if candidates & set(phrases):

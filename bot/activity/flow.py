@@ -33,7 +33,8 @@ from bot.store.models import (
 RESUME_CODE_DAYS = 7
 IDLE_WELCOME_BACK = timedelta(hours=1)
 _CODE_LETTERS = "BCDFGHJKLMNPQRSTVWXZ"  # no vowels (no words), no look-alikes of digits
-_CODE_PATTERN = re.compile(r"^\s*(?:code\s*:?\s*)?([a-z]{4})\s*-?\s*(\d{3})\s*$", re.IGNORECASE)
+# Codes use only these consonants, so an answer such as "work 100" can never be taken for a code.
+_CODE_PATTERN = re.compile(rf"^\s*(?:code\s*:?\s*)?([{_CODE_LETTERS}]{{4}})\s*-?\s*(\d{{3}})\s*$", re.IGNORECASE)
 CHOICE_KINDS = {"consent", "role", "scale", "choice", "review", "fix", "share"}
 
 
@@ -80,7 +81,10 @@ class ActivityFlow:
                 out.messages.append(BotMessage(self.content.message("already_completed")))
             return out
         if run.status in (RUN_PAUSED, RUN_STOPPED):
-            self._resume(run, out, "welcome_back")
+            if detect_command(raw, self.content) == "restart":
+                self._restart(participant, run, incoming.channel, out)
+            else:
+                self._resume(run, out, "welcome_back")
             return out
         return self._answer(participant, run, incoming, out)
 
@@ -124,7 +128,7 @@ class ActivityFlow:
 
     # ---- one answer ---------------------------------------------------------------------------
     def _answer(self, participant: Participant, run: ActivityRun, incoming: Incoming, out: Outcome) -> Outcome:
-        step = self.content.step(run.step_id)
+        step = self._current_step(run)
         raw = incoming.text or ""
         if textin.is_blank(raw):
             out.messages.append(BotMessage(self.content.message("empty_input")))
@@ -303,13 +307,29 @@ class ActivityFlow:
 
     def _go(self, run: ActivityRun, step: Step, out: Outcome) -> None:
         run.step_id = step.id
+        if run.return_step_id == step.id:  # back at the review by any route: the fix is over
+            run.return_step_id = None
         run.updated_at = self.now()
         self.session.flush()
         out.messages += self._ask(run, with_summary=True)
 
+    def _current_step(self, run: ActivityRun) -> Step:
+        """The run's step; if an edit of the content removed it, the first question still unanswered."""
+        try:
+            return self.content.step(run.step_id)
+        except KeyError:
+            answered = repo.current_answers(session=self.session, run=run)
+            linear = self._linear()
+            role_index = [s.id for s in linear].index(self._step_of_kind("role").id)
+            pending = [s for s in linear[role_index:] if s.id not in answered]
+            step = pending[0] if pending else self._step_of_kind("review")
+            run.step_id = step.id
+            self.session.flush()
+            return step
+
     def _ask(self, run: ActivityRun, with_summary: bool = False) -> list[BotMessage]:
         """The current question (preceded by the summary when it is the review question)."""
-        step = self.content.step(run.step_id)
+        step = self._current_step(run)
         messages: list[BotMessage] = []
         if step.kind == "review" and with_summary:
             messages.append(self._summary_message(self._save_summary(run)))

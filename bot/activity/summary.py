@@ -76,11 +76,11 @@ def summary_text(content: Content, body: Mapping[str, Any]) -> str:
         "",
     ]
     for factor in body["factors"]:
-        label = factor["rating_label"] or content.message("summary_skipped")
+        label = f"({factor['rating_label']})" if factor["rating_label"] else content.message("summary_skipped")
         words = factor["reflection"] if factor["reflection"] is not None else content.message(
             "summary_skipped" if factor["reflection_skipped"] else "summary_not_answered"
         )
-        lines.append(f"{factor['name']} ({label}): {words}")
+        lines.append(f"{factor['name']} {label}: {words}")
     lines += ["", _clarity_line(content, body)]
     return "\n".join(lines)
 

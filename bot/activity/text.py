@@ -14,8 +14,8 @@ _NUMBER = re.compile(r"\d+")
 
 
 def strip_control(text: str) -> str:
-    """The text without control characters other than newlines and tabs (NUL cannot be stored by PostgreSQL)."""
-    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    """The text without control characters other than line breaks and tabs (NUL cannot be stored by PostgreSQL)."""
+    return "".join(ch for ch in text if ch in "\r\n\t" or unicodedata.category(ch) != "Cc")
 
 
 def is_blank(text: str) -> bool:

@@ -13,6 +13,7 @@ COMMAND_MODULES = (
     "bot.cli.content",
     "bot.cli.web",
     "bot.cli.telegram",
+    "bot.cli.sms",
     "bot.cli.staff",
 )
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import string
 import threading
 from pathlib import Path
@@ -13,6 +14,7 @@ from bot.content import gsm7
 from bot.content.model import ANY, Content, Factor, Option, Step
 from bot.content.render import with_options
 
+logger = logging.getLogger(__name__)
 CONTENT_DIR = Path(__file__).resolve().parent / "data"
 STEP_KINDS = {"consent", "role", "scale", "choice", "text", "multi", "review", "fix", "share"}
 SINGLE_STEP_KINDS = {"consent", "role", "review", "fix", "share"}
@@ -27,7 +29,7 @@ REQUIRED_MESSAGES = (
 )
 # Sample values used to measure the longest form of each message.
 PLACEHOLDER_SAMPLES = {
-    "n": "6", "factor": "Skills & competencies", "limit": "4000", "code": "ABC-123", "days": "7",
+    "n": "6", "factor": "Skills & competencies", "limit": "4000", "code": "KTPW-482", "days": "7",
     "practitioner": "Employer Engagement Specialist", "part": "Skills & competencies", "before": "5", "after": "5",
 }
 MAX_SEGMENTS = 2
@@ -54,7 +56,15 @@ def load_content(language: str = "en", path: Optional[Path] = None) -> Content:
         cached = _cache.get(key)
         if cached is not None and cached[0] == mtime:
             return cached[1]
-        content = parse_content(path.read_bytes(), source=str(path))
+        try:
+            content = parse_content(path.read_bytes(), source=str(path))
+        except ContentError as exc:
+            if cached is None:
+                raise
+            # A broken edit must not silence the bot: keep serving the last good wording and say why.
+            logger.error("content file %s rejected, still using the previous version: %s", path, exc)
+            _cache[key] = (mtime, cached[1])
+            return cached[1]
         _cache[key] = (mtime, content)
         return content
 
@@ -74,6 +84,8 @@ def _options(raw: Any, where: str) -> tuple[Option, ...]:
     for i, item in enumerate(raw):
         if not isinstance(item, Mapping) or "value" not in item or "label" not in item:
             raise ContentError(f"{where}[{i}]: an option needs value and label")
+        if any(not isinstance(s, (str, int)) or isinstance(s, bool) for s in item.get("synonyms") or ()):
+            raise ContentError(f"{where}[{i}]: quote synonyms such as \"yes\" and \"no\" (YAML reads them as true/false)")
         synonyms = tuple(str(s) for s in item.get("synonyms") or ())
         result.append(Option(value=str(item["value"]), label=str(item["label"]), synonyms=synonyms))
     return tuple(result)
@@ -91,6 +103,9 @@ def parse_content(data: bytes, source: str = "<content>") -> Content:
         if key not in raw:
             raise ContentError(f"{source}: missing key '{key}'")
     audiences = {str(k): {str(a): str(b) for a, b in v.items()} for k, v in raw["audiences"].items()}
+    for i, f in enumerate(raw["factors"]):
+        if not isinstance(f, Mapping) or not all(k in f for k in ("id", "name", "explain")):
+            raise ContentError(f"factors[{i}] ({f.get('id') if isinstance(f, Mapping) else f}): a factor needs id, name and explain")
     factors = tuple(
         Factor(id=str(f["id"]), name=str(f["name"]), short_name=str(f.get("short_name") or f["name"]), explain=_texts(f["explain"], f"factors.{f['id']}.explain"))
         for f in raw["factors"]
@@ -156,12 +171,17 @@ def parse_content(data: bytes, source: str = "<content>") -> Content:
     return content
 
 
-def _fill(text: str, where: str) -> str:
-    names = [name for _, name, _, _ in string.Formatter().parse(text) if name]
-    unknown = [n for n in names if n not in PLACEHOLDER_SAMPLES]
-    if unknown:
-        raise ContentError(f"{where}: unknown placeholder(s) {unknown}")
-    return text.format(**PLACEHOLDER_SAMPLES)
+def _fill(text: str, where: str, **real: str) -> str:
+    try:
+        names = [name for _, name, _, _ in string.Formatter().parse(text) if name]
+        unknown = [n for n in names if n not in PLACEHOLDER_SAMPLES]
+        if unknown:
+            raise ContentError(f"{where}: unknown placeholder(s) {unknown}")
+        return text.format(**{**PLACEHOLDER_SAMPLES, **real})
+    except (ValueError, IndexError) as exc:
+        if isinstance(exc, ContentError):
+            raise
+        raise ContentError(f"{where}: broken {{placeholder}}: {exc}") from exc
 
 
 def outgoing_texts(content: Content) -> list[tuple[str, str]]:
@@ -173,9 +193,10 @@ def outgoing_texts(content: Content) -> list[tuple[str, str]]:
         for audience, text in factor.explain.items():
             texts.append((f"factors.{factor.id}.explain.{audience}", text))
     for step in content.steps:
+        real = {"factor": content.factor(step.factor).name, "n": str(content.factor_number(step.factor))} if step.factor else {}
         for audience, text in step.prompt.items():
             where = f"steps.{step.id}.prompt.{audience}"
-            texts.append((where, with_options(_fill(text, where), step.options)))
+            texts.append((where, with_options(_fill(text, where, **real), step.options)))
         for audience, text in step.help.items():
             where = f"steps.{step.id}.help.{audience}"
             texts.append((where, with_options(_fill(text, where), step.options)))

@@ -1,7 +1,6 @@
 """Fixtures for end-to-end tests: one real Rasa + action server stack per test module."""
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Iterator
 
 import pytest

@@ -81,7 +81,7 @@ def test_complete_activity_with_pause_restart_and_resume(stack: Stack, role: str
     with session_scope(stack.db_url) as session:
         answers = {a.question_id: a for a in session.execute(select(Answer).where(Answer.run_id == run.id, Answer.superseded_at.is_(None))).scalars()}
         # Each turn answers the question the previous turn led to.
-        expected = {turn.question_id: answer for turn, answer in zip(script, script[1:])}
+        expected = {turn.question_id: answer for turn, answer in zip(script[:-1], script[1:], strict=True)}
         assert set(answers) == set(expected)
         for question_id, turn in expected.items():
             assert answers[question_id].text == turn.text, question_id

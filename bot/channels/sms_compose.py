@@ -1,0 +1,78 @@
+"""Turn one turn's Rasa replies into the fewest, cheapest SMS bodies: plain GSM-7, in order, none over 1,600 characters."""
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable, Mapping, Sequence
+
+from bot.activity.replies import SUMMARY_TYPE
+from bot.content import gsm7
+from bot.content.model import Option
+from bot.content.render import with_options
+
+SEPARATOR = "\n\n"  # between two bot messages joined into one SMS body
+_SPACES = re.compile(r"(?<=\S) {2,}(?=\S)")
+
+
+def render(message: Mapping[str, Any]) -> str:
+    """One collected Rasa reply as SMS text: buttons become a 'Reply 1 X, 2 Y' line, the summary its SMS form."""
+    custom = message.get("custom")
+    if isinstance(custom, dict):
+        text = custom.get("sms_text") if custom.get("type") == SUMMARY_TYPE else custom.get("text")
+        text = text or custom.get("text") or ""
+    else:
+        options = [Option(value=str(b.get("payload", "")), label=str(b.get("title", ""))) for b in message.get("buttons") or []]
+        text = with_options(message.get("text") or "", options)
+    # Characters SMS cannot carry (emoji) are dropped; the spaces around them need not cost anything.
+    return _SPACES.sub(" ", gsm7.to_gsm7(str(text))).strip()
+
+
+def split_long(text: str, limit: int = gsm7.MAX_BODY) -> list[str]:
+    """``text`` cut into pieces of at most ``limit`` characters, at line breaks or spaces where possible."""
+    pieces: list[str] = []
+    rest = text.strip()
+    while len(rest) > limit:
+        window = rest[: limit + 1]
+        cut = max(window.rfind("\n"), window.rfind(" "))
+        if cut <= 0:
+            cut = limit
+        pieces.append(rest[:cut].rstrip())
+        rest = rest[cut:].strip()
+    if rest:
+        pieces.append(rest)
+    return pieces
+
+
+def join_cost(parts: Sequence[str]) -> int:
+    """Segments one body made of ``parts`` would cost, or a huge number if it exceeds Twilio's body limit."""
+    body = SEPARATOR.join(parts)
+    return gsm7.segments(body) if len(body) <= gsm7.MAX_BODY else 10**9
+
+
+def join(parts: Sequence[str]) -> list[str]:
+    """Consecutive ``parts`` grouped (order kept) into bodies with the fewest segments in total, then the fewest bodies."""
+    count = len(parts)
+    # best[j] = (segments, bodies, start of the last body) for the first j parts.
+    best: list[tuple[int, int, int]] = [(0, 0, 0)] + [(10**9, 10**9, 0)] * count
+    for end in range(1, count + 1):
+        for start in range(end - 1, -1, -1):
+            cost = join_cost(parts[start:end])
+            if cost >= 10**9:
+                break  # longer groups ending here only grow
+            candidate = (best[start][0] + cost, best[start][1] + 1, start)
+            if candidate[:2] < best[end][:2]:
+                best[end] = candidate
+    bodies: list[str] = []
+    end = count
+    while end > 0:
+        start = best[end][2]
+        bodies.append(SEPARATOR.join(parts[start:end]))
+        end = start
+    return bodies[::-1]
+
+
+def compose(messages: Iterable[Mapping[str, Any]]) -> list[str]:
+    """The SMS bodies to send for one turn's replies, in order."""
+    parts: list[str] = []
+    for message in messages:
+        parts += split_long(render(message))
+    return join(parts)

@@ -1,0 +1,217 @@
+"""Twilio SMS channel: a signed, deduplicated webhook in; replies joined, GSM-7 and sent in order through Twilio's API out."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any, AsyncIterator, Awaitable, Callable, Optional, Sequence
+from urllib.parse import parse_qs, urlparse
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from twilio.request_validator import RequestValidator
+from twilio.rest import Client
+from twilio.twiml.messaging_response import MessagingResponse
+
+from bot.channels.sms_compose import compose
+from bot.channels.sms_keywords import HELP, OPT_IN, OPT_OUT, channel_messages, keyword_of, normalised
+from bot.channels.sms_sender import make_client, send_bodies
+from bot.settings import Settings, get_settings
+from bot.store.channel_records import claim_inbound, is_opted_out, set_opted_out
+from bot.store.db import session_scope
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "twilio_sms"
+WEBHOOK_PATH = f"/webhooks/{CHANNEL}/webhook"
+SIGNATURE_HEADER = "X-Twilio-Signature"
+REQUIRED_SETTINGS = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM_NUMBER")
+EMPTY_TWIML = str(MessagingResponse())
+
+
+@dataclass(frozen=True)
+class SmsConfig:
+    """The Twilio settings this channel needs; the channel is off until the required ones are set."""
+
+    account_sid: str = ""
+    auth_token: str = ""
+    from_number: str = ""
+    public_url: str = ""
+    api_base: str = ""
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SmsConfig:
+        return cls(settings.twilio_account_sid, settings.twilio_auth_token, settings.twilio_from_number,
+                   settings.twilio_public_url, settings.twilio_api_base)
+
+    @property
+    def missing(self) -> list[str]:
+        values = (self.account_sid, self.auth_token, self.from_number)
+        return [name for name, value in zip(REQUIRED_SETTINGS, values, strict=True) if not value]
+
+    @property
+    def enabled(self) -> bool:
+        return not self.missing
+
+
+class _FormParams(dict):
+    """Form fields as lists of values, blank ones kept (Twilio signs those too), in the shape RequestValidator reads."""
+
+    def getlist(self, key: str) -> list[str]:
+        return self[key]
+
+
+def form_params(body: bytes) -> _FormParams:
+    """The webhook's form fields exactly as Twilio sent them (Sanic's own parser drops blank values)."""
+    return _FormParams(parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True))
+
+
+def signed_url(request_url: str, query_string: str, public_url: str) -> str:
+    """The URL Twilio signed: the configured public URL (behind a proxy) or the URL the request arrived on.
+
+    TWILIO_PUBLIC_URL is the webhook URL set in Twilio's console; a bare origin (https://bot.example.org) gets the
+    webhook path added. The request's query string, if any, is part of what Twilio signs.
+    """
+    if not public_url:
+        return request_url
+    url = public_url.rstrip("/") + WEBHOOK_PATH if urlparse(public_url).path in ("", "/") else public_url
+    if query_string and "?" not in url:
+        url = f"{url}?{query_string}"
+    return url
+
+
+def _first(params: _FormParams, key: str) -> str:
+    values = params.get(key) or [""]
+    return values[0]
+
+
+class _SenderLocks:
+    """One asyncio lock per sender, so a sender's replies go out in the order their messages came in."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._waiting: dict[str, int] = {}
+
+    @asynccontextmanager
+    async def hold(self, key: str) -> AsyncIterator[None]:
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        self._waiting[key] = self._waiting.get(key, 0) + 1
+        try:
+            async with lock:
+                yield
+        finally:
+            self._waiting[key] -= 1
+            if not self._waiting[key]:
+                del self._waiting[key], self._locks[key]
+
+
+class TwilioSmsInput(InputChannel):
+    """Rasa input channel for SMS through Twilio, served at /webhooks/twilio_sms/webhook."""
+
+    @classmethod
+    def name(cls) -> str:
+        return CHANNEL
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[dict[str, Any]]) -> TwilioSmsInput:
+        # Secrets come from the environment only (bot/settings.py), never from credentials.yml.
+        return cls(SmsConfig.from_settings(get_settings()))
+
+    def __init__(self, config: SmsConfig, client: Optional[Client] = None) -> None:
+        self.config = config
+        self.client = client
+        if config.enabled:
+            channel_messages()  # a broken wording file stops the start, not a participant's HELP
+        if config.enabled and client is None:
+            self.client = make_client(account_sid=config.account_sid, auth_token=config.auth_token, api_base=config.api_base)
+        if not config.enabled:
+            logger.info("SMS channel is off: %s not set", ", ".join(config.missing))
+        self._locks = _SenderLocks()
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        sms = Blueprint("twilio_sms_webhook", __name__)
+
+        @sms.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok" if self.config.enabled else "off"})
+
+        @sms.route("/webhook", methods=["POST"])
+        async def webhook(request: Request) -> HTTPResponse:
+            if not self.config.enabled:
+                return response.text(f"The SMS channel is off: set {', '.join(self.config.missing)} to turn it on.", status=503)
+            params = form_params(request.body)
+            if not self.verified(request, params):
+                return response.text("Forbidden: missing or invalid Twilio signature.", status=403)
+            sid, sender = _first(params, "MessageSid") or _first(params, "SmsSid"), _first(params, "From")
+            if not sid or not sender:
+                return response.text("Bad request: MessageSid and From are required.", status=400)
+            try:
+                await self.receive(sid, sender, _first(params, "Body"), _first(params, "OptOutType"), on_new_message)
+            except Exception as exc:  # noqa: BLE001
+                # The type only: exception texts can carry the participant's words or number.
+                logger.error("SMS %s failed (%s)", sid, type(exc).__name__)
+                return response.text("Internal error.", status=500)
+            return response.text(EMPTY_TWIML, content_type="text/xml")
+
+        return sms
+
+    def verified(self, request: Request, params: _FormParams) -> bool:
+        """True when X-Twilio-Signature matches the request under our auth token."""
+        signature = request.headers.get(SIGNATURE_HEADER, "")
+        if not signature:
+            logger.warning("SMS webhook refused: no %s header", SIGNATURE_HEADER)
+            return False
+        url = signed_url(request.url, request.query_string, self.config.public_url)
+        if not RequestValidator(self.config.auth_token).validate(url, params, signature):
+            logger.warning("SMS webhook refused: signature does not match")
+            return False
+        return True
+
+    async def receive(self, sid: str, sender: str, body: str, opt_out_type: str,
+                      on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
+        """Handle one verified message: once only, keywords first, then the activity."""
+        keyword = keyword_of(body, opt_out_type)
+        first_time, opted_out = await asyncio.to_thread(self._claim, sid, sender, keyword)
+        if not first_time:
+            logger.info("SMS %s is a repeat delivery: ignored", sid)
+            return
+        if keyword == OPT_OUT:
+            logger.info("SMS %s: sender opted out", sid)
+            return
+        if opted_out and keyword != OPT_IN:
+            logger.info("SMS %s: sender has opted out, message not processed", sid)
+            return
+        async with self._locks.hold(sender):
+            if keyword == HELP:
+                await self.send(sender, [channel_messages()["help"]])
+            elif keyword == OPT_IN and (opted_out or normalised(body) != "start"):
+                await self.send(sender, [channel_messages()["opted_in"]])
+            else:
+                # START from someone who never opted out is a greeting: the activity starts or resumes.
+                collector = CollectingOutputChannel()
+                await on_new_message(UserMessage(body, collector, sender, input_channel=CHANNEL, message_id=sid))
+                await self.send(sender, compose(collector.messages))
+
+    def _claim(self, sid: str, sender: str, keyword: Optional[str]) -> tuple[bool, bool]:
+        """Record the MessageSid (False if already seen), apply STOP/START, and say whether the sender had opted out."""
+        with session_scope() as session:
+            if not claim_inbound(session=session, channel=CHANNEL, message_key=sid):
+                return False, False
+            opted_out = is_opted_out(session=session, channel=CHANNEL, external_id=sender)
+            if keyword == OPT_OUT:
+                set_opted_out(session=session, channel=CHANNEL, external_id=sender, opted_out=True)
+            elif keyword == OPT_IN and opted_out:
+                set_opted_out(session=session, channel=CHANNEL, external_id=sender, opted_out=False)
+            return True, opted_out
+
+    async def send(self, to: str, bodies: Sequence[str]) -> None:
+        """Send bodies in order from the programme's number (in a worker thread: the client blocks)."""
+        if not bodies or self.client is None:
+            return
+        result = await asyncio.to_thread(send_bodies, client=self.client, channel=CHANNEL,
+                                         from_number=self.config.from_number, to=to, bodies=bodies)
+        if result.stopped_by:
+            logger.info("SMS replies stopped after %s of %s (%s)", result.sent, len(bodies), result.stopped_by)

@@ -1,0 +1,1 @@
+"""Rasa SDK action tests: trackers built from JSON, the real domain, exact events and dispatched messages."""

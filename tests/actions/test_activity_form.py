@@ -1,0 +1,200 @@
+"""ValidateActivityForm and ActionAskAnswer on trackers built from JSON, against the real domain and a real SQLite database."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any, Optional
+
+import pytest
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy import select
+
+from bot.actions.activity_form import ActionAskAnswer, ValidateActivityForm
+from bot.activity.flow import ActivityFlow, Incoming
+from bot.activity.summary import sms_summary_text
+from bot.content import load_content
+from bot.content.model import Content
+from bot.settings import get_settings, load_settings
+from bot.store import repository as repo
+from bot.store.db import dispose_all, session_scope
+from bot.store.models import Answer, ChannelIdentity
+from tests.actions.conftest import TrackerFactory, custom_message, text_message
+
+SENDER = "web-3f9c2a"
+
+
+@pytest.fixture
+def content() -> Content:
+    return load_content()
+
+
+def ask(content: Content, step_id: str, role: Optional[str]) -> dict[str, Any]:
+    """The question for ``step_id`` as dispatched: text with one button per option (title and payload = label)."""
+    step = content.step(step_id)
+    text = step.prompt_for(role)
+    if step.factor:
+        text = text.format(n=content.factor_number(step.factor), factor=content.factor(step.factor).name)
+    return text_message(text, [{"title": o.label, "payload": o.label} for o in step.options] or None)
+
+
+def say(content: Content, key: str, **values: object) -> dict[str, Any]:
+    return text_message(content.message(key, **values))
+
+
+def prepare(db_url: str, *texts: str, sender: str = SENDER, channel: str = "rest") -> None:
+    """Earlier turns of this participant, committed as the action server would have."""
+    with session_scope(db_url) as session:
+        flow = ActivityFlow(session=session, content=load_content(), settings=load_settings())
+        for text in texts:
+            flow.handle(Incoming(channel=channel, sender_id=sender, text=text))
+
+
+def saved(db_url: str, sender: str = SENDER, channel: str = "rest") -> dict[str, tuple[str, Optional[str], str]]:
+    with session_scope(db_url) as session:
+        identity = repo.find_identity(session=session, channel=channel, external_id=sender)
+        if identity is None:
+            return {}
+        run = repo.latest_run(session=session, participant=identity.participant)
+        return {a.question_id: (a.text, a.value, a.channel) for a in repo.current_answers(session=session, run=run).values()}
+
+
+async def test_ask_action_on_activation_handles_the_first_message(db_url: str, domain: DomainDict, dispatcher: CollectingDispatcher, make_tracker: TrackerFactory, content: Content) -> None:
+    tracker = make_tracker(sender_id=SENDER, text="hi", message_id="m-1", intent="greet", with_slot_candidate=False)
+    events = await ActionAskAnswer().run(dispatcher, tracker, domain)
+    assert events == [SlotSet("handled_message_id", "m-1")]
+    intro = sorted(k for k in content.messages if k.startswith("intro_"))
+    assert dispatcher.messages == [say(content, k) for k in intro] + [ask(content, "consent", None)]
+    assert dispatcher.messages[-1]["buttons"] == [{"title": "Yes", "payload": "Yes"}, {"title": "No", "payload": "No"}]
+    with session_scope(db_url) as session:
+        identity = session.execute(select(ChannelIdentity)).scalar_one()
+        assert (identity.channel, identity.external_id) == ("rest", SENDER)
+
+
+async def test_validation_saves_the_answer_and_asks_next_then_ask_action_sends_nothing(db_url: str, domain: DomainDict, make_tracker: TrackerFactory, content: Content) -> None:
+    prepare(db_url, "hi")
+    tracker = make_tracker(sender_id=SENDER, text="yes", message_id="m-2", handled="m-1")
+    validation = CollectingDispatcher()
+    events = await ValidateActivityForm().run(validation, tracker, domain)
+    assert events == [SlotSet("answer", None), SlotSet("handled_message_id", "m-2")]
+    assert validation.messages == [ask(content, "role", None)]
+    assert validation.messages[0]["buttons"] == [{"title": "Looking for work", "payload": "Looking for work"}, {"title": "Hiring", "payload": "Hiring"}]
+    assert saved(db_url) == {"consent": ("yes", "yes", "rest")}
+
+    # Rasa applies the events, then the form asks for `answer` again in the same turn.
+    same_turn = make_tracker(sender_id=SENDER, text="yes", message_id="m-2", handled="m-2", with_slot_candidate=False)
+    asking = CollectingDispatcher()
+    assert await ActionAskAnswer().run(asking, same_turn, domain) == []
+    assert asking.messages == []
+    assert saved(db_url) == {"consent": ("yes", "yes", "rest")}
+
+
+async def test_validation_does_not_process_the_same_message_twice(db_url: str, domain: DomainDict, make_tracker: TrackerFactory) -> None:
+    prepare(db_url, "hi", "yes")
+    tracker = make_tracker(sender_id=SENDER, text="Hiring", message_id="m-3", handled="m-3")
+    dispatcher = CollectingDispatcher()
+    assert await ValidateActivityForm().run(dispatcher, tracker, domain) == [SlotSet("answer", None)]
+    assert dispatcher.messages == []
+    assert "role" not in saved(db_url)
+
+
+async def test_the_answer_is_saved_verbatim_with_the_channel_of_the_user_event(db_url: str, domain: DomainDict, make_tracker: TrackerFactory, content: Content) -> None:
+    prepare(db_url, "hi", "yes", "2", "3", "1", channel="webchat")
+    typed = "  Forklift & <b>Excel</b>\nI need to stop working nights \U0001F4AA "
+    tracker = make_tracker(sender_id=SENDER, text=typed, message_id="m-9", handled="m-8", channel="webchat")
+    dispatcher = CollectingDispatcher()
+    events = await ValidateActivityForm().run(dispatcher, tracker, domain)
+    assert events == [SlotSet("answer", None), SlotSet("handled_message_id", "m-9")]
+    assert dispatcher.messages == [ask(content, "capacity_rating", "employer")]
+    assert saved(db_url, channel="webchat")["skills_reflection"] == (typed, None, "webchat")
+
+
+async def test_a_confident_control_intent_from_parse_data_is_used_on_a_choice_question(db_url: str, domain: DomainDict, make_tracker: TrackerFactory, content: Content) -> None:
+    prepare(db_url, "hi", "yes", "1")
+    tracker = make_tracker(sender_id=SENDER, text="my bus is here, later", message_id="m-4", handled="m-3", intent="pause", confidence=0.93)
+    dispatcher = CollectingDispatcher()
+    await ValidateActivityForm().run(dispatcher, tracker, domain)
+    assert dispatcher.messages[0] == say(content, "paused")
+    assert dispatcher.messages[1]["text"].startswith("To continue on another device, send this code there: ")
+
+
+async def test_the_review_sends_the_summary_as_one_json_message_then_the_question(db_url: str, domain: DomainDict, make_tracker: TrackerFactory, content: Content) -> None:
+    prepare(db_url, "hi", "yes", "Looking for work", "2", "1", "Forklift", "2", "Nights are hard", "skip", "skip", "3", "Days", "1", "Respect", "2", "Kind people", "3 4")
+    tracker = make_tracker(sender_id=SENDER, text="4", message_id="m-20", handled="m-19")
+    dispatcher = CollectingDispatcher()
+    events = await ValidateActivityForm().run(dispatcher, tracker, domain)
+    assert events == [SlotSet("answer", None), SlotSet("handled_message_id", "m-20")]
+
+    with session_scope(db_url) as session:
+        identity = repo.find_identity(session=session, channel="rest", external_id=SENDER)
+        summary = repo.latest_summary(session=session, run=repo.latest_run(session=session, participant=identity.participant))
+        body, text = summary.body, summary.text
+    labels = {k: content.message(f"summary_{k}") for k in ("strengths", "stressors", "both", "priorities", "skipped", "not_answered")}
+    expected_custom = {"type": "mf_summary", "title": "Your Magnetic Factors Summary", "text": text, "sms_text": sms_summary_text(content, body), "summary": body, "labels": labels}
+    assert dispatcher.messages == [custom_message(expected_custom), ask(content, "review", "work_seeker")]
+    assert body["priorities"] == ["pay", "arrangements"] and (body["clarity_before"], body["clarity_after"]) == (2, 4)
+    assert [(f["id"], f["rating"], f["reflection"], f["reflection_skipped"]) for f in body["factors"]] == [
+        ("skills", "strength", "Forklift", False), ("capacity", "stressor", "Nights are hard", False), ("pay", None, None, True),
+        ("arrangements", "both", "Days", False), ("values", "strength", "Respect", False), ("culture", "stressor", "Kind people", False),
+    ]
+    assert "Forklift" in text and "Kind people" in text
+
+
+async def test_without_a_message_id_the_timestamp_identifies_the_message(db_url: str, domain: DomainDict, make_tracker: TrackerFactory, content: Content) -> None:
+    tracker = make_tracker(sender_id=SENDER, text="hello", message_id=None, with_slot_candidate=False, timestamp=1_700_000_123.5)
+    dispatcher = CollectingDispatcher()
+    assert await ActionAskAnswer().run(dispatcher, tracker, domain) == [SlotSet("handled_message_id", "1700000123.5")]
+    again = make_tracker(sender_id=SENDER, text="hello", message_id=None, handled="1700000123.5", with_slot_candidate=False, timestamp=1_700_000_123.5)
+    second = CollectingDispatcher()
+    assert await ActionAskAnswer().run(second, again, domain) == []
+    assert second.messages == []
+
+
+async def test_a_database_error_gives_a_friendly_message_and_logs_nothing_personal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, domain: DomainDict, make_tracker: TrackerFactory, content: Content
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'never-migrated.sqlite3'}")
+    get_settings.cache_clear()
+    caplog.set_level(logging.DEBUG)
+    secret_words = "My sister Zelda Quuxington has a criminal record"
+    sender = "+19025550199"
+    try:
+        tracker = make_tracker(sender_id=sender, text=secret_words, message_id="m-err", handled="m-prev")
+        dispatcher = CollectingDispatcher()
+        events = await ValidateActivityForm().run(dispatcher, tracker, domain)
+    finally:
+        dispose_all()
+        get_settings.cache_clear()
+    assert events == [SlotSet("answer", None), SlotSet("handled_message_id", "m-err")]
+    assert dispatcher.messages == [say(content, "system_error")]
+    assert [(r.name, r.levelno, r.getMessage()) for r in caplog.records if r.name.startswith("bot.")] == [
+        ("bot.actions.turn", logging.ERROR, "turn failed (OperationalError) on channel rest")
+    ]
+    logged = caplog.text + "".join(str(r.args) + str(r.exc_info) for r in caplog.records)
+    for personal in ("Zelda", "Quuxington", "criminal", sender, "5550199"):
+        assert personal not in logged
+
+
+async def test_nothing_is_confirmed_when_the_save_fails(db_url: str, domain: DomainDict, make_tracker: TrackerFactory, content: Content, monkeypatch: pytest.MonkeyPatch) -> None:
+    prepare(db_url, "hi", "yes", "2", "1", "1")
+
+    def broken_save(**kwargs: Any) -> Answer:
+        raise RuntimeError("disk full while saving " + kwargs["text"])
+
+    monkeypatch.setattr(repo, "save_answer", broken_save)
+    dispatcher = CollectingDispatcher()
+    await ValidateActivityForm().run(dispatcher, make_tracker(sender_id=SENDER, text="Welding", message_id="m-5", handled="m-4"), domain)
+    assert dispatcher.messages == [say(content, "system_error")]
+    monkeypatch.undo()
+    assert "skills_reflection" not in saved(db_url)
+    with session_scope(db_url) as session:
+        identity = repo.find_identity(session=session, channel="rest", external_id=SENDER)
+        assert repo.latest_run(session=session, participant=identity.participant).step_id == "skills_reflection"
+
+
+def test_action_names_match_the_domain(domain: DomainDict) -> None:
+    assert ValidateActivityForm().name() in domain["actions"] and ActionAskAnswer().name() in domain["actions"]
+    assert domain["forms"] == {"activity_form": {"required_slots": ["answer"]}}
+    assert domain["slots"]["handled_message_id"]["influence_conversation"] is False
+    assert not domain.get("responses")  # wording lives in the content files, not in the domain

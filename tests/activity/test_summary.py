@@ -1,0 +1,175 @@
+"""The Magnetic Factors Summary: structured body, full text in the participant's words, condensed GSM-7 SMS form."""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import pytest
+
+from bot.activity.summary import SMS_SUMMARY_LIMIT, build_summary, sms_summary_text, summary_text
+from bot.content import gsm7, load_content
+from bot.store.models import Answer
+
+CONTENT = load_content()
+RATINGS = {"skills": "strength", "capacity": "stressor", "pay": "both", "arrangements": "stressor", "values": "strength", "culture": "both"}
+WORDS = {
+    "skills": "Forklift, Excel & customer service",
+    "capacity": "I need to stop working nights",
+    "pay": "at least $22/hour \u2014 and \u201cbenefits\u201d",
+    "arrangements": "Day shifts only,\nclose to the bus",
+    "values": "Respect <b>and</b> honesty \U0001F4AA",
+    "culture": "Un milieu o\u00f9 je peux poser des questions",
+}
+
+
+def answer(question_id: str, text: str, value: Optional[str] = None, skipped: bool = False) -> Answer:
+    return Answer(question_id=question_id, text=text, value=value, skipped=skipped, channel="rest")
+
+
+def complete_answers(words: dict[str, str] = WORDS) -> dict[str, Answer]:
+    answers = {"clarity_before": answer("clarity_before", "2", "2"), "clarity_after": answer("clarity_after", "four", "4")}
+    for factor_id, rating in RATINGS.items():
+        answers[f"{factor_id}_rating"] = answer(f"{factor_id}_rating", rating, rating)
+        answers[f"{factor_id}_reflection"] = answer(f"{factor_id}_reflection", words[factor_id])
+    answers["priorities"] = answer("priorities", "3 4", "pay,arrangements")
+    return answers
+
+
+def factor_entry(factor_id: str, rating: Optional[str], label: Optional[str], reflection: Optional[str], skipped: bool = False) -> dict[str, Any]:
+    factor = CONTENT.factor(factor_id)
+    return {"id": factor_id, "name": factor.name, "short_name": factor.short_name, "rating": rating, "rating_label": label,
+            "reflection": reflection, "reflection_skipped": skipped}
+
+
+LABELS = {"strength": "Strength", "stressor": "Stressor", "both": "Both/not sure"}
+
+
+def test_build_summary_of_a_complete_run() -> None:
+    body = build_summary(CONTENT, "work_seeker", complete_answers())
+    assert body == {
+        "audience": "work_seeker",
+        "factors": [factor_entry(f, RATINGS[f], LABELS[RATINGS[f]], WORDS[f]) for f in RATINGS],
+        "priorities": ["pay", "arrangements"],
+        "clarity_before": 2,
+        "clarity_after": 4,
+    }
+
+
+def test_build_summary_with_skipped_and_missing_answers() -> None:
+    answers = complete_answers()
+    answers["pay_rating"] = answer("pay_rating", "skip", None, skipped=True)
+    answers["pay_reflection"] = answer("pay_reflection", "skip", None, skipped=True)
+    del answers["culture_reflection"]
+    answers["priorities"] = answer("priorities", "skip", None, skipped=True)
+    answers["clarity_before"] = answer("clarity_before", "pass", None, skipped=True)
+    del answers["clarity_after"]
+    body = build_summary(CONTENT, "employer", answers)
+    assert body["factors"][2] == factor_entry("pay", None, None, None, skipped=True)
+    assert body["factors"][5] == factor_entry("culture", "both", "Both/not sure", None, skipped=False)
+    assert (body["audience"], body["priorities"], body["clarity_before"], body["clarity_after"]) == ("employer", [], None, None)
+
+
+def test_summary_text_lists_ratings_priorities_and_the_words_as_typed() -> None:
+    body = build_summary(CONTENT, "work_seeker", complete_answers())
+    assert summary_text(CONTENT, body) == "\n".join(
+        [
+            "Your Magnetic Factors Summary",
+            "Strengths: Skills & competencies, Values",
+            "Stressors: Capacity & challenge, Work arrangements",
+            "Both or not sure: Pay & benefits, Culture",
+            "Top priorities: Pay & benefits, Work arrangements",
+            "",
+            "Skills & competencies (Strength): Forklift, Excel & customer service",
+            "Capacity & challenge (Stressor): I need to stop working nights",
+            "Pay & benefits (Both/not sure): at least $22/hour \u2014 and \u201cbenefits\u201d",
+            "Work arrangements (Stressor): Day shifts only,\nclose to the bus",
+            "Values (Strength): Respect <b>and</b> honesty \U0001F4AA",
+            "Culture (Both/not sure): Un milieu o\u00f9 je peux poser des questions",
+            "",
+            "Clarity: 2 at the start, 4 now (out of 5).",
+        ]
+    )
+
+
+def test_summary_text_marks_skipped_and_unanswered_reflections() -> None:
+    answers = complete_answers()
+    answers["pay_reflection"] = answer("pay_reflection", "skip", None, skipped=True)
+    del answers["culture_reflection"]
+    answers["priorities"] = answer("priorities", "skip", None, skipped=True)
+    del answers["clarity_after"]
+    text = summary_text(CONTENT, build_summary(CONTENT, "work_seeker", answers))
+    lines = text.split("\n")
+    assert "Pay & benefits (Both/not sure): (skipped)" in lines
+    assert "Culture (Both/not sure): (no answer)" in lines
+    assert "Top priorities: none" in lines
+    assert lines[-1] == "Clarity: 2 at the start, - now (out of 5)."
+
+
+def test_summary_text_when_nothing_is_rated() -> None:
+    answers = {f"{f}_rating": answer(f"{f}_rating", "skip", None, skipped=True) for f in RATINGS}
+    lines = summary_text(CONTENT, build_summary(CONTENT, "employer", answers)).split("\n")
+    assert lines[1:5] == ["Strengths: none", "Stressors: none", "Both or not sure: none", "Top priorities: none"]
+
+
+def test_a_skipped_rating_is_not_double_bracketed() -> None:
+    answers = complete_answers()
+    answers["values_rating"] = answer("values_rating", "skip", None, skipped=True)
+    text = summary_text(CONTENT, build_summary(CONTENT, "work_seeker", answers))
+    assert "((" not in text
+
+
+def test_sms_summary_of_short_answers_keeps_every_word_in_gsm7() -> None:
+    body = build_summary(CONTENT, "work_seeker", complete_answers())
+    sms = sms_summary_text(CONTENT, body)
+    assert sms == "\n".join(
+        [
+            "Your Magnetic Factors Summary",
+            "Strengths: Skills, Values",
+            "Stressors: Capacity, Arrangements",
+            "Both or not sure: Pay, Culture",
+            "Top priorities: Pay, Arrangements",
+            "Skills: Forklift, Excel & customer service",
+            "Capacity: I need to stop working nights",
+            'Pay: at least $22/hour - and "benefits"',
+            "Arrangements: Day shifts only, close to the bus",
+            "Values: Respect <b>and</b> honesty",
+            "Culture: Un milieu o\u00f9 je peux poser des questions",
+        ]
+    )
+    assert gsm7.is_gsm7(sms) and gsm7.segments(sms) <= 3
+
+
+def test_sms_summary_of_long_answers_is_cut_with_dots_to_three_segments() -> None:
+    long_words = {f: f"{f} " + "word " * 200 for f in RATINGS}
+    long_words["values"] = "[" * 300  # extension characters: two septets each
+    sms = sms_summary_text(CONTENT, build_summary(CONTENT, "work_seeker", complete_answers(long_words)))
+    assert gsm7.is_gsm7(sms)
+    assert gsm7.septets(sms) <= SMS_SUMMARY_LIMIT == 459
+    assert gsm7.segments(sms) == 3
+    lines = sms.split("\n")
+    assert lines[:5] == ["Your Magnetic Factors Summary", "Strengths: Skills, Values", "Stressors: Capacity, Arrangements", "Both or not sure: Pay, Culture", "Top priorities: Pay, Arrangements"]
+    factor_lines = lines[5:]
+    assert [line.split(":")[0] for line in factor_lines] == ["Skills", "Capacity", "Pay", "Arrangements", "Values", "Culture"]
+    for line, factor_id in zip(factor_lines, RATINGS, strict=True):
+        assert line.endswith("...")
+        if factor_id != "values":
+            assert line.startswith(f"{CONTENT.factor(factor_id).short_name}: {factor_id} word word")
+
+
+def test_sms_summary_leaves_out_skipped_reflections() -> None:
+    answers = complete_answers()
+    answers["pay_reflection"] = answer("pay_reflection", "skip", None, skipped=True)
+    del answers["culture_reflection"]
+    lines = sms_summary_text(CONTENT, build_summary(CONTENT, "work_seeker", answers)).split("\n")
+    assert [line.split(":")[0] for line in lines[5:]] == ["Skills", "Capacity", "Arrangements", "Values"]
+
+
+def test_sms_summary_without_reflections_is_the_head_only() -> None:
+    sms = sms_summary_text(CONTENT, build_summary(CONTENT, "employer", {}))
+    assert sms == "Your Magnetic Factors Summary\nStrengths: none\nStressors: none\nBoth or not sure: none\nTop priorities: none"
+
+
+@pytest.mark.parametrize("limit", [300, 200])
+def test_sms_summary_respects_a_smaller_limit(limit: int) -> None:
+    long_words = {f: "x" * 500 for f in RATINGS}
+    sms = sms_summary_text(CONTENT, build_summary(CONTENT, "work_seeker", complete_answers(long_words)), limit=limit)
+    assert gsm7.septets(sms) <= limit

@@ -1,0 +1,198 @@
+"""Broken content is refused with a ContentError that says what is wrong and where."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import pytest
+
+from bot.content import ContentError
+from bot.content.loader import parse_content
+from bot.content.model import Content
+from tests.content.conftest import Mutator, dump, factor, step
+
+Build = Callable[[Mutator], bytes]
+
+
+def refuse(data: bytes) -> str:
+    with pytest.raises(ContentError) as excinfo:
+        parse_content(data, source="edited.yml")
+    return str(excinfo.value)
+
+
+def test_the_unchanged_content_dumped_again_parses_like_the_real_file(raw_data: dict[str, Any], content: Content) -> None:
+    again = parse_content(dump(raw_data))
+    assert again.steps == content.steps
+    assert again.messages == content.messages
+    assert again.factors == content.factors
+    assert again.commands == content.commands
+
+
+def _set_prompt(step_id: str, audience: str, text: str) -> Mutator:
+    def mutate(data: dict[str, Any]) -> None:
+        step(data, step_id)["prompt"][audience] = text
+
+    return mutate
+
+
+def _set_message(key: str, text: str) -> Mutator:
+    def mutate(data: dict[str, Any]) -> None:
+        data["messages"][key] = text
+
+    return mutate
+
+
+def test_curly_quote_in_a_prompt_is_refused(modified: Build) -> None:
+    message = refuse(modified(_set_prompt("role", "any", "Great! Are you \u2018looking for work\u2019, or hiring?")))
+    assert message == "steps.role.prompt.any: characters outside GSM-7: ['\u2018', '\u2019']"
+
+
+def test_emoji_in_a_message_is_refused(modified: Build) -> None:
+    message = refuse(modified(_set_message("paused", "Paused \U0001F44D Send any message to continue.")))
+    assert message == "messages.paused: characters outside GSM-7: ['\U0001F44D']"
+
+
+def test_em_dash_in_a_factor_explanation_is_refused(modified: Build) -> None:
+    def mutate(data: dict[str, Any]) -> None:
+        factor(data, "values")["explain"]["employer"] = "Values \u2014 what your business stands for."
+
+    assert refuse(modified(mutate)) == "factors.values.explain.employer: characters outside GSM-7: ['\u2014']"
+
+
+def test_non_gsm_option_label_is_refused(modified: Build) -> None:
+    def mutate(data: dict[str, Any]) -> None:
+        data["options"]["role"][1]["label"] = "Hiring \u2022 staff"
+
+    message = refuse(modified(mutate))
+    assert message.startswith("steps.role.prompt.any: characters outside GSM-7") and "\u2022" in message
+
+
+def test_a_400_character_prompt_is_refused(modified: Build) -> None:
+    message = refuse(modified(_set_prompt("skills_reflection", "employer", "x" * 400)))
+    assert message == "steps.skills_reflection.prompt.employer: 400 characters is more than 2 SMS segments"
+
+
+def test_two_full_segments_without_options_are_allowed_and_one_more_character_is_not(modified: Build) -> None:
+    assert parse_content(modified(_set_prompt("skills_reflection", "employer", "y" * 306)))
+    message = refuse(modified(_set_prompt("skills_reflection", "employer", "y" * 307)))
+    assert message == "steps.skills_reflection.prompt.employer: 307 characters is more than 2 SMS segments"
+
+
+def test_the_sms_options_line_counts_towards_the_two_segments(modified: Build) -> None:
+    # 280 characters alone fit two segments; with "\nReply 1 Strength, 2 Stressor or 3 Both/not sure." they do not.
+    prompt = "{n}/6 {factor}: " + "z" * 256
+    message = refuse(modified(_set_prompt("pay_rating", "work_seeker", prompt)))
+    assert message.startswith("steps.pay_rating.prompt.work_seeker: ") and message.endswith("is more than 2 SMS segments")
+
+
+def test_extension_characters_count_twice_towards_the_limit(modified: Build) -> None:
+    assert parse_content(modified(_set_message("skipped", "[" * 153)))  # 306 septets
+    assert refuse(modified(_set_message("skipped", "[" * 153 + "a"))) == "messages.skipped: 307 characters is more than 2 SMS segments"
+
+
+def test_a_missing_message_key_is_named(modified: Build) -> None:
+    def mutate(data: dict[str, Any]) -> None:
+        del data["messages"]["paused"]
+        del data["messages"]["resume_code_bad"]
+
+    assert refuse(modified(mutate)) == "edited.yml: messages missing: paused, resume_code_bad"
+
+
+def test_an_unknown_option_set_is_named(modified: Build) -> None:
+    def mutate(data: dict[str, Any]) -> None:
+        step(data, "role")["options"] = "roles"
+
+    assert refuse(modified(mutate)) == "steps[1] (role): options 'roles' is not defined"
+
+
+def test_a_choice_step_without_options_is_refused(modified: Build) -> None:
+    def mutate(data: dict[str, Any]) -> None:
+        del step(data, "clarity_after")["options"]
+
+    assert refuse(modified(mutate)).endswith("(clarity_after): options 'None' is not defined")
+
+
+@pytest.mark.parametrize(
+    ("mutate", "where", "names"),
+    [
+        (_set_message("paused", "Paused, {name}. Send any message to continue."), "messages.paused", "['name']"),
+        (_set_prompt("values_rating", "employer", "{n}/6 {factor} for {company}: strength or stressor?"), "steps.values_rating.prompt.employer", "['company']"),
+    ],
+    ids=["message", "prompt"],
+)
+def test_an_unknown_placeholder_is_named(modified: Build, mutate: Mutator, where: str, names: str) -> None:
+    assert refuse(modified(mutate)) == f"{where}: unknown placeholder(s) {names}"
+
+
+def test_a_duplicate_step_id_is_refused(modified: Build) -> None:
+    def mutate(data: dict[str, Any]) -> None:
+        step(data, "capacity_rating")["id"] = "skills_rating"
+
+    assert refuse(modified(mutate)) == "edited.yml: step ids must be unique"
+
+
+def test_an_unknown_step_kind_is_named(modified: Build) -> None:
+    def mutate(data: dict[str, Any]) -> None:
+        step(data, "priorities")["kind"] = "ranking"
+
+    assert refuse(modified(mutate)).endswith("(priorities): unknown kind 'ranking'")
+
+
+def test_an_unknown_factor_on_a_step_is_named(modified: Build) -> None:
+    def mutate(data: dict[str, Any]) -> None:
+        step(data, "culture_reflection")["factor"] = "kultur"
+
+    assert refuse(modified(mutate)).endswith("(culture_reflection): unknown factor 'kultur'")
+
+
+def test_a_second_review_step_is_refused(modified: Build) -> None:
+    def mutate(data: dict[str, Any]) -> None:
+        extra = dict(step(data, "review"), id="review_again")
+        data["steps"].insert(-1, extra)
+
+    assert refuse(modified(mutate)) == "edited.yml: exactly one step of kind 'review' is needed"
+
+
+def test_a_step_without_prompt_is_refused(modified: Build) -> None:
+    def mutate(data: dict[str, Any]) -> None:
+        del step(data, "share")["prompt"]
+
+    assert refuse(modified(mutate)).endswith(": a step needs id, kind and prompt")
+
+
+def test_a_command_without_phrases_is_named(modified: Build) -> None:
+    def mutate(data: dict[str, Any]) -> None:
+        data["commands"]["pause"] = []
+
+    assert refuse(modified(mutate)) == "edited.yml: commands missing phrases for: pause"
+
+
+def test_a_missing_top_level_key_is_named(modified: Build) -> None:
+    def mutate(data: dict[str, Any]) -> None:
+        del data["steps"]
+
+    assert refuse(modified(mutate)) == "edited.yml: missing key 'steps'"
+
+
+@pytest.mark.parametrize("data", [b"steps: [unclosed", b"- just\n- a list\n"], ids=["bad-yaml", "not-a-mapping"])
+def test_not_a_content_document_is_refused(data: bytes) -> None:
+    assert refuse(data).startswith("edited.yml: ")
+
+
+@pytest.mark.parametrize("name", ["Skills \u2013 competencies", "Skills, competencies, know-how and everything you learned " * 4], ids=["en-dash", "long"])
+def test_a_factor_name_that_breaks_the_sms_rules_in_its_prompts_is_refused(modified: Build, name: str) -> None:
+    def mutate(data: dict[str, Any]) -> None:
+        factor(data, "skills")["name"] = name
+
+    assert refuse(modified(mutate)).startswith("steps.skills_rating.prompt.")
+
+
+def test_a_stray_brace_is_a_content_error_naming_the_step(modified: Build) -> None:
+    message = refuse(modified(_set_prompt("capacity_reflection", "employer", "In a few words: {how demanding is the role?")))
+    assert message.startswith("steps.capacity_reflection.prompt.employer: ")
+
+
+def test_a_factor_without_explanation_is_a_content_error_naming_the_factor(modified: Build) -> None:
+    def mutate(data: dict[str, Any]) -> None:
+        del factor(data, "pay")["explain"]
+
+    assert "pay" in refuse(modified(mutate))

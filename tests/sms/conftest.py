@@ -1,0 +1,42 @@
+"""Fixtures for the SMS tests: a loopback fake of Twilio's REST API and one real Rasa + action server stack using it."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pytest
+
+from bot.channels.sms_fake_twilio import FakeTwilio
+from bot.channels.sms_sandbox import Phone
+from bot.store import migrate
+from tests.sms.helpers import ACCOUNT_SID, AUTH_TOKEN, PROGRAMME_NUMBER, SmsStack
+from tests.support.stack import start_stack
+
+SMS_CREDENTIALS = "rest:\nbot.channels.twilio_sms.TwilioSmsInput:\n"
+
+
+@pytest.fixture(scope="session")
+def fake_twilio() -> Iterator[FakeTwilio]:
+    """Twilio's Messages API on loopback: the real twilio client in the Rasa process sends here."""
+    fake = FakeTwilio(ACCOUNT_SID, AUTH_TOKEN).start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture(scope="session")
+def sms_stack(tmp_path_factory: pytest.TempPathFactory, fake_twilio: FakeTwilio) -> Iterator[SmsStack]:
+    """The real action server and Rasa server, SMS channel on, one SQLite file; shared by the SMS tests (each uses its own numbers)."""
+    workdir: Path = tmp_path_factory.mktemp("sms-stack")
+    db_url = f"sqlite:///{workdir / 'bot.sqlite3'}"
+    migrate.upgrade(db_url)
+    env = {"TWILIO_ACCOUNT_SID": ACCOUNT_SID, "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "TWILIO_FROM_NUMBER": PROGRAMME_NUMBER,
+           "TWILIO_API_BASE": fake_twilio.base_url, "TWILIO_PUBLIC_URL": ""}
+    stack = start_stack(workdir, db_url, extra_env=env, credentials=SMS_CREDENTIALS)
+    yield SmsStack(stack, fake_twilio)
+    stack.stop_all()
+
+
+@pytest.fixture
+def new_phone(sms_stack: SmsStack) -> Callable[[], Phone]:
+    """Make phones whose numbers no other test uses."""
+    return sms_stack.phone
