@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -15,12 +15,12 @@ from bot.actions.turn import HANDLED_SLOT, already_handled, handle_turn
 class ValidateActivityForm(FormValidationAction):
     """Every message while the form is active is handled by the activity engine; the slot is never kept."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_activity_form"
 
     async def validate_answer(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> Dict[str, Any]:
         if already_handled(tracker):
             return {"answer": None}
         key = await asyncio.to_thread(handle_turn, dispatcher, tracker)
@@ -30,7 +30,7 @@ class ValidateActivityForm(FormValidationAction):
 class ActionAskAnswer(Action):
     """Asks for the next answer; on the form's activation it also handles the message that woke it."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_ask_answer"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
