@@ -12,30 +12,10 @@ from typing import Iterator
 
 import pytest
 from aiosmtpd.controller import Controller
-from playwright.sync_api import Browser, Playwright, sync_playwright
 
 from tests.support.stack import Stack, free_port
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 SECRET_KEY = "test-secret-key-0123456789"
-
-
-@pytest.fixture(scope="package")
-def playwright_driver() -> Iterator[Playwright]:
-    with sync_playwright() as driver:
-        yield driver
-
-
-@pytest.fixture(scope="package")
-def browser(playwright_driver: Playwright) -> Iterator[Browser]:
-    """Debian's Chromium, headless; a missing browser fails the tests (make setup-test installs it)."""
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (make setup-test)")
-    chromium = playwright_driver.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-    yield chromium
-    chromium.close()
 
 
 @dataclass

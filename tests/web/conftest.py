@@ -5,15 +5,12 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Playwright, sync_playwright
+from playwright.sync_api import Browser
 
 from bot.store import migrate
 from tests.support.stack import REPO, Stack, start_stack
 from tests.web.chat import ChatPage
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = REPO / "test-artifacts"
 WEBCHAT_CREDENTIALS = "rest:\nbot.channels.webchat.WebChatInput:\n"
@@ -28,22 +25,6 @@ def web_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     running = start_stack(workdir, db_url, credentials=WEBCHAT_CREDENTIALS, web=True)
     yield running
     running.stop_all()
-
-
-@pytest.fixture(scope="package")
-def playwright_driver() -> Iterator[Playwright]:
-    with sync_playwright() as driver:
-        yield driver
-
-
-@pytest.fixture(scope="package")
-def browser(playwright_driver: Playwright) -> Iterator[Browser]:
-    """Debian's Chromium, headless; a missing browser fails the tests (CI installs it with make setup-test)."""
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (make setup-test)")
-    browser = playwright_driver.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-    yield browser
-    browser.close()
 
 
 @pytest.fixture
