@@ -1,12 +1,13 @@
 """Content is data: an edited content file is picked up by the next load, with no restart and no code change."""
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
 import pytest
 
-from bot.content import ContentError, load_content
+from bot.content import load_content
 from bot.content.loader import content_path
 
 OLD = load_content().step("role").prompt_for(None)
@@ -46,14 +47,17 @@ def test_a_changed_prompt_is_loaded_without_restart(content_file: Path) -> None:
     assert before.step("role").prompt_for(None) == OLD  # content already handed out is not changed under anyone
 
 
-def test_a_broken_edit_is_refused_and_a_fixed_one_is_loaded(content_file: Path) -> None:
-    load_content(path=content_file)
+def test_a_broken_edit_is_refused_and_a_fixed_one_is_loaded(content_file: Path, caplog: pytest.LogCaptureFixture) -> None:
+    before = load_content(path=content_file)
     good = content_file.read_text(encoding="utf-8")
 
     content_file.write_text(good.replace(OLD, "Hello \u2014 are you looking for work, or hiring?"), encoding="utf-8")
     touch_later(content_file, 2)
-    with pytest.raises(ContentError, match=r"^.*steps\.role\.prompt\.any: characters outside GSM-7"):
-        load_content(path=content_file)
+    with caplog.at_level(logging.ERROR, logger="bot.content.loader"):
+        # The bot keeps talking with the last good wording and the log says what is wrong with the edit.
+        assert load_content(path=content_file) is before
+    assert "steps.role.prompt.any: characters outside GSM-7" in caplog.text
+    assert "still using the previous version" in caplog.text
 
     content_file.write_text(good.replace(OLD, NEW), encoding="utf-8")
     touch_later(content_file, 4)
