@@ -21,8 +21,9 @@ wait_for() { # url name log
 echo "Starting the action server on port $ACTION_PORT ..."
 .venv/bin/rasa run actions --actions bot.actions --port "$ACTION_PORT" > var/log/actions.log 2>&1 & pids+=($!)
 echo "Starting Rasa on port $RASA_PORT ..."
+sed "s#http://localhost:5055/webhook#http://localhost:$ACTION_PORT/webhook#" endpoints.yml > var/endpoints.run.yml
 .venv/bin/rasa run --model models/mfbot.tar.gz --enable-api --port "$RASA_PORT" \
-  --credentials credentials.yml --endpoints endpoints.yml --logging-config-file logging.yml > var/log/rasa.log 2>&1 & pids+=($!)
+  --credentials credentials.yml --endpoints var/endpoints.run.yml --logging-config-file logging.yml > var/log/rasa.log 2>&1 & pids+=($!)
 echo "Starting the web app on port $WEB_PORT ..."
 .venv/bin/python -m bot web --host 0.0.0.0 --port "$WEB_PORT" > var/log/web.log 2>&1 & pids+=($!)
 
