@@ -130,6 +130,10 @@ class ChatProxy:
         if not isinstance(messages, list):
             logger.error("webchat proxy: Rasa answered something other than a list")
             return api_error(502, "unavailable")
+        if not messages:
+            # The bot answers every message; no reply means an action failed, so the page offers to send it again.
+            logger.error("webchat proxy: Rasa answered with no message")
+            return api_error(502, "unavailable")
         return JSONResponse(messages, headers={**SECURITY_HEADERS, **NO_STORE})
 
 

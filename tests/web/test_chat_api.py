@@ -79,7 +79,9 @@ def test_proxy_answers_unavailable_when_rasa_fails() -> None:
     def down(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("refused", request=request)
 
-    for handler in (down, lambda r: httpx.Response(500, json={"error": "failed"}), lambda r: httpx.Response(200, text="<html>")):
+    handlers = (down, lambda r: httpx.Response(500, json={"error": "failed"}), lambda r: httpx.Response(200, text="<html>"),
+                lambda r: httpx.Response(200, json=[]))  # no reply at all: an action failed inside Rasa
+    for handler in handlers:
         client, _ = proxy_client(handler)
         response = client.post("/chat/api/message", json={"sender": SENDER, "message": "hi"})
         assert (response.status_code, response.json()) == (502, {"error": "unavailable"})
