@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy import select
 
-from bot.actions.activity_form import ActionAskAnswer, ValidateActivityForm
+from bot.actions.activity_form import END_OF_TURN, ActionAskAnswer, ValidateActivityForm
 from bot.activity.flow import ActivityFlow, Incoming
 from bot.activity.summary import sms_summary_text
 from bot.content import load_content
@@ -77,12 +77,13 @@ async def test_validation_saves_the_answer_and_asks_next_then_ask_action_sends_n
     tracker = make_tracker(sender_id=SENDER, text="yes", message_id="m-2", handled="m-1")
     validation = CollectingDispatcher()
     events = await ValidateActivityForm().run(validation, tracker, domain)
-    assert events == [SlotSet("answer", None), SlotSet("handled_message_id", "m-2")]
+    assert events == [SlotSet("handled_message_id", "m-2"), *END_OF_TURN]
     assert validation.messages == [ask(content, "role", None)]
     assert validation.messages[0]["buttons"] == [{"title": "Looking for work", "payload": "Looking for work"}, {"title": "Hiring", "payload": "Hiring"}]
     assert saved(db_url) == {"consent": ("yes", "yes", "rest")}
 
-    # Rasa applies the events, then the form asks for `answer` again in the same turn.
+    assert END_OF_TURN == [SlotSet("answer", None), SlotSet("requested_slot", None)]  # the form ends: no ask action
+    # Should Rasa still call the ask action in the same turn, it sends nothing and saves nothing.
     same_turn = make_tracker(sender_id=SENDER, text="yes", message_id="m-2", handled="m-2", with_slot_candidate=False)
     asking = CollectingDispatcher()
     assert await ActionAskAnswer().run(asking, same_turn, domain) == []
@@ -94,7 +95,7 @@ async def test_validation_does_not_process_the_same_message_twice(db_url: str, d
     prepare(db_url, "hi", "yes")
     tracker = make_tracker(sender_id=SENDER, text="Hiring", message_id="m-3", handled="m-3")
     dispatcher = CollectingDispatcher()
-    assert await ValidateActivityForm().run(dispatcher, tracker, domain) == [SlotSet("answer", None)]
+    assert await ValidateActivityForm().run(dispatcher, tracker, domain) == END_OF_TURN
     assert dispatcher.messages == []
     assert "role" not in saved(db_url)
 
@@ -105,7 +106,7 @@ async def test_the_answer_is_saved_verbatim_with_the_channel_of_the_user_event(d
     tracker = make_tracker(sender_id=SENDER, text=typed, message_id="m-9", handled="m-8", channel="webchat")
     dispatcher = CollectingDispatcher()
     events = await ValidateActivityForm().run(dispatcher, tracker, domain)
-    assert events == [SlotSet("answer", None), SlotSet("handled_message_id", "m-9")]
+    assert events == [SlotSet("handled_message_id", "m-9"), *END_OF_TURN]
     assert dispatcher.messages == [ask(content, "capacity_rating", "employer")]
     assert saved(db_url, channel="webchat")["skills_reflection"] == (typed, None, "webchat")
 
@@ -124,7 +125,7 @@ async def test_the_review_sends_the_summary_as_one_json_message_then_the_questio
     tracker = make_tracker(sender_id=SENDER, text="4", message_id="m-20", handled="m-19")
     dispatcher = CollectingDispatcher()
     events = await ValidateActivityForm().run(dispatcher, tracker, domain)
-    assert events == [SlotSet("answer", None), SlotSet("handled_message_id", "m-20")]
+    assert events == [SlotSet("handled_message_id", "m-20"), *END_OF_TURN]
 
     with session_scope(db_url) as session:
         identity = repo.find_identity(session=session, channel="rest", external_id=SENDER)
@@ -166,7 +167,7 @@ async def test_a_database_error_gives_a_friendly_message_and_logs_nothing_person
     finally:
         dispose_all()
         get_settings.cache_clear()
-    assert events == [SlotSet("answer", None), SlotSet("handled_message_id", "m-err")]
+    assert events == [SlotSet("handled_message_id", "m-err"), *END_OF_TURN]
     assert dispatcher.messages == [say(content, "system_error")]
     assert [(r.name, r.levelno, r.getMessage()) for r in caplog.records if r.name.startswith("bot.")] == [
         ("bot.actions.turn", logging.ERROR, "turn failed (OperationalError) on channel rest")
