@@ -18,6 +18,7 @@ from bot.channels.telegram_bot import SECRET_HEADER, build_bot, secret_matches
 from bot.channels.telegram_output import TelegramOutput
 from bot.channels.telegram_updates import BLOCKED, EDITED, IGNORED, NON_TEXT, UNBLOCKED, Inbound, read_update
 from bot.channels.telegram_wording import wording
+from bot.content import load_content
 from bot.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -140,7 +141,11 @@ class TelegramInput(InputChannel):
             if not await output.send_one(chat_id, wording()["non_text"], None):
                 return
         message = UserMessage(inbound.text, output, chat_id, input_channel=self.name(), metadata={"telegram_update_id": inbound.update_id})
+        before = output.attempts
         try:
             await on_new_message(message)
         except Exception as exc:  # noqa: BLE001 - the update is claimed; a retry by Telegram would be dropped anyway
             logger.error("telegram: update %s failed (%s)", inbound.update_id, type(exc).__name__)
+        if output.attempts == before and not output.blocked:
+            # The bot answers every message; nothing back means a turn failed, so ask for the text again.
+            await output.send_pieces(chat_id, load_content().message("system_error"), None)

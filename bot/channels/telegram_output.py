@@ -93,6 +93,7 @@ class TelegramOutput(OutputChannel):
         self.on_blocked = on_blocked
         self.sleep = sleep
         self.blocked = False
+        self.attempts = 0  # messages this output tried to send
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         """Plain text; any keyboard from an earlier choice is removed so free text is expected."""
@@ -121,6 +122,7 @@ class TelegramOutput(OutputChannel):
 
     async def send_one(self, chat_id: str, text: str, markup: Optional[Markup]) -> bool:
         """Send one message, waiting out rate limits; False if it could not be delivered."""
+        self.attempts += 1
         if self.blocked:
             return False
         rate_limited = network_failures = 0

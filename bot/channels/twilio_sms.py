@@ -19,6 +19,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from bot.channels.sms_compose import compose
 from bot.channels.sms_keywords import HELP, OPT_IN, OPT_OUT, channel_messages, keyword_of, normalised
 from bot.channels.sms_sender import make_client, send_bodies
+from bot.content import load_content
 from bot.settings import Settings, get_settings
 from bot.store.channel_records import claim_inbound, is_opted_out, set_opted_out
 from bot.store.db import session_scope
@@ -193,7 +194,9 @@ class TwilioSmsInput(InputChannel):
                 # START from someone who never opted out is a greeting: the activity starts or resumes.
                 collector = CollectingOutputChannel()
                 await on_new_message(UserMessage(body, collector, sender, input_channel=CHANNEL, message_id=sid))
-                await self.send(sender, compose(collector.messages))
+                # The bot answers every message; nothing back means a turn failed, so ask for the text again.
+                replies = collector.messages or [{"text": load_content().message("system_error")}]
+                await self.send(sender, compose(replies))
 
     def _claim(self, sid: str, sender: str, keyword: Optional[str]) -> tuple[bool, bool]:
         """Record the MessageSid (False if already seen), apply STOP/START, and say whether the sender had opted out."""

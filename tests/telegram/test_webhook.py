@@ -338,3 +338,17 @@ def test_poll_bridge_feeds_updates_to_the_webhook_in_order(tg_stack: Stack, fake
     offsets = [call.params.get("offset") for call in fake_api.calls_to("getUpdates")][-2:]
     assert offsets[-1] == second["update_id"] + 1
     assert fake_api.updates == []
+
+
+def test_a_failed_turn_asks_to_send_again_and_the_resent_answer_is_saved(tg_stack: Stack, fake_api: FakeBotApi) -> None:
+    user = TelegramUser(tg_stack.rasa_url, fake_api)
+    user.say("/start")
+    tg_stack.stop("actions")
+    try:
+        replies = user.say("Yes")
+    finally:
+        tg_stack.start_actions()
+    assert [m["text"] for m in replies] == [load_content().message("system_error")]
+    assert all_answers(tg_stack.db_url, user.chat_id) == []
+    user.say("Yes")
+    assert [(a.question_id, a.text) for a in all_answers(tg_stack.db_url, user.chat_id)] == [("consent", "Yes")]
