@@ -49,6 +49,7 @@ class Stack:
     db_url: str
     env: dict[str, str]
     credentials: Path
+    sql_tracker: bool = False  # Rasa's trackers in a SQLite file (as production keeps them in PostgreSQL) instead of memory
     rasa_port: int = field(default_factory=free_port)
     action_port: int = field(default_factory=free_port)
     web_port: int = field(default_factory=free_port)
@@ -83,10 +84,8 @@ class Stack:
 
     def start_rasa(self) -> None:
         endpoints = self.workdir / "endpoints.yml"
-        endpoints.write_text(
-            f'action_endpoint:\n  url: "{self.action_url}/webhook"\n'
-            f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {self.tracker_db}\n"
-        )
+        tracker_store = f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {self.tracker_db}\n" if self.sql_tracker else ""
+        endpoints.write_text(f'action_endpoint:\n  url: "{self.action_url}/webhook"\n' + tracker_store)
         proc = self._spawn(
             "rasa",
             [str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--enable-api", "--port", str(self.rasa_port),
@@ -127,7 +126,10 @@ class Stack:
             return json.loads(response.read().decode())
 
 
-def start_stack(workdir: Path, db_url: str, *, extra_env: Optional[dict[str, str]] = None, credentials: Optional[str] = None, web: bool = False) -> Stack:
+def start_stack(
+    workdir: Path, db_url: str, *, extra_env: Optional[dict[str, str]] = None, credentials: Optional[str] = None,
+    web: bool = False, sql_tracker: bool = False,
+) -> Stack:
     """Start action server, then Rasa (and the web app if asked) against ``db_url``; the caller stops it."""
     if not MODEL.exists():
         raise RuntimeError(f"{MODEL} is missing: run `make train` first")
@@ -136,9 +138,12 @@ def start_stack(workdir: Path, db_url: str, *, extra_env: Optional[dict[str, str
     creds.write_text(credentials if credentials is not None else (REPO / "credentials.yml").read_text())
     env = {**os.environ, "DATABASE_URL": db_url, "SECRET_KEY": "test-secret-key-0123456789", "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
            "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONUNBUFFERED": "1", **(extra_env or {})}
-    stack = Stack(workdir=workdir, db_url=db_url, env=env, credentials=creds)
+    stack = Stack(workdir=workdir, db_url=db_url, env=env, credentials=creds, sql_tracker=sql_tracker)
     stack.env["RASA_URL"] = stack.rasa_url
-    stack.env["TRACKER_DATABASE_URL"] = f"sqlite:///{stack.tracker_db}"
+    if sql_tracker:
+        stack.env["TRACKER_DATABASE_URL"] = f"sqlite:///{stack.tracker_db}"
+    else:
+        stack.env.pop("TRACKER_DATABASE_URL", None)
     try:
         stack.start_actions()
         stack.start_rasa()

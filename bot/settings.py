@@ -20,7 +20,7 @@ class Settings:
 
     environment: str = "development"
     database_url: str = f"sqlite:///{REPO_ROOT / 'var' / 'bot.sqlite3'}"
-    tracker_database_url: str = f"sqlite:///{REPO_ROOT / 'var' / 'tracker.sqlite3'}"
+    tracker_database_url: str = ""  # Rasa's SQL tracker store, where one is used (production: = DATABASE_URL)
     default_site_code: str = "default"
     default_site_name: str = "Nova Scotia Works (demo site)"
     secret_key: str = "dev-secret-change-me"

@@ -5,7 +5,6 @@ cd "$(dirname "$0")/.."
 export SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=3 PYTHONUNBUFFERED=1
 RASA_PORT="${RASA_PORT:-5005}" ACTION_PORT="${ACTION_PORT:-5055}" WEB_PORT="${WEB_PORT:-8000}"
 export RASA_URL="${RASA_URL:-http://localhost:$RASA_PORT}" WEB_PORT
-export TRACKER_DATABASE_URL="${TRACKER_DATABASE_URL:-sqlite:///$PWD/var/tracker.sqlite3}"
 mkdir -p var/log
 # Settings from .env when present (never committed; see .env.example).
 if [ -f .env ]; then set -a; . ./.env; set +a; fi
@@ -22,13 +21,13 @@ echo "Starting the action server on port $ACTION_PORT ..."
 .venv/bin/rasa run actions --actions bot.actions --port "$ACTION_PORT" > var/log/actions.log 2>&1 & pids+=($!)
 echo "Starting Rasa on port $RASA_PORT ..."
 sed "s#http://localhost:5055/webhook#http://localhost:$ACTION_PORT/webhook#" endpoints.yml > var/endpoints.run.yml
-.venv/bin/rasa run --model models/mfbot.tar.gz --enable-api --port "$RASA_PORT" \
+.venv/bin/rasa run --model models/mfbot.tar.gz --port "$RASA_PORT" \
   --credentials credentials.yml --endpoints var/endpoints.run.yml --logging-config-file logging.yml > var/log/rasa.log 2>&1 & pids+=($!)
 echo "Starting the web app on port $WEB_PORT ..."
 .venv/bin/python -m bot web --host 0.0.0.0 --port "$WEB_PORT" > var/log/web.log 2>&1 & pids+=($!)
 
 wait_for "http://localhost:$ACTION_PORT/health" "The action server" var/log/actions.log
-wait_for "http://localhost:$RASA_PORT/status" "Rasa" var/log/rasa.log
+wait_for "http://localhost:$RASA_PORT/" "Rasa" var/log/rasa.log
 wait_for "http://localhost:$WEB_PORT/healthz" "The web app" var/log/web.log
 
 cat <<MSG

@@ -144,7 +144,7 @@ def journey(tmp_path_factory: pytest.TempPathFactory, smtp_server: SmtpServer) -
     assert cli.returncode == 0, cli.stderr
     smtp_server.mailbox.messages.clear()
     stack = start_stack(
-        workdir, db_url, web=True,
+        workdir, db_url, web=True, sql_tracker=True,  # deletion must also remove Rasa events, as in production
         extra_env={"SMTP_HOST": smtp_server.host, "SMTP_PORT": str(smtp_server.port), "SMTP_FROM": "bot@halifax.example",
                    "PUBLIC_BASE_URL": PUBLIC_BASE_URL},
     )
