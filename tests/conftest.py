@@ -1,4 +1,4 @@
-"""Shared fixtures: a migrated SQLite database per test, a session on it, and headless Chromium for page tests."""
+"""Shared fixtures: a migrated SQLite database per test, and a session on it."""
 from __future__ import annotations
 
 import os
@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Playwright, sync_playwright
 from sqlalchemy.orm import Session
 
 from bot.settings import get_settings
@@ -38,24 +37,3 @@ def session(db_url: str) -> Iterator[Session]:
         s.rollback()
         s.close()
 
-
-CHROMIUM = Path("/usr/bin/chromium")
-# Without the background-networking flags Chromium tries to reach Google's hosts on this closed network.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-
-
-@pytest.fixture(scope="session")
-def playwright_driver() -> Iterator[Playwright]:
-    with sync_playwright() as driver:
-        yield driver
-
-
-@pytest.fixture(scope="session")
-def browser(playwright_driver: Playwright) -> Iterator[Browser]:
-    """Debian's Chromium, headless; a missing browser fails the tests (make setup-test installs it)."""
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (make setup-test)")
-    chromium = playwright_driver.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-    yield chromium
-    chromium.close()

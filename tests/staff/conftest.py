@@ -12,7 +12,9 @@ from typing import Iterator
 
 import pytest
 from aiosmtpd.controller import Controller
+from playwright.sync_api import Browser
 
+from tests.support.browser import headless_chromium
 from tests.support.stack import Stack, free_port
 
 SECRET_KEY = "test-secret-key-0123456789"
@@ -48,6 +50,13 @@ class SmtpServer:
     port: int
     mailbox: Mailbox
 
+
+
+@pytest.fixture(scope="package")
+def browser() -> Iterator[Browser]:
+    """One headless Chromium for this package's page tests."""
+    with headless_chromium() as chromium:
+        yield chromium
 
 @pytest.fixture(scope="module")
 def smtp_server() -> Iterator[SmtpServer]:

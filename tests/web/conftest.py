@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Browser
 
 from bot.store import migrate
+from tests.support.browser import headless_chromium
 from tests.support.stack import REPO, Stack, start_stack
 from tests.web.chat import ChatPage
 
@@ -15,6 +16,13 @@ AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = REPO / "test-artifacts"
 WEBCHAT_CREDENTIALS = "rest:\nbot.channels.webchat.WebChatInput:\n"
 
+
+
+@pytest.fixture(scope="package")
+def browser() -> Iterator[Browser]:
+    """One headless Chromium for this package's page tests."""
+    with headless_chromium() as chromium:
+        yield chromium
 
 @pytest.fixture(scope="package")
 def web_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
