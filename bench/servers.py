@@ -3,44 +3,22 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
+
+from bot.devstack import free_port, wait_http
 
 REPO = Path(__file__).resolve().parents[1]
 VENV_BIN = REPO / ".venv" / "bin"
 STARTUP_TIMEOUT = 300
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def base_env(**extra: str) -> dict[str, str]:
     return {**os.environ, "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONUNBUFFERED": "1",
             "RASA_TELEMETRY_ENABLED": "false", "SANIC_HOST": "127.0.0.1", **extra}
-
-
-def wait_http(url: str, proc: subprocess.Popen, log: Path, timeout: float = STARTUP_TIMEOUT) -> None:
-    """Wait until ``url`` answers 200; fail with the log tail if the process exits first."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"process for {url} exited with {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise TimeoutError(f"{url} did not answer within {timeout}s")
 
 
 @dataclass
@@ -124,7 +102,7 @@ def start_stock(workdir: Path, project: Path, model: Path) -> Bot:
     proc = processes.spawn("stock-rasa", [str(VENV_BIN / "rasa"), "run", "--model", str(model), "--port", str(port),
                                           "--interface", "127.0.0.1", "--credentials", "credentials.yml"],
                            env=base_env(), cwd=project)
-    wait_http(f"http://127.0.0.1:{port}/", proc, processes.log("stock-rasa"))
+    wait_http(f"http://127.0.0.1:{port}/", timeout=STARTUP_TIMEOUT, proc=proc, log=processes.log("stock-rasa"))
     return Bot("stock", f"http://127.0.0.1:{port}", processes)
 
 
