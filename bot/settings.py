@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -42,7 +42,6 @@ class Settings:
     smtp_password: str = ""
     smtp_starttls: bool = False
     staff_timezone: str = "America/Halifax"
-    extra: dict = field(default_factory=dict)
 
     @property
     def is_production(self) -> bool:

@@ -139,7 +139,8 @@ class ActivityFlow:
             return out
 
         command = detect_command(raw, self.content)
-        if command is None and step.kind != "text" and self._parse(step, raw) is None:
+        parsed = self._parse(step, raw) if command is None and step.kind != "text" else None
+        if command is None and step.kind != "text" and parsed is None:
             command = command_from_intent(incoming.intent, incoming.confidence)
         if command is not None:
             self._command(command, participant, run, step, incoming, out)
@@ -153,7 +154,6 @@ class ActivityFlow:
             self._save(run, step, incoming, text=textin.strip_control(raw), value=None)
             self._advance(run, step, out)
             return out
-        parsed = self._parse(step, raw)
         if parsed is None:
             key = "invalid_multi" if step.kind == "multi" else "invalid_choice"
             out.messages.append(BotMessage(self.content.message(key)))
