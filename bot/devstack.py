@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -16,6 +17,9 @@ REPO = Path(__file__).resolve().parents[1]
 VENV_BIN = REPO / ".venv" / "bin"
 MODEL = REPO / "models" / "mfbot.tar.gz"
 STARTUP_TIMEOUT = 180
+# Sanic (Rasa's and the action server's web server) reads SANIC_* settings from the environment: requests over
+# this size are refused with 413 before anything reads them (the largest real message is 10,000 characters).
+REQUEST_MAX_BYTES = 256 * 1024
 
 
 def free_port() -> int:
@@ -79,13 +83,18 @@ class Stack:
         return proc
 
     def start_actions(self) -> None:
-        proc = self._spawn("actions", [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "bot.actions", "--port", str(self.action_port)])
+        proc = self._spawn("actions", [str(VENV_BIN / "python"), "-m", "bot", "actions", "--host", "127.0.0.1", "--port", str(self.action_port)])
         wait_http(f"{self.action_url}/health", proc=proc, log=self.workdir / "actions.log")
 
     def start_rasa(self) -> None:
+        self.env.setdefault("ACTION_SERVER_TOKEN", secrets.token_hex(16))  # Rasa refuses to start with it unset
         endpoints = self.workdir / "endpoints.yml"
         tracker_store = f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {self.tracker_db}\n" if self.sql_tracker else ""
-        endpoints.write_text(f'action_endpoint:\n  url: "{self.action_url}/webhook"\n' + tracker_store)
+        endpoints.write_text(
+            # Unquoted: Rasa expands ${...} only in plain YAML scalars, a quoted header would go out literally (401).
+            f'action_endpoint:\n  url: "{self.action_url}/webhook"\n  headers:\n    Authorization: Bearer ${{ACTION_SERVER_TOKEN}}\n'
+            + tracker_store
+        )
         proc = self._spawn(
             "rasa",
             [str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--enable-api", "--port", str(self.rasa_port),
@@ -137,7 +146,8 @@ def start_stack(
     creds = workdir / "credentials.yml"
     creds.write_text(credentials if credentials is not None else (REPO / "credentials.yml").read_text())
     env = {**os.environ, "DATABASE_URL": db_url, "SECRET_KEY": "test-secret-key-0123456789", "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-           "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONUNBUFFERED": "1", **(extra_env or {})}
+           "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONUNBUFFERED": "1", "ACTION_SERVER_TOKEN": secrets.token_hex(16),
+           "SANIC_REQUEST_MAX_SIZE": str(REQUEST_MAX_BYTES), **(extra_env or {})}
     stack = Stack(workdir=workdir, db_url=db_url, env=env, credentials=creds, sql_tracker=sql_tracker)
     stack.env["RASA_URL"] = stack.rasa_url
     if sql_tracker:

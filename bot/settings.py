@@ -26,6 +26,8 @@ class Settings:
     secret_key: str = "dev-secret-change-me"
     public_base_url: str = "http://localhost:8000"
     rasa_url: str = "http://localhost:5005"
+    action_server_token: str = ""  # shared by Rasa (endpoints.yml header) and the action server
+    trusted_proxies: str = ""  # addresses whose X-Forwarded-For the web app believes (production: nginx, 127.0.0.1)
     web_port: int = 8000
     twilio_account_sid: str = ""
     twilio_auth_token: str = ""
@@ -51,7 +53,8 @@ class Settings:
         """Refuse placeholder secrets outside development."""
         if not self.is_production:
             return
-        weak = [name for name, value in (("SECRET_KEY", self.secret_key),) if value.lower() in PLACEHOLDER_SECRETS]
+        weak = [name for name, value in (("SECRET_KEY", self.secret_key), ("ACTION_SERVER_TOKEN", self.action_server_token))
+                if value.lower() in PLACEHOLDER_SECRETS]
         if self.twilio_account_sid and self.twilio_auth_token.lower() in PLACEHOLDER_SECRETS:
             weak.append("TWILIO_AUTH_TOKEN")
         if self.telegram_bot_token and self.telegram_secret_token.lower() in PLACEHOLDER_SECRETS:
@@ -72,6 +75,8 @@ def load_settings() -> Settings:
         secret_key=_env("SECRET_KEY", defaults.secret_key),
         public_base_url=_env("PUBLIC_BASE_URL", defaults.public_base_url).rstrip("/"),
         rasa_url=_env("RASA_URL", defaults.rasa_url).rstrip("/"),
+        action_server_token=_env("ACTION_SERVER_TOKEN"),
+        trusted_proxies=_env("TRUSTED_PROXIES"),
         web_port=int(_env("WEB_PORT", str(defaults.web_port))),
         twilio_account_sid=_env("TWILIO_ACCOUNT_SID"),
         twilio_auth_token=_env("TWILIO_AUTH_TOKEN"),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any, Optional
 
 from rasa_sdk import Tracker
@@ -10,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.activity.flow import ActivityFlow, Incoming
 from bot.activity.replies import BotMessage
 from bot.content import load_content
+from bot.interpretation.nlu import NluResult
 from bot.settings import get_settings
 from bot.store.db import session_scope
 
@@ -55,13 +57,11 @@ def incoming_from(tracker: Tracker) -> Incoming:
     """What the engine needs from the tracker: channel, sender, verbatim text and NLU intent."""
     event = latest_user_event(tracker) or {}
     parse = event.get("parse_data") or tracker.latest_message or {}
-    intent = parse.get("intent") or {}
     return Incoming(
         channel=event.get("input_channel") or tracker.get_latest_input_channel() or "rest",
         sender_id=tracker.sender_id,
         text=event.get("text") if event.get("text") is not None else (parse.get("text") or ""),
-        intent=intent.get("name"),
-        confidence=float(intent.get("confidence") or 0.0),
+        nlu=NluResult.from_parse_data(parse),
     )
 
 
@@ -82,7 +82,34 @@ def handle_turn(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[
     dispatch(dispatcher, outcome.messages)
     if outcome.handoff_id is not None:
         notify_handoff(outcome.handoff_id)
+    if outcome.erased_sender_ids:
+        erase_tracker_later(outcome.erased_sender_ids)
     return message_key(tracker)
+
+
+TRACKER_ERASE_DELAY_S = 10.0
+
+
+def erase_tracker_later(sender_ids: list[str]) -> None:
+    """Delete an erased participant's Rasa events once this turn's own events are written (SQL tracker store only).
+
+    Rasa writes the turn's events after the action returns, so deleting them now would be undone.
+    """
+    url = get_settings().tracker_database_url
+    if not url:
+        return  # trackers in memory (embedded profile): nothing is kept on disk
+
+    def erase() -> None:
+        from bot.store import staff_repository
+
+        try:
+            staff_repository.delete_tracker_events(url=url, sender_ids=sender_ids)
+        except Exception as exc:  # noqa: BLE001
+            logger.error("tracker erase failed (%s)", type(exc).__name__)
+
+    timer = threading.Timer(TRACKER_ERASE_DELAY_S, erase)
+    timer.daemon = True
+    timer.start()
 
 
 def notify_handoff(handoff_id: int) -> None:

@@ -10,13 +10,19 @@ from typing import Callable, Optional
 
 from sqlalchemy.orm import Session
 
-from bot.activity import text as textin
-from bot.activity.commands import command_from_intent, detect_command
 from bot.activity.replies import SUMMARY_TYPE, BotMessage, Outcome
 from bot.activity.summary import build_summary, sms_summary_text, summary_text
 from bot.content.model import Content, Option, Step
+from bot.interpretation import decision as meant
+from bot.interpretation import text as textin
+from bot.interpretation.commands import detect_command
+from bot.interpretation.decision import Decision
+from bot.interpretation.interpret import STRICT_KINDS, interpret
+from bot.interpretation.nlu import NluResult
+from bot.interpretation.topics import term_asked, yes_or_no
 from bot.settings import Settings
 from bot.store import repository as repo
+from bot.store import staff_repository as staff_repo
 from bot.store.models import (
     RUN_ACTIVE,
     RUN_COMPLETED,
@@ -33,9 +39,26 @@ from bot.store.models import (
 RESUME_CODE_DAYS = 7
 IDLE_WELCOME_BACK = timedelta(hours=1)
 _CODE_LETTERS = "BCDFGHJKLMNPQRSTVWXZ"  # no vowels (no words), no look-alikes of digits
-# Codes use only these consonants, so an answer such as "work 100" can never be taken for a code.
-_CODE_PATTERN = re.compile(rf"^\s*(?:code\s*:?\s*)?([{_CODE_LETTERS}]{{4}})\s*-?\s*(\d{{3}})\s*$", re.IGNORECASE)
-CHOICE_KINDS = {"consent", "role", "scale", "choice", "review", "fix", "share"}
+# Codes use only these consonants, so an answer such as "work 100" can never be taken for a code. A code counts
+# when it is the whole message, written with its dash, or named as a code ("my code is PSCL-646", "code: pscl 646").
+_CODE = rf"([{_CODE_LETTERS}]{{4}})\s*-?\s*(\d{{3}})"
+_CODE_WHOLE = re.compile(rf"^\s*(?:code\s*:?\s*)?{_CODE}\s*[.!]?\s*$", re.IGNORECASE)
+_CODE_DASHED = re.compile(rf"(?<![\w-])([{_CODE_LETTERS}]{{4}})-(\d{{3}})(?![\w-])", re.IGNORECASE)
+_CODE_NAMED = re.compile(rf"\bcode\b\W{{0,3}}(?:is\W+|was\W+)?{_CODE}(?!\w)", re.IGNORECASE)
+MISUNDERSTANDINGS_BEFORE_EXPLAINING = 2
+# Pending checks: what the bot asked before acting on a reply.
+PENDING_OPTION = "option"
+PENDING_ANSWER = "answer"
+PENDING_REQUEST = "request"
+PENDING_DELETE = "delete"
+PENDING_SHARE = "share"
+PENDING_WITHDRAW = "withdraw"
+STRICT_PENDING = {PENDING_DELETE, PENDING_SHARE, PENDING_WITHDRAW}
+
+
+def find_code(text: str) -> Optional[re.Match]:
+    """A resume code in a message, if it holds one."""
+    return _CODE_WHOLE.match(text) or _CODE_NAMED.search(text) or _CODE_DASHED.search(text)
 
 
 @dataclass(frozen=True)
@@ -45,8 +68,7 @@ class Incoming:
     channel: str
     sender_id: str
     text: str
-    intent: Optional[str] = None
-    confidence: float = 0.0
+    nlu: NluResult = NluResult()
 
 
 class ActivityFlow:
@@ -66,27 +88,23 @@ class ActivityFlow:
         out = Outcome()
         raw = incoming.text or ""
 
-        code = _CODE_PATTERN.match(raw) if not textin.is_blank(raw) else None
+        code = find_code(raw) if not textin.is_blank(raw) else None
         if code:
             return self._redeem_code(identity, code, incoming, out)
 
         run = repo.latest_run(session=self.session, participant=participant)
+        if run is not None and run.pending_kind:
+            return self._pending(participant, run, incoming, out)
         if run is None or run.status == RUN_DECLINED:
+            if detect_command(raw, self.content) == "delete":
+                return self._ask_delete(participant, run, out)
             self._start(participant, incoming.channel, out, intro=True)
             return out
         if run.status == RUN_COMPLETED:
-            if detect_command(raw, self.content) == "restart":
-                self._restart(participant, run, incoming.channel, out)
-            else:
-                out.messages.append(BotMessage(self.content.message("already_completed")))
-            return out
+            return self._after_completion(participant, run, incoming, out)
         if run.status in (RUN_PAUSED, RUN_STOPPED):
-            if detect_command(raw, self.content) == "restart":
-                self._restart(participant, run, incoming.channel, out)
-            else:
-                self._resume(run, out, "welcome_back")
-            return out
-        return self._answer(participant, run, incoming, out)
+            return self._while_paused(participant, run, incoming, out)
+        return self._turn(participant, run, incoming, out)
 
     # ---- conversation states ------------------------------------------------------------------
     def _start(self, participant: Participant, channel: str, out: Outcome, *, intro: bool) -> None:
@@ -110,6 +128,22 @@ class ActivityFlow:
         out.messages.append(BotMessage(self.content.message(greeting)))
         out.messages += self._ask(run, with_summary=True)
 
+    def _while_paused(self, participant: Participant, run: ActivityRun, incoming: Incoming, out: Outcome) -> Outcome:
+        """A message after PAUSE or STOP: a greeting resumes; anything else is taken as it is, answers included."""
+        raw = incoming.text or ""
+        if textin.is_blank(raw) or not textin.has_words(raw):
+            self._resume(run, out, "welcome_back")
+            return out
+        decision = interpret(raw, self._current_step(run), incoming.nlu, self.content)
+        if (decision.kind == meant.REQUEST and decision.value in ("greet", "repeat", "pause")) or decision.kind == meant.UNCLEAR:
+            self._resume(run, out, "welcome_back")
+            return out
+        run.status = RUN_ACTIVE
+        run.paused_at = None
+        if decision.kind == meant.ANSWER:
+            out.messages.append(BotMessage(self.content.message("welcome_back")))
+        return self._act(decision, participant, run, incoming, out)
+
     def _redeem_code(self, identity: ChannelIdentity, match: re.Match, incoming: Incoming, out: Outcome) -> Outcome:
         target = repo.redeem_resume_code(session=self.session, code_hash=self.code_hash(match.group(1), match.group(2)))
         if target is None:
@@ -123,11 +157,12 @@ class ActivityFlow:
         if run is None:
             self._start(target, incoming.channel, out, intro=False)
             return out
+        self._clear_pending(run)
         self._resume(run, out, "resume_code_ok")
         return out
 
-    # ---- one answer ---------------------------------------------------------------------------
-    def _answer(self, participant: Participant, run: ActivityRun, incoming: Incoming, out: Outcome) -> Outcome:
+    # ---- one message during the activity ------------------------------------------------------
+    def _turn(self, participant: Participant, run: ActivityRun, incoming: Incoming, out: Outcome) -> Outcome:
         step = self._current_step(run)
         raw = incoming.text or ""
         if textin.is_blank(raw):
@@ -137,47 +172,242 @@ class ActivityFlow:
         if len(raw) > textin.MAX_ANSWER_CHARS:
             out.messages.append(BotMessage(self.content.message("too_long", limit=textin.MAX_ANSWER_CHARS)))
             return out
-
-        command = detect_command(raw, self.content)
-        parsed = self._parse(step, raw) if command is None and step.kind != "text" else None
-        if command is None and step.kind != "text" and parsed is None:
-            command = command_from_intent(incoming.intent, incoming.confidence)
-        if command is not None:
-            self._command(command, participant, run, step, incoming, out)
-            return out
-        if not textin.has_words(raw):
+        if not textin.has_words(raw) and detect_command(raw, self.content) is None:
             out.messages.append(BotMessage(self.content.message("no_words")))
             out.messages += self._ask(run)
             return out
+        return self._act(interpret(raw, step, incoming.nlu, self.content), participant, run, incoming, out)
 
-        if step.kind == "text":
-            self._save(run, step, incoming, text=textin.strip_control(raw), value=None)
-            self._advance(run, step, out)
-            return out
-        if parsed is None:
-            key = "invalid_multi" if step.kind == "multi" else "invalid_choice"
-            out.messages.append(BotMessage(self.content.message(key)))
+    def _act(self, decision: Decision, participant: Participant, run: ActivityRun, incoming: Incoming, out: Outcome) -> Outcome:
+        """Carry out what the interpretation step decided the message is."""
+        step = self._current_step(run)
+        kind = decision.kind
+        if kind == meant.REQUEST:
+            self._command(decision.value or "", participant, run, step, incoming, out)
+        elif kind == meant.QUESTION:
+            out.messages.append(BotMessage(self._faq(decision.value or "", incoming.text, step, run.role)))
             out.messages += self._ask(run)
+        elif kind == meant.THANKS:
+            out.messages.append(BotMessage(self.content.message("thanks_reply")))
+            out.messages += self._ask(run)
+        elif kind == meant.ASIDE:
+            if decision.value == "leave":
+                self._pause(participant, run, incoming, out, "aside_leave")
+            else:
+                out.messages.append(BotMessage(self.content.message("aside_wait")))
+        elif kind == meant.CONFIRM_ANSWER:
+            self._hold(run, PENDING_ANSWER, incoming.text, None)
+            out.messages.append(BotMessage(self.content.message("confirm_answer"), options=self._yes_no()))
+        elif kind == meant.CONFIRM_REQUEST and decision.value in self.content.request_actions:
+            self._hold(run, PENDING_REQUEST, incoming.text, decision.value)
+            action = self.content.request_actions[decision.value or ""]
+            out.messages.append(BotMessage(self.content.message("confirm_request", action=action), options=self._yes_no()))
+        elif kind == meant.CONFIRM_OPTION and decision.option is not None:
+            self._hold(run, PENDING_OPTION, incoming.text, decision.option.value)
+            out.messages.append(self._confirm_option_message(step, run, decision.option))
+        elif kind == meant.ANSWER:
+            run.misunderstandings = 0
+            if step.kind == "text":
+                self._save(run, step, incoming, text=textin.strip_control(incoming.text), value=None)
+                self._advance(run, step, out)
+                return out
+            chosen = list(decision.options) if step.kind == "multi" else decision.option
+            return self._choose(participant, run, step, chosen, incoming, out, reply_text=incoming.text)
+        else:
+            self._misunderstood(run, step, out)
+        return out
+
+    def _misunderstood(self, run: ActivityRun, step: Step, out: Outcome) -> None:
+        """A choice the bot could not read: re-ask; from the second time in a row, explain each option by number."""
+        run.misunderstandings = (run.misunderstandings or 0) + 1
+        if run.misunderstandings >= MISUNDERSTANDINGS_BEFORE_EXPLAINING and any(o.meaning for o in step.options):
+            lines = [self.content.message("choices_explained")]
+            lines += [
+                self.content.message("choice_line", number=i, label=o.label, meaning=o.meaning) if o.meaning else f"{i} {o.label}"
+                for i, o in enumerate(step.options, start=1)
+            ]
+            out.messages.append(BotMessage("\n".join(lines), options=step.options))
+            return
+        key = "invalid_multi" if step.kind == "multi" else "invalid_choice"
+        out.messages.append(BotMessage(self.content.message(key)))
+        out.messages += self._ask(run)
+
+    def _confirm_option_message(self, step: Step, run: ActivityRun, option: Option) -> BotMessage:
+        if step.kind == "consent":
+            return BotMessage(self.content.message("confirm_consent"), options=self._yes_no())
+        if step.kind == "share":
+            return BotMessage(self.content.message("confirm_share", practitioner=self.content.practitioner(run.role)), options=self._yes_no())
+        return BotMessage(self.content.message("confirm_option", option=option.label), options=self._yes_no())
+
+    # ---- checks before acting -----------------------------------------------------------------
+    def _yes_no(self) -> tuple[Option, ...]:
+        return self._step_of_kind("consent").options
+
+    @staticmethod
+    def _hold(run: ActivityRun, kind: str, text: Optional[str], value: Optional[str]) -> None:
+        run.pending_kind, run.pending_text, run.pending_value = kind, textin.strip_control(text or ""), value
+
+    @staticmethod
+    def _clear_pending(run: ActivityRun) -> None:
+        run.pending_kind = run.pending_text = run.pending_value = None
+
+    def _pending(self, participant: Participant, run: ActivityRun, incoming: Incoming, out: Outcome) -> Outcome:
+        """The reply to "Did you mean ...?", "Is that your answer?", "Delete everything?" or "Share now?"."""
+        kind, held_text, held_value = run.pending_kind, run.pending_text or "", run.pending_value
+        self._clear_pending(run)
+        step = self._current_step(run)
+        strict = kind in STRICT_PENDING or (kind == PENDING_OPTION and step.kind in STRICT_KINDS)
+        said = yes_or_no(incoming.text or "", incoming.nlu, self.content, strict=strict)
+        if said is None:
+            # Not a yes or no: the check is dropped and the new message is read as it is.
+            return self._dispatch_fresh(participant, run, incoming, out)
+        if kind == PENDING_DELETE:
+            if said == "yes":
+                return self._delete_everything(participant, out)
+            out.messages.append(BotMessage(self.content.message("delete_kept")))
+            if run.status == RUN_ACTIVE:
+                out.messages += self._ask(run)
             return out
-        return self._choose(participant, run, step, parsed, incoming, out)
+        if kind == PENDING_SHARE:
+            if said == "yes":
+                self._grant_share(participant, run, incoming, out)
+            else:
+                out.messages.append(BotMessage(self.content.message("share_kept_private")))
+            return out
+        if kind == PENDING_WITHDRAW:
+            handoff = repo.handoff_of_run(session=self.session, run=run)
+            if said == "yes" and handoff is not None:
+                repo.withdraw_handoff(session=self.session, handoff=handoff)
+                repo.record_consent(session=self.session, participant=participant, run=run, kind="share", granted=False,
+                                    wording=self.content.message("withdraw_confirm", practitioner=self.content.practitioner(run.role)),
+                                    channel=incoming.channel, reply_text=incoming.text)
+                out.messages.append(BotMessage(self.content.message("withdrawn")))
+            else:
+                out.messages.append(BotMessage(self.content.message("withdraw_kept")))
+            return out
+        if kind == PENDING_REQUEST:
+            held = Incoming(channel=incoming.channel, sender_id=incoming.sender_id, text=held_text, nlu=incoming.nlu)
+            if said == "yes":
+                self._command(held_value or "", participant, run, step, held, out)
+            elif step.kind == "text":  # not a request after all: what they wrote is their answer
+                run.misunderstandings = 0
+                self._save(run, step, incoming, text=held_text, value=None)
+                self._advance(run, step, out)
+            else:
+                out.messages += self._ask(run)
+            return out
+        if kind == PENDING_ANSWER:
+            if said == "yes" and step.kind == "text":
+                run.misunderstandings = 0
+                self._save(run, step, incoming, text=held_text, value=None)
+                self._advance(run, step, out)
+            else:
+                out.messages.append(BotMessage(self.content.message("confirm_answer_no")))
+                out.messages += self._ask(run)
+            return out
+        # PENDING_OPTION: the held reply's own words are saved with the option it was confirmed to mean.
+        option = next((o for o in step.options if o.value == held_value), None)
+        if said == "yes" and option is not None:
+            run.misunderstandings = 0
+            chosen = [option] if step.kind == "multi" else option
+            grant_text = incoming.text if step.kind in STRICT_KINDS else held_text
+            return self._choose(participant, run, step, chosen, incoming, out, reply_text=grant_text, saved_text=held_text)
+        out.messages.append(BotMessage(self.content.message("confirm_no_option")))
+        self._misunderstood(run, step, out)
+        return out
 
-    def _parse(self, step: Step, raw: str):
-        if step.kind == "multi":
-            return textin.parse_multi(raw, step.options, step.max_choices)
-        if step.kind in CHOICE_KINDS:
-            return textin.parse_choice(raw, step.options)
-        return None
+    def _dispatch_fresh(self, participant: Participant, run: ActivityRun, incoming: Incoming, out: Outcome) -> Outcome:
+        if run.status == RUN_COMPLETED:
+            return self._after_completion(participant, run, incoming, out)
+        if run.status == RUN_DECLINED:
+            self._start(participant, incoming.channel, out, intro=True)
+            return out
+        if run.status in (RUN_PAUSED, RUN_STOPPED):
+            return self._while_paused(participant, run, incoming, out)
+        return self._turn(participant, run, incoming, out)
 
-    def _choose(self, participant: Participant, run: ActivityRun, step: Step, parsed, incoming: Incoming, out: Outcome) -> Outcome:
-        text = textin.strip_control(incoming.text)
+    # ---- after the activity -------------------------------------------------------------------
+    def _after_completion(self, participant: Participant, run: ActivityRun, incoming: Incoming, out: Outcome) -> Outcome:
+        """Thanks, questions, sharing late, withdrawing, deleting or starting over once the activity is done."""
+        raw = incoming.text or ""
+        decision = interpret(raw, self._step_of_kind("review"), incoming.nlu, self.content) if textin.has_words(raw) else Decision(meant.UNCLEAR)
+        value = decision.value if decision.kind == meant.REQUEST else None
+        practitioner = self.content.practitioner(run.role)
+        handoff = repo.handoff_of_run(session=self.session, run=run)
+        shared = handoff is not None and handoff.withdrawn_at is None
+        if value == "restart":
+            self._restart(participant, run, incoming.channel, out)
+        elif value == "delete":
+            self._ask_delete(participant, run, out)
+        elif value == "share" or (decision.kind == meant.ANSWER and decision.option is not None and decision.option.value == "yes" and "share" in raw.lower()):
+            if shared:
+                out.messages.append(BotMessage(self.content.message("share_already", practitioner=practitioner)))
+            else:
+                self._hold(run, PENDING_SHARE, raw, None)
+                out.messages.append(BotMessage(self.content.message("share_offer", practitioner=practitioner), options=self._yes_no()))
+        elif value == "withdraw":
+            if shared:
+                self._hold(run, PENDING_WITHDRAW, raw, None)
+                out.messages.append(BotMessage(self.content.message("withdraw_confirm", practitioner=practitioner), options=self._yes_no()))
+            else:
+                out.messages.append(BotMessage(self.content.message("nothing_shared", practitioner=practitioner)))
+        elif value in ("back", "change") or (decision.kind == meant.ANSWER and decision.option is not None and decision.option.value == "change"):
+            out.messages.append(BotMessage(self.content.message("completed_change")))
+        elif value == "human":
+            out.messages.append(BotMessage(self.content.answer_faq("human", run.role)))
+        elif decision.kind == meant.THANKS:
+            out.messages.append(BotMessage(self.content.message("thanks_reply")))
+        elif decision.kind == meant.QUESTION:
+            out.messages.append(BotMessage(self._faq(decision.value or "", raw, self._step_of_kind("review"), run.role)))
+        else:
+            out.messages.append(BotMessage(self.content.message("already_completed")))
+        return out
+
+    def _grant_share(self, participant: Participant, run: ActivityRun, incoming: Incoming, out: Outcome) -> None:
+        share_step = self._step_of_kind("share")
+        repo.record_consent(session=self.session, participant=participant, run=run, kind="share", granted=True,
+                            wording=self.content.message("share_offer", practitioner=self.content.practitioner(run.role)),
+                            channel=incoming.channel, reply_text=incoming.text)
+        self._save(run, share_step, incoming, text=textin.strip_control(incoming.text), value="yes")
+        self._hand_off(run, out)
+
+    def _hand_off(self, run: ActivityRun, out: Outcome) -> None:
+        summary = repo.latest_summary(session=self.session, run=run) or self._save_summary(run)
+        site = repo.get_or_create_site(session=self.session, code=self.settings.default_site_code, name=self.settings.default_site_name)
+        handoff = repo.create_handoff(session=self.session, run=run, summary=summary, default_site=site)
+        out.handoff_id = handoff.id
+        out.messages.append(BotMessage(self.content.message("completed_shared", practitioner=self.content.practitioner(run.role))))
+
+    # ---- deleting on request ------------------------------------------------------------------
+    def _ask_delete(self, participant: Participant, run: Optional[ActivityRun], out: Outcome) -> Outcome:
+        if run is None:
+            out.messages.append(BotMessage(self.content.message("delete_nothing")))
+            return out
+        self._hold(run, PENDING_DELETE, None, None)
+        out.messages.append(BotMessage(self.content.message("delete_confirm"), options=self._yes_no()))
+        return out
+
+    def _delete_everything(self, participant: Participant, out: Outcome) -> Outcome:
+        """Erase the participant exactly as the admin deletion does; the audit keeps ids only."""
+        public_id = participant.public_id
+        out.erased_sender_ids = staff_repo.delete_participant(session=self.session, participant=participant)
+        staff_repo.audit(session=self.session, practitioner=None, action="participant_deleted_on_request", subject_type="participant", subject_id=public_id)
+        out.messages.append(BotMessage(self.content.message("delete_done")))
+        return out
+
+    # ---- one answer ---------------------------------------------------------------------------
+    def _choose(self, participant: Participant, run: ActivityRun, step: Step, chosen, incoming: Incoming, out: Outcome,
+                *, reply_text: Optional[str], saved_text: Optional[str] = None) -> Outcome:
+        text = textin.strip_control(saved_text if saved_text is not None else incoming.text)
         if step.kind == "multi":
-            self._save(run, step, incoming, text=text, value=",".join(o.value for o in parsed))
+            self._save(run, step, incoming, text=text, value=",".join(o.value for o in chosen))
             self._advance(run, step, out)
             return out
-        option: Option = parsed
+        option: Option = chosen
         if step.kind == "consent":
             granted = option.value == "yes"
-            repo.record_consent(session=self.session, participant=participant, run=run, kind="participate", granted=granted, wording=step.prompt_for(None), channel=incoming.channel)
+            repo.record_consent(session=self.session, participant=participant, run=run, kind="participate", granted=granted,
+                                wording=step.prompt_for(None), channel=incoming.channel, reply_text=reply_text)
             if not granted:
                 run.status = RUN_DECLINED
                 out.messages.append(BotMessage(self.content.message("consent_declined")))
@@ -196,29 +426,26 @@ class ActivityFlow:
         elif step.kind == "fix":
             first = next(s for s in self.content.steps if s.group == option.value and s.kind not in ("review", "fix"))
             run.return_step_id = self._step_of_kind("review").id
-            label = option.label
-            out.messages.append(BotMessage(self.content.message("fix_intro", part=label)))
+            out.messages.append(BotMessage(self.content.message("fix_intro", part=option.label)))
             self._go(run, first, out)
             return out
         elif step.kind == "share":
-            return self._share(participant, run, step, option, incoming, out)
+            return self._share(participant, run, step, option, incoming, out, reply_text=reply_text, text=text)
         else:
             self._save(run, step, incoming, text=text, value=option.value)
         self._advance(run, step, out)
         return out
 
-    def _share(self, participant: Participant, run: ActivityRun, step: Step, option: Option, incoming: Incoming, out: Outcome) -> Outcome:
+    def _share(self, participant: Participant, run: ActivityRun, step: Step, option: Option, incoming: Incoming, out: Outcome,
+               *, reply_text: Optional[str], text: str) -> Outcome:
         granted = option.value == "yes"
-        self._save(run, step, incoming, text=textin.strip_control(incoming.text), value=option.value)
-        repo.record_consent(session=self.session, participant=participant, run=run, kind="share", granted=granted, wording=step.prompt_for(run.role), channel=incoming.channel)
+        self._save(run, step, incoming, text=text, value=option.value)
+        repo.record_consent(session=self.session, participant=participant, run=run, kind="share", granted=granted,
+                            wording=step.prompt_for(run.role), channel=incoming.channel, reply_text=reply_text)
         run.status = RUN_COMPLETED
         run.completed_at = self.now()
         if granted:
-            summary = repo.latest_summary(session=self.session, run=run) or self._save_summary(run)
-            site = repo.get_or_create_site(session=self.session, code=self.settings.default_site_code, name=self.settings.default_site_name)
-            handoff = repo.create_handoff(session=self.session, run=run, summary=summary, default_site=site)
-            out.handoff_id = handoff.id
-            out.messages.append(BotMessage(self.content.message("completed_shared", practitioner=self.content.practitioner(run.role))))
+            self._hand_off(run, out)
         else:
             out.messages.append(BotMessage(self.content.message("completed_not_shared")))
         return out
@@ -228,7 +455,9 @@ class ActivityFlow:
         if command == "help":
             out.messages.append(BotMessage(self._help(step, run.role)))
             out.messages += self._ask(run)
-        elif command == "repeat":
+        elif command == "change" and step.kind == "review":
+            self._choose(participant, run, step, next(o for o in step.options if o.value == "change"), incoming, out, reply_text=incoming.text)
+        elif command in ("repeat", "change"):
             out.messages += self._ask(run, with_summary=True)
         elif command == "greet":
             idle = self.now() - (run.updated_at or run.started_at)
@@ -252,18 +481,35 @@ class ActivityFlow:
             out.messages.append(BotMessage(self.content.message("went_back")))
             self._go(run, previous, out)
         elif command == "pause":
-            run.status = RUN_PAUSED
-            run.paused_at = self.now()
-            out.messages.append(BotMessage(self.content.message("paused")))
-            if incoming.channel != "twilio_sms":  # a phone number already finds its own conversation again
-                code = self._new_resume_code(participant)
-                out.messages.append(BotMessage(self.content.message("resume_code", code=code, days=RESUME_CODE_DAYS)))
+            self._pause(participant, run, incoming, out, "paused")
         elif command == "stop":
             run.status = RUN_STOPPED
             run.paused_at = self.now()
             out.messages.append(BotMessage(self.content.message("stopped")))
         elif command == "restart":
             self._restart(participant, run, incoming.channel, out)
+        elif command == "delete":
+            self._ask_delete(participant, run, out)
+        elif command == "human":
+            out.messages.append(BotMessage(self.content.answer_faq("human", run.role)))
+            out.messages += self._ask(run)
+        elif command == "language":
+            out.messages.append(BotMessage(self.content.message("language_unavailable")))
+            out.messages += self._ask(run)
+        elif command in ("share", "withdraw") and step.kind == "share":
+            option = next(o for o in step.options if o.value == ("yes" if command == "share" else "no"))
+            self._choose(participant, run, step, option, incoming, out, reply_text=incoming.text)
+        else:  # share or withdraw before the end: the question comes at the end
+            out.messages.append(BotMessage(self._help(step, run.role) if command not in ("share", "withdraw") else self.content.message("share_at_end")))
+            out.messages += self._ask(run)
+
+    def _pause(self, participant: Participant, run: ActivityRun, incoming: Incoming, out: Outcome, message: str) -> None:
+        run.status = RUN_PAUSED
+        run.paused_at = self.now()
+        out.messages.append(BotMessage(self.content.message(message)))
+        if incoming.channel != "twilio_sms":  # a phone number already finds its own conversation again
+            code = self._new_resume_code(participant)
+            out.messages.append(BotMessage(self.content.message("resume_code", code=code, days=RESUME_CODE_DAYS)))
 
     def _help(self, step: Step, audience: Optional[str]) -> str:
         if step.help:
@@ -271,6 +517,18 @@ class ActivityFlow:
         if step.factor:
             return self.content.factor(step.factor).explain.get(audience or "", None) or next(iter(self.content.factor(step.factor).explain.values()))
         return self.content.message("help_generic")
+
+    def _faq(self, topic: str, text: str, step: Step, audience: Optional[str]) -> str:
+        """The content's answer to a question: a term's or factor's meaning, or the topic's FAQ text."""
+        if topic in ("meaning", "purpose") or topic not in self.content.faq:
+            asked = term_asked(text, self.content)
+            if asked is not None:
+                return asked.text_for(audience) if hasattr(asked, "text_for") else (asked.explain.get(audience or "") or next(iter(asked.explain.values())))
+            if topic == "meaning" and step.kind == "choice":
+                return self.content.answer_faq("meaning", audience)
+            if topic == "meaning" or topic not in self.content.faq:
+                return self._help(step, audience)
+        return self.content.answer_faq(topic, audience)
 
     # ---- moving between steps -----------------------------------------------------------------
     def _linear(self) -> list[Step]:

@@ -24,3 +24,4 @@ class Outcome:
 
     messages: list[BotMessage] = field(default_factory=list)
     handoff_id: Optional[int] = None
+    erased_sender_ids: list[str] = field(default_factory=list)  # a participant erased on request: their Rasa senders

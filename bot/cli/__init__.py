@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "bot.cli.telegram",
     "bot.cli.sms",
     "bot.cli.staff",
+    "bot.cli.actions",
 )
 
 

@@ -11,14 +11,18 @@ from typing import Any, Mapping, Optional
 import yaml
 
 from bot.content import gsm7
-from bot.content.model import ANY, Content, Factor, Option, Step
+from bot.content.model import ANY, Content, Factor, Option, Step, Term
 from bot.content.render import with_options
 
 logger = logging.getLogger(__name__)
 CONTENT_DIR = Path(__file__).resolve().parent / "data"
 STEP_KINDS = {"consent", "role", "scale", "choice", "text", "multi", "review", "fix", "share"}
 SINGLE_STEP_KINDS = {"consent", "role", "review", "fix", "share"}
-COMMANDS = ("help", "skip", "back", "repeat", "pause", "restart", "stop", "greet")
+COMMANDS = ("help", "skip", "back", "repeat", "pause", "restart", "stop", "greet", "delete", "human", "language", "share", "withdraw", "change", "thanks")
+# Requests the bot may offer to carry out ("Do you want to pause?"): bot.interpretation.interpret.CONFIRMABLE_REQUESTS.
+CONFIRMABLE_REQUESTS = ("help", "skip", "back", "repeat", "pause", "restart", "stop", "delete", "human", "language")
+# Questions about the bot it can answer (bot.interpretation maps NLU intents ask_<topic> to these).
+FAQ_TOPICS = ("who_sees", "if_no", "delete_how", "is_human", "duration", "next", "purpose", "human", "meaning")
 REQUIRED_MESSAGES = (
     "intro_1", "intro_2", "consent_declined", "role_set_work_seeker", "role_set_employer",
     "invalid_choice", "invalid_multi", "empty_input", "no_words", "too_long", "skipped", "cannot_skip",
@@ -26,11 +30,16 @@ REQUIRED_MESSAGES = (
     "resume_code_ok", "resume_code_bad", "completed_shared", "completed_not_shared", "already_completed",
     "fix_intro", "help_generic", "system_error", "summary_title", "summary_strengths", "summary_stressors", "summary_both",
     "summary_priorities", "summary_clarity", "summary_none", "summary_skipped", "summary_not_answered",
+    "confirm_option", "confirm_answer", "confirm_request", "confirm_answer_no", "confirm_consent", "confirm_share", "confirm_no_option",
+    "choices_explained", "choice_line", "aside_wait", "aside_leave", "delete_confirm", "delete_done", "delete_kept",
+    "delete_nothing", "share_offer", "share_kept_private", "share_already", "withdraw_confirm", "withdrawn", "withdraw_kept",
+    "nothing_shared", "share_at_end", "thanks_reply", "completed_change", "language_unavailable",
 )
 # Sample values used to measure the longest form of each message.
 PLACEHOLDER_SAMPLES = {
     "n": "6", "factor": "Skills & competencies", "limit": "4000", "code": "KTPW-482", "days": "7",
     "practitioner": "Employer Engagement Specialist", "part": "Skills & competencies", "before": "5", "after": "5",
+    "option": "Both/not sure", "action": "delete everything you told us", "number": "3", "label": "Both/not sure", "meaning": "a bit of both, or you are not sure",
 }
 MAX_SEGMENTS = 2
 
@@ -87,7 +96,9 @@ def _options(raw: Any, where: str) -> tuple[Option, ...]:
         if any(not isinstance(s, (str, int)) or isinstance(s, bool) for s in item.get("synonyms") or ()):
             raise ContentError(f"{where}[{i}]: quote synonyms such as \"yes\" and \"no\" (YAML reads them as true/false)")
         synonyms = tuple(str(s) for s in item.get("synonyms") or ())
-        result.append(Option(value=str(item["value"]), label=str(item["label"]), synonyms=synonyms))
+        intents = tuple(str(s) for s in item.get("intents") or ())
+        result.append(Option(value=str(item["value"]), label=str(item["label"]), synonyms=synonyms, intents=intents,
+                             meaning=str(item.get("meaning") or "")))
     return tuple(result)
 
 
@@ -107,12 +118,13 @@ def parse_content(data: bytes, source: str = "<content>") -> Content:
         if not isinstance(f, Mapping) or not all(k in f for k in ("id", "name", "explain")):
             raise ContentError(f"factors[{i}] ({f.get('id') if isinstance(f, Mapping) else f}): a factor needs id, name and explain")
     factors = tuple(
-        Factor(id=str(f["id"]), name=str(f["name"]), short_name=str(f.get("short_name") or f["name"]), explain=_texts(f["explain"], f"factors.{f['id']}.explain"))
+        Factor(id=str(f["id"]), name=str(f["name"]), short_name=str(f.get("short_name") or f["name"]),
+               explain=_texts(f["explain"], f"factors.{f['id']}.explain"), keywords=tuple(str(k) for k in f.get("keywords") or ()))
         for f in raw["factors"]
     )
     option_sets = {name: _options(items, f"options.{name}") for name, items in raw["options"].items() if name != "fix_extra"}
     # Factor choices use short names so the SMS "Reply 1 Skills, 2 Capacity ..." line stays short.
-    option_sets["factors"] = tuple(Option(value=f.id, label=f.short_name, synonyms=(f.name,)) for f in factors)
+    option_sets["factors"] = tuple(Option(value=f.id, label=f.short_name, synonyms=(f.name, *f.keywords)) for f in factors)
     extra = _options(raw["options"]["fix_extra"], "options.fix_extra") if "fix_extra" in raw["options"] else ()
     option_sets["fix"] = option_sets["factors"] + extra
 
@@ -156,6 +168,19 @@ def parse_content(data: bytes, source: str = "<content>") -> Content:
     if missing:
         raise ContentError(f"{source}: messages missing: {', '.join(missing)}")
     fillers = raw.get("fillers") or {}
+    faq = {str(k): _texts(v, f"faq.{k}") for k, v in (raw.get("faq") or {}).items()}
+    missing = [t for t in FAQ_TOPICS if t not in faq]
+    if missing:
+        raise ContentError(f"{source}: faq missing: {', '.join(missing)}")
+    actions = {str(k): str(v) for k, v in (raw.get("request_actions") or {}).items()}
+    missing = [c for c in CONFIRMABLE_REQUESTS if c not in actions]
+    if missing:
+        raise ContentError(f"{source}: request_actions missing: {', '.join(missing)}")
+    terms = []
+    for i, t in enumerate(raw.get("terms") or ()):
+        if not isinstance(t, Mapping) or not all(k in t for k in ("id", "keywords", "text")):
+            raise ContentError(f"terms[{i}]: a term needs id, keywords and text")
+        terms.append(Term(id=str(t["id"]), keywords=tuple(str(k).lower() for k in t["keywords"]), text=_texts(t["text"], f"terms.{t['id']}.text")))
     content = Content(
         language=str(raw["language"]),
         version=hashlib.sha256(data).hexdigest()[:12],
@@ -166,6 +191,9 @@ def parse_content(data: bytes, source: str = "<content>") -> Content:
         leading_fillers=tuple(str(f).lower() for f in fillers.get("leading") or ()),
         trailing_fillers=tuple(str(f).lower() for f in fillers.get("trailing") or ()),
         messages=messages,
+        faq=faq,
+        terms=tuple(terms),
+        request_actions=actions,
     )
     check_sms_rules(content)
     return content
@@ -189,6 +217,14 @@ def outgoing_texts(content: Content) -> list[tuple[str, str]]:
     texts: list[tuple[str, str]] = []
     for key, text in content.messages.items():
         texts.append((f"messages.{key}", _fill(text, f"messages.{key}")))
+    for topic, by_audience in content.faq.items():
+        for audience, text in by_audience.items():
+            texts.append((f"faq.{topic}.{audience}", text))
+    for action in content.request_actions.values():
+        texts.append(("messages.confirm_request", _fill(content.messages["confirm_request"], "messages.confirm_request", action=action)))
+    for term in content.terms:
+        for audience, text in term.text.items():
+            texts.append((f"terms.{term.id}.{audience}", text))
     for factor in content.factors:
         for audience, text in factor.explain.items():
             texts.append((f"factors.{factor.id}.explain.{audience}", text))

@@ -14,6 +14,8 @@ class Option:
     value: str
     label: str
     synonyms: tuple[str, ...] = ()
+    intents: tuple[str, ...] = ()  # NLU intents that mean this option
+    meaning: str = ""  # a few words shown when the choices are explained
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,7 @@ class Factor:
     name: str
     short_name: str
     explain: Mapping[str, str]
+    keywords: tuple[str, ...] = ()
 
 
 def _for(texts: Mapping[str, str], audience: Optional[str]) -> str:
@@ -33,6 +36,18 @@ def _for(texts: Mapping[str, str], audience: Optional[str]) -> str:
         return texts[ANY]
     # Before the participant has said who they are, the first audience's wording is used.
     return next(iter(texts.values()))
+
+
+@dataclass(frozen=True)
+class Term:
+    """A word participants ask about ("what's a stressor?"), the words that name it, and its meaning."""
+
+    id: str
+    keywords: tuple[str, ...]
+    text: Mapping[str, str]
+
+    def text_for(self, audience: Optional[str]) -> str:
+        return _for(self.text, audience)
 
 
 @dataclass(frozen=True)
@@ -69,6 +84,13 @@ class Content:
     leading_fillers: tuple[str, ...]
     trailing_fillers: tuple[str, ...]
     messages: Mapping[str, str]
+    faq: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    terms: tuple[Term, ...] = ()
+    request_actions: Mapping[str, str] = field(default_factory=dict)
+
+    def answer_faq(self, topic: str, audience: Optional[str]) -> str:
+        """The answer to a question about the bot (privacy, who sees what, ...), for this audience."""
+        return _for(self.faq[topic], audience)
 
     def step(self, step_id: str) -> Step:
         for step in self.steps:

@@ -1,25 +1,13 @@
-"""Records the channels own: processed provider message ids, opt-outs, blocks, paid-message sizes, invite links."""
+"""Records the channels own: opt-outs, blocks, paid-message sizes, invite links (provider message ids: inbound_claims)."""
 from __future__ import annotations
 
 from typing import Optional
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.store.models import ChannelIdentity, InboundMessage, OutboundMessage, utcnow
+from bot.store.models import ChannelIdentity, OutboundMessage, utcnow
 from bot.store.repository import find_identity, find_invite, get_or_create_identity
-
-
-def claim_inbound(*, session: Session, channel: str, message_key: str) -> bool:
-    """True the first time a provider message id is seen (and records it); False for a retry or duplicate."""
-    try:
-        with session.begin_nested():
-            session.add(InboundMessage(channel=channel, message_key=message_key))
-            session.flush()
-    except IntegrityError:
-        return False
-    return True
 
 
 def set_opted_out(*, session: Session, channel: str, external_id: str, opted_out: bool) -> ChannelIdentity:
@@ -46,9 +34,11 @@ def set_blocked(*, session: Session, channel: str, external_id: str, blocked: bo
 
 def record_outbound(
     *, session: Session, channel: str, external_id: str, characters: int, segments: int, provider_id: Optional[str] = None, status: str = "sent"
-) -> OutboundMessage:
-    """Record the size and cost of one sent message (never its text)."""
-    identity = get_or_create_identity(session=session, channel=channel, external_id=external_id)
+) -> Optional[OutboundMessage]:
+    """Record the size and cost of one sent message (never its text); nothing for someone just erased on request."""
+    identity = find_identity(session=session, channel=channel, external_id=external_id)
+    if identity is None:
+        return None  # the reply confirming an erasure must not bring the phone number back
     row = OutboundMessage(identity_id=identity.id, channel=channel, characters=characters, segments=segments, provider_id=provider_id, status=status)
     session.add(row)
     session.flush()

@@ -139,6 +139,11 @@ class ActivityRun(Base):
     updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
     paused_at = Column(DateTime, nullable=True)
     completed_at = Column(DateTime, nullable=True)
+    # A reply the bot is checking before acting on it ("Did you mean Stressor?", "Is that your answer?").
+    pending_kind = Column(String(32), nullable=True)
+    pending_text = Column(Text, nullable=True)
+    pending_value = Column(String(64), nullable=True)
+    misunderstandings = Column(Integer, nullable=False, default=0, server_default="0")  # in a row, at the current step
     participant = relationship("Participant", back_populates="runs")
     answers = relationship("Answer", back_populates="run", cascade="all, delete-orphan", passive_deletes=True, order_by="Answer.id")
 
@@ -183,6 +188,7 @@ class ConsentRecord(Base):
     kind = Column(String(32), nullable=False)  # "participate" or "share"
     granted = Column(Boolean, nullable=False)
     wording = Column(Text, nullable=False)  # the exact question the participant answered
+    reply_text = Column(Text, nullable=True)  # the participant's exact words that granted or refused it
     channel = Column(String(32), nullable=False)
     created_at = Column(DateTime, nullable=False, default=utcnow)
 
@@ -200,6 +206,7 @@ class Handoff(Base):
     assigned_to_id = Column(Integer, ForeignKey("practitioners.id", ondelete="SET NULL"), nullable=True)
     created_at = Column(DateTime, nullable=False, default=utcnow)
     updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    withdrawn_at = Column(DateTime, nullable=True)  # the participant took their share back
     run = relationship("ActivityRun")
     summary = relationship("Summary")
     site = relationship("Site")

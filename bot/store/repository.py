@@ -128,9 +128,10 @@ def answer_history(*, session: Session, run: ActivityRun) -> list[Answer]:
 
 
 def record_consent(
-    *, session: Session, participant: Participant, run: Optional[ActivityRun], kind: str, granted: bool, wording: str, channel: str
+    *, session: Session, participant: Participant, run: Optional[ActivityRun], kind: str, granted: bool, wording: str, channel: str,
+    reply_text: Optional[str] = None,
 ) -> ConsentRecord:
-    """Record a yes or no with the exact wording it answered."""
+    """Record a yes or no with the exact wording it answered and the participant's exact words that gave it."""
     record = ConsentRecord(
         participant_id=participant.id,
         run_id=run.id if run is not None else None,
@@ -138,6 +139,7 @@ def record_consent(
         granted=granted,
         wording=wording,
         channel=channel,
+        reply_text=reply_text,
     )
     session.add(record)
     session.flush()
@@ -159,10 +161,29 @@ def latest_summary(*, session: Session, run: ActivityRun) -> Optional[Summary]:
     ).scalar_one_or_none()
 
 
+def handoff_of_run(*, session: Session, run: ActivityRun) -> Optional[Handoff]:
+    """The run's handoff, withdrawn or not, if it was ever shared."""
+    return session.execute(select(Handoff).where(Handoff.run_id == run.id)).scalar_one_or_none()
+
+
+def withdraw_handoff(*, session: Session, handoff: Handoff) -> None:
+    """The participant took their share back: the handoff stays, marked withdrawn, so the practitioner sees it."""
+    handoff.withdrawn_at = utcnow()
+    session.flush()
+
+
 def create_handoff(*, session: Session, run: ActivityRun, summary: Summary, default_site: Site) -> Handoff:
-    """Hand the run's summary to the follow-up practitioners of the participant's site (idempotent per run)."""
-    existing = session.execute(select(Handoff).where(Handoff.run_id == run.id)).scalar_one_or_none()
+    """Hand the run's summary to the follow-up practitioners of the participant's site (idempotent per run).
+
+    Sharing again after a withdrawal reopens the same handoff with the latest summary.
+    """
+    existing = handoff_of_run(session=session, run=run)
     if existing is not None:
+        if existing.withdrawn_at is not None:
+            existing.withdrawn_at = None
+            existing.summary_id = summary.id
+            summary.confirmed_at = summary.confirmed_at or utcnow()
+            session.flush()
         return existing
     participant = session.get(Participant, run.participant_id)
     if participant.site_id is None:

@@ -15,6 +15,7 @@ from bot.activity.flow import ActivityFlow, Incoming
 from bot.activity.replies import BotMessage, Outcome
 from bot.content import load_content
 from bot.content.model import Content
+from bot.interpretation.nlu import NluResult
 from bot.settings import get_settings, load_settings
 from bot.store import migrate
 from bot.store import repository as repo
@@ -48,7 +49,8 @@ class Chat:
     history: list[Outcome] = field(default_factory=list)
 
     def say(self, text: str, intent: Optional[str] = None, confidence: float = 0.0) -> Outcome:
-        outcome = self.flow.handle(Incoming(channel=self.channel, sender_id=self.sender_id, text=text, intent=intent, confidence=confidence))
+        nlu = NluResult(ranking=((intent, confidence),)) if intent else NluResult()
+        outcome = self.flow.handle(Incoming(channel=self.channel, sender_id=self.sender_id, text=text, nlu=nlu))
         self.history.append(outcome)
         return outcome
 

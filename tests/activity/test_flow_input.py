@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.activity.text import MAX_ANSWER_CHARS
 from bot.content.model import Content
+from bot.interpretation.text import MAX_ANSWER_CHARS
 from bot.store import repository as repo
 from tests.activity.conftest import Chat, drive, message, question
 
@@ -106,18 +106,39 @@ def test_a_confident_pause_intent_on_a_choice_question_pauses(chat: Chat, conten
     assert "capacity_rating" not in chat.current()
 
 
-def test_the_same_intent_on_a_text_question_is_saved_as_the_answer(chat: Chat, content: Content) -> None:
+def test_the_same_intent_in_a_sentence_on_a_text_question_is_checked_and_no_saves_it_verbatim(chat: Chat, content: Content) -> None:
     drive(chat, "capacity_reflection")
-    assert chat.say("gotta run to my shift now bye", intent="pause", confidence=0.95).messages == [question(content, "pay_rating", "work_seeker")]
+    offer = message(content, "confirm_request", action=content.request_actions["pause"]).text
+    assert [m.text for m in chat.say("gotta run to my shift now bye", intent="pause", confidence=0.95).messages] == [offer]
+    assert "capacity_reflection" not in chat.current() and chat.run().status == "active"
+    assert chat.say("no").messages == [question(content, "pay_rating", "work_seeker")]
     assert chat.current()["capacity_reflection"].text == "gotta run to my shift now bye"
-    assert chat.run().status == "active"
+
+
+def test_yes_to_the_offered_request_carries_it_out(chat: Chat, content: Content) -> None:
+    drive(chat, "capacity_reflection")
+    chat.say("gotta run to my shift now bye", intent="pause", confidence=0.95)
+    assert chat.say("yes").messages[0] == message(content, "paused")
+    assert chat.run().status == "paused" and "capacity_reflection" not in chat.current()
+
+
+def test_a_short_sure_request_on_a_text_question_is_a_request(chat: Chat, content: Content) -> None:
+    drive(chat, "capacity_reflection")
+    assert chat.say("gotta go bye", intent="pause", confidence=0.95).messages[0] == message(content, "paused")
+    assert "capacity_reflection" not in chat.current()
 
 
 def test_an_unsure_intent_on_a_choice_question_is_an_invalid_choice(chat: Chat, content: Content) -> None:
     drive(chat, "capacity_rating")
-    assert chat.say("gotta run to my shift now bye", intent="pause", confidence=0.6).messages == [
+    assert chat.say("gotta run to my shift now bye", intent="pause", confidence=0.3).messages == [
         message(content, "invalid_choice"), question(content, "capacity_rating", "work_seeker"),
     ]
+
+
+def test_a_probable_request_on_a_choice_question_is_acted_on(chat: Chat, content: Content) -> None:
+    drive(chat, "capacity_rating")
+    assert chat.say("gotta run to my shift now bye", intent="pause", confidence=0.6).messages[0] == message(content, "paused")
+    assert chat.run().status == "paused" and "capacity_rating" not in chat.current()
 
 
 def test_a_parseable_choice_wins_over_a_confident_intent(chat: Chat, content: Content) -> None:

@@ -42,11 +42,21 @@ def test_a_message_after_declining_starts_over_with_the_intro(chat: Chat, conten
     assert count(chat.session, Answer) == 0
 
 
-@pytest.mark.parametrize("text", ["maybe", "3", "sure thing?"])
+@pytest.mark.parametrize("text", ["maybe", "3", "1 sec, let me read this", "2 questions before I agree"])
 def test_consent_needs_a_clear_yes_or_no(chat: Chat, content: Content, text: str) -> None:
     chat.say("hi")
     assert chat.say(text).messages == [message(content, "invalid_choice"), question(content, "consent", None)]
     assert chat.step() == "consent" and count(chat.session, ConsentRecord) == 0
+
+
+@pytest.mark.parametrize("text", ["sure thing?", "yes but not yet", "ok, I think"])
+def test_a_hedged_yes_is_checked_and_only_a_plain_yes_then_grants_it(chat: Chat, content: Content, text: str) -> None:
+    chat.say("hi")
+    assert [m.text for m in chat.say(text).messages] == [message(content, "confirm_consent").text]
+    assert count(chat.session, ConsentRecord) == 0
+    assert [m.text for m in chat.say("yeah").messages][0] == message(content, "role_set_work_seeker").text or chat.step() == "role"
+    record = chat.session.execute(select(ConsentRecord)).scalar_one()
+    assert (record.granted, record.reply_text) == (True, "yeah")
 
 
 # ---- skip ----------------------------------------------------------------------------------------
@@ -256,12 +266,12 @@ def test_stop_then_any_message_resumes_where_they_left_off(chat: Chat, content: 
     assert chat.current()["arrangements_reflection"].text == "Weekdays are flexible"
 
 
-def test_the_message_that_resumes_a_stopped_run_is_not_saved(chat: Chat, content: Content) -> None:
+def test_an_answer_that_resumes_a_stopped_run_is_saved(chat: Chat, content: Content) -> None:
     drive(chat, "values_reflection")
     chat.say("I want to stop")
-    chat.say("Honesty matters")
-    assert "values_reflection" not in chat.current()
-    assert chat.step() == "values_reflection"
+    assert chat.say("Honesty matters").messages[0] == message(content, "welcome_back")
+    assert chat.current()["values_reflection"].text == "Honesty matters"
+    assert chat.step() == "culture_rating" and chat.run().status == "active"
 
 
 @pytest.mark.parametrize("how", ["stop", "pause"])

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from bot.activity.commands import detect_command
 from bot.content import gsm7, load_content
 from bot.content.loader import MAX_SEGMENTS, outgoing_texts
 from bot.content.model import ANY, Content
 from bot.content.render import with_options
+from bot.interpretation.commands import detect_command
 
 AUDIENCES = ("work_seeker", "employer")
 _CONTENT = load_content()

@@ -10,7 +10,9 @@ from bot.channels.sms_fake_twilio import FakeTwilio
 from bot.channels.sms_sender import ApiBaseHttpClient, make_client, send_bodies
 from bot.content import gsm7
 from bot.store.channel_records import is_opted_out, set_opted_out
-from bot.store.models import OutboundMessage
+from bot.store.db import session_scope
+from bot.store.models import ChannelIdentity, OutboundMessage
+from bot.store.repository import get_or_create_identity
 from tests.sms.helpers import ACCOUNT_SID, AUTH_TOKEN, PROGRAMME_NUMBER
 
 TO = "+17825550123"
@@ -21,6 +23,20 @@ def fake() -> Iterator[FakeTwilio]:
     server = FakeTwilio(ACCOUNT_SID, AUTH_TOKEN).start()
     yield server
     server.stop()
+
+
+@pytest.fixture(autouse=True)
+def recipient(db_url: str) -> None:
+    """The recipient texted first (their identity exists), as every real reply's recipient has."""
+    with session_scope(db_url) as session:
+        get_or_create_identity(session=session, channel="twilio_sms", external_id=TO)
+
+
+def test_nothing_is_recorded_for_a_recipient_erased_on_request(fake: FakeTwilio, session, db_url: str) -> None:
+    client = make_client(account_sid=ACCOUNT_SID, auth_token=AUTH_TOKEN, api_base=fake.base_url)
+    result = send_bodies(client=client, channel="twilio_sms", from_number=PROGRAMME_NUMBER, to="+17825550999", bodies=["Done."])
+    assert result.sent == 1 and _rows(session) == []
+    assert session.query(ChannelIdentity).filter_by(external_id="+17825550999").count() == 0
 
 
 def _rows(session) -> list[tuple]:

@@ -28,27 +28,15 @@ def has_words(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
 
 
+_HASH_NUMBER = re.compile(r"#\s*(?=\d)")
+
+
 def normalise(text: str) -> str:
-    """Lower case, curly quotes straightened, punctuation (except ? and ') dropped, spaces collapsed."""
+    """Lower case, curly quotes straightened, "#2" read as "number 2", punctuation (except ? and ') dropped, spaces collapsed."""
     text = strip_control(text).replace("\u2019", "'").replace("\u2018", "'").lower()
+    text = _HASH_NUMBER.sub("number ", text)
     text = _PUNCT.sub(" ", text)
     return _SPACES.sub(" ", text).strip()
-
-
-def parse_choice(text: str, options: Sequence[Option]) -> Optional[Option]:
-    """The option a reply picks by number, label or synonym, or None."""
-    norm = normalise(text).rstrip("?").strip()
-    if not norm:
-        return None
-    lead = re.match(r"^(?:option |number |no )?(\d+)(?:\b|$)", norm)
-    if lead:
-        index = int(lead.group(1))
-        return options[index - 1] if 1 <= index <= len(options) else None
-    for option in options:
-        names = {normalise(option.label), normalise(option.value), *(normalise(s) for s in option.synonyms)}
-        if norm in names:
-            return option
-    return None
 
 
 def parse_multi(text: str, options: Sequence[Option], max_choices: int) -> Optional[list[Option]]:

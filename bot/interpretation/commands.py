@@ -1,0 +1,36 @@
+"""Requests said as a whole message ("help", "can we pause please?"): a command phrase from the content, nothing more."""
+from __future__ import annotations
+
+from typing import Optional
+
+from bot.content.model import Content
+from bot.interpretation.text import normalise
+
+
+def forms(norm: str, content: Content) -> set[str]:
+    """A normalised reply and every form of it with polite words removed from its ends ("ok yes please" -> "yes")."""
+    found, todo = {norm}, [norm]
+    while todo:
+        current = todo.pop()
+        for filler in content.leading_fillers:
+            if current.startswith(filler + " "):
+                todo.append(current[len(filler) + 1 :].strip())
+        for filler in content.trailing_fillers:
+            if current.endswith(" " + filler):
+                todo.append(current[: -len(filler) - 1].strip())
+        todo = [t for t in todo if t not in found]
+        found.update(todo)
+    found.discard("")
+    return found
+
+
+def detect_command(text: str, content: Content) -> Optional[str]:
+    """The command a whole message asks for ("help", "pause", ...), or None if it is not a command phrase."""
+    norm = normalise(text)
+    candidates = forms(norm, content) | forms(norm.rstrip("?").strip(), content)
+    for command, phrases in content.commands.items():
+        if candidates & set(phrases):
+            return command
+    if "?" in candidates or norm == "?":
+        return "help"
+    return None

@@ -1,0 +1,218 @@
+"""One message plus the current step in, a Decision out: request, question, aside, answer, or "check first"."""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from bot.content.model import Content, Option, Step
+from bot.interpretation import matching
+from bot.interpretation.commands import detect_command, forms
+from bot.interpretation.decision import (
+    ANSWER,
+    ASIDE,
+    CONFIRM_ANSWER,
+    CONFIRM_OPTION,
+    CONFIRM_REQUEST,
+    QUESTION,
+    REQUEST,
+    THANKS,
+    UNCLEAR,
+    Decision,
+)
+from bot.interpretation.intents import ASIDE_INTENTS, QUESTION_INTENTS, REQUEST_INTENTS, THANKS_INTENT
+from bot.interpretation.nlu import NluResult
+from bot.interpretation.numbers import option_number, scale_number
+from bot.interpretation.text import normalise, parse_multi
+
+# Consent and sharing: granted only by an unambiguous yes. Anything that hedges is checked first.
+STRICT_KINDS = {"consent", "share"}
+HEDGES = {
+    "but", "before", "first", "question", "questions", "wait", "maybe", "later", "sec", "second", "minute", "moment",
+    "if", "who", "what", "why", "how", "when", "where", "which", "hold", "hang", "unless", "not", "depends", "idk",
+    "guess", "think", "probably", "perhaps", "dunno", "hmm", "um", "uh", "kinda", "sorta",
+}
+QUESTION_START = re.compile(
+    r"^(?:what|whats|what's|who|whos|who's|why|how|hows|how's|when|where|which|is|are|am|do|does|did|can|could|will|would|should|shall|may|r u|are you|is it|is this)\b"
+)
+
+# Free-text steps are biased to "answer": eating a real reflection is worse than asking once.
+TEXT_SURE = 0.70  # an intent this sure, in a short message, is what the message is
+TEXT_MARGIN = 0.25
+TEXT_CHECK = 0.40  # from here, ask "Is that your answer?" rather than save or act
+# The longest message each kind is taken as at a free-text step; longer ones are checked or saved.
+TEXT_MAX_WORDS = {REQUEST: 3, ASIDE: 8, QUESTION: 10, THANKS: 4}
+# Requests the bot offers to carry out when a reply at a free-text question may be one ("Do you want to pause?").
+CONFIRMABLE_REQUESTS = ("help", "skip", "back", "repeat", "pause", "restart", "stop", "delete", "human", "language")
+CHECK_WORDS = 12
+TEXT_CHECK_SHORT = 0.25  # a very short reply ("hold on", "u a bot?") is checked on weaker evidence: asking costs little
+SHORT_CHECK_WORDS = 4
+CHECK_STATEMENT_WORDS = 6
+# Choice steps: NLU picks an option when sure, proposes it when fairly sure.
+CHOICE_SURE = 0.55
+CHOICE_MARGIN = 0.20
+CHOICE_CHECK = 0.25
+STRICT_SURE = 0.80
+STRICT_MARGIN = 0.40
+STRICT_WORDS = 8
+OTHER_SURE = 0.45  # a request, question or aside at a choice step
+
+
+def looks_like_question(text: str, norm: str) -> bool:
+    """A question word or inverted verb at the start, or a short message ending in a question mark."""
+    return bool(QUESTION_START.match(norm)) or (text.rstrip().endswith("?") and len(norm.split()) <= 6)
+
+
+def _nlu_other(nlu: NluResult) -> Optional[Decision]:
+    """A request, question, aside or thanks from the NLU's best intent, whatever its confidence."""
+    intent, confidence = nlu.intent, nlu.confidence
+    if intent in REQUEST_INTENTS:
+        return Decision(REQUEST, REQUEST_INTENTS[intent], confidence=confidence, reason="nlu")
+    if intent in QUESTION_INTENTS:
+        return Decision(QUESTION, QUESTION_INTENTS[intent], confidence=confidence, reason="nlu")
+    if intent in ASIDE_INTENTS:
+        return Decision(ASIDE, ASIDE_INTENTS[intent], confidence=confidence, reason="nlu")
+    if intent == THANKS_INTENT:
+        return Decision(THANKS, confidence=confidence, reason="nlu")
+    return None
+
+
+def _command(text: str, content: Content) -> Optional[Decision]:
+    command = detect_command(text, content)
+    if command is None:
+        return None
+    if command == "thanks":
+        return Decision(THANKS, reason="phrase")
+    return Decision(REQUEST, command, reason="phrase")
+
+
+def interpret(text: str, step: Step, nlu: NluResult, content: Content) -> Decision:
+    """What ``text`` means at ``step``."""
+    norm = normalise(text)
+    if step.kind == "text":
+        return _free_text(text, norm, nlu, content)
+    if step.kind == "multi":
+        return _multi(text, norm, step, nlu, content)
+    return _choice(text, norm, step, nlu, content)
+
+
+def _free_text(text: str, norm: str, nlu: NluResult, content: Content) -> Decision:
+    command = _command(text, content)
+    if command is not None:
+        return command
+    other = _nlu_other(nlu)
+    if other is None:
+        return Decision(ANSWER, reason="text")
+    words = len(norm.split())
+    if other.kind == QUESTION and not looks_like_question(text, norm):
+        # A statement the NLU reads as a question: checked when short, saved when it is a sentence.
+        if words <= CHECK_STATEMENT_WORDS and nlu.confidence >= TEXT_CHECK:
+            return Decision(CONFIRM_ANSWER, confidence=nlu.confidence, reason="statement_like_question")
+        return Decision(ANSWER, reason="statement")
+    sure = nlu.confidence >= TEXT_SURE and nlu.margin >= TEXT_MARGIN and not nlu.fell_back
+    if sure and words <= TEXT_MAX_WORDS[other.kind]:
+        return other
+    if nlu.confidence >= (TEXT_CHECK_SHORT if words <= SHORT_CHECK_WORDS else TEXT_CHECK) and words <= CHECK_WORDS:
+        if other.kind == REQUEST and other.value in CONFIRMABLE_REQUESTS:
+            return Decision(CONFIRM_REQUEST, other.value, confidence=nlu.confidence, reason="unsure_request")
+        return Decision(CONFIRM_ANSWER, confidence=nlu.confidence, reason=f"unsure_{other.kind}")
+    return Decision(ANSWER, reason="text_long_or_unsure")
+
+
+def _mapped(nlu: NluResult, options: tuple[Option, ...]) -> Optional[Option]:
+    """The option whose intents include the NLU's best intent."""
+    return next((o for o in options if nlu.intent in o.intents), None)
+
+
+def _runner_up(nlu: NluResult, options: tuple[Option, ...]) -> Optional[Option]:
+    """Rasa's two-stage fallback: when the best intent is no option, the second one may be, to propose ("Did you mean ...?")."""
+    if len(nlu.ranking) < 2 or nlu.ranking[1][1] < CHOICE_CHECK:
+        return None
+    return next((o for o in options if nlu.ranking[1][0] in o.intents), None)
+
+
+def _choice(text: str, norm: str, step: Step, nlu: NluResult, content: Content) -> Decision:
+    options = step.options
+    strict = step.kind in STRICT_KINDS
+    number = option_number(norm, len(options))
+    if number:
+        return Decision(ANSWER, options=(options[number - 1],), reason="number")
+    if number == 0:
+        return Decision(UNCLEAR, reason="number_out_of_range")
+    picked = matching.exact(forms(norm, content) | forms(norm.rstrip("?").strip(), content), options)
+    if picked is not None and not (strict and "?" in text):
+        return Decision(ANSWER, options=(picked,), reason="name")
+    command = _command(text, content)
+    if command is not None:
+        return command
+    if step.kind == "scale":
+        values = [int(o.value) for o in options if o.value.isdigit()]
+        n = scale_number(text.lower(), min(values), max(values)) if values else None
+        if n is not None:
+            return Decision(ANSWER, options=(next(o for o in options if o.value == str(n)),), reason="scale_number")
+
+    words = len(norm.split())
+    mapped = _mapped(nlu, options)
+    if strict:
+        return _strict(text, norm, words, mapped, nlu, options)
+    if mapped is not None:
+        if nlu.confidence >= CHOICE_SURE and nlu.margin >= CHOICE_MARGIN and not nlu.fell_back:
+            return Decision(ANSWER, options=(mapped,), confidence=nlu.confidence, reason="nlu")
+    asking = looks_like_question(text, norm)
+    inside = matching.named_inside(norm, options) if not asking else None
+    if inside is not None:
+        return Decision(ANSWER, options=(inside,), confidence=0.9, reason="name_inside")
+    close = matching.fuzzy(norm, options) if not asking else None
+    if close is not None and (mapped is None or mapped == close[0]):
+        kind = ANSWER if close[1] >= matching.FUZZY_SURE else CONFIRM_OPTION
+        return Decision(kind, options=(close[0],), confidence=close[1] / 100, reason="fuzzy")
+    other = _nlu_other(nlu)
+    if other is not None and nlu.confidence >= OTHER_SURE:
+        return other
+    if mapped is not None and nlu.confidence >= CHOICE_CHECK:
+        return Decision(CONFIRM_OPTION, options=(mapped,), confidence=nlu.confidence, reason="nlu_unsure")
+    runner_up = _runner_up(nlu, options)
+    if runner_up is not None:
+        return Decision(CONFIRM_OPTION, options=(runner_up,), confidence=nlu.ranking[1][1], reason="nlu_runner_up")
+    if other is not None and other.kind in (QUESTION, ASIDE) and looks_like_question(text, norm) == (other.kind == QUESTION):
+        return other
+    return Decision(UNCLEAR, confidence=nlu.confidence, reason="nothing_matched")
+
+
+def hedged(text: str, norm: str) -> bool:
+    """A reply that qualifies itself ("yes but ...", "ok wait", "sure?") is never taken as consent."""
+    return "?" in text or any(word in HEDGES for word in norm.split())
+
+
+def _strict(text: str, norm: str, words: int, mapped: Optional[Option], nlu: NluResult, options: tuple[Option, ...]) -> Decision:
+    """Consent and sharing: only an unambiguous yes or no is acted on; a probable one is checked first."""
+    other = _nlu_other(nlu)
+    if other is not None and nlu.confidence >= OTHER_SURE and other.kind != THANKS:
+        return other
+    first = matching.leading(norm, options)
+    if first is not None and mapped is None:
+        return Decision(CONFIRM_OPTION, options=(first,), confidence=nlu.confidence, reason="strict_leading_word")
+    if mapped is not None:
+        sure = nlu.confidence >= STRICT_SURE and nlu.margin >= STRICT_MARGIN and not nlu.fell_back
+        if sure and words <= STRICT_WORDS and not hedged(text, norm):
+            return Decision(ANSWER, options=(mapped,), confidence=nlu.confidence, reason="nlu_strict")
+        if nlu.confidence >= CHOICE_CHECK and not ("?" in text and other is not None):
+            return Decision(CONFIRM_OPTION, options=(mapped,), confidence=nlu.confidence, reason="strict_check")
+    runner_up = _runner_up(nlu, options) if "?" not in text else None
+    if runner_up is not None:
+        return Decision(CONFIRM_OPTION, options=(runner_up,), confidence=nlu.ranking[1][1], reason="strict_runner_up")
+    if other is not None:
+        return other
+    return Decision(UNCLEAR, confidence=nlu.confidence, reason="strict_nothing")
+
+
+def _multi(text: str, norm: str, step: Step, nlu: NluResult, content: Content) -> Decision:
+    command = _command(text, content)
+    if command is not None:
+        return command
+    picked = parse_multi(text, step.options, step.max_choices)
+    if picked:
+        return Decision(ANSWER, options=tuple(picked), reason="multi")
+    other = _nlu_other(nlu)
+    if other is not None and nlu.confidence >= OTHER_SURE:
+        return other
+    return Decision(UNCLEAR, reason="multi_nothing")
