@@ -4,36 +4,29 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Callable, Optional
+from datetime import timedelta
+from typing import Optional
 
-from sqlalchemy.orm import Session
-
-from bot.activity.replies import SUMMARY_TYPE, BotMessage, Outcome
-from bot.activity.summary import build_summary, sms_summary_text, summary_text
-from bot.content.model import Content, Option, Step
+from bot.activity.after import PENDING_DELETE, PENDING_SHARE, PENDING_WITHDRAW, AfterCompletion
+from bot.activity.incoming import Incoming
+from bot.activity.replies import BotMessage, Outcome
+from bot.content.model import Option, Step
 from bot.interpretation import decision as meant
 from bot.interpretation import text as textin
 from bot.interpretation.commands import detect_command
 from bot.interpretation.decision import Decision
 from bot.interpretation.interpret import STRICT_KINDS, interpret
-from bot.interpretation.nlu import NluResult
-from bot.interpretation.topics import term_asked, yes_or_no
-from bot.settings import Settings
+from bot.interpretation.topics import yes_or_no
 from bot.store import repository as repo
-from bot.store import staff_repository as staff_repo
 from bot.store.models import (
     RUN_ACTIVE,
     RUN_COMPLETED,
     RUN_DECLINED,
     RUN_PAUSED,
-    RUN_RESTARTED,
     RUN_STOPPED,
     ActivityRun,
     ChannelIdentity,
     Participant,
-    utcnow,
 )
 
 RESUME_CODE_DAYS = 7
@@ -50,9 +43,6 @@ MISUNDERSTANDINGS_BEFORE_EXPLAINING = 2
 PENDING_OPTION = "option"
 PENDING_ANSWER = "answer"
 PENDING_REQUEST = "request"
-PENDING_DELETE = "delete"
-PENDING_SHARE = "share"
-PENDING_WITHDRAW = "withdraw"
 STRICT_PENDING = {PENDING_DELETE, PENDING_SHARE, PENDING_WITHDRAW}
 
 
@@ -61,24 +51,8 @@ def find_code(text: str) -> Optional[re.Match]:
     return _CODE_WHOLE.match(text) or _CODE_NAMED.search(text) or _CODE_DASHED.search(text)
 
 
-@dataclass(frozen=True)
-class Incoming:
-    """One message from a participant, with what NLU made of it."""
-
-    channel: str
-    sender_id: str
-    text: str
-    nlu: NluResult = NluResult()
-
-
-class ActivityFlow:
+class ActivityFlow(AfterCompletion):
     """Moves one participant's run forward; every change is written to the session before replying."""
-
-    def __init__(self, *, session: Session, content: Content, settings: Settings, now: Callable[[], datetime] = utcnow):
-        self.session = session
-        self.content = content
-        self.settings = settings
-        self.now = now
 
     # ---- entry point -------------------------------------------------------------------------
     def handle(self, incoming: Incoming) -> Outcome:
@@ -107,27 +81,6 @@ class ActivityFlow:
         return self._turn(participant, run, incoming, out)
 
     # ---- conversation states ------------------------------------------------------------------
-    def _start(self, participant: Participant, channel: str, out: Outcome, *, intro: bool) -> None:
-        first = self.content.steps[0]
-        run = repo.start_run(session=self.session, participant=participant, channel=channel, step_id=first.id, content_version=self.content.version)
-        if intro:
-            out.messages += [BotMessage(self.content.message(k)) for k in ("intro_1", "intro_2")]
-        out.messages += self._ask(run)
-
-    def _restart(self, participant: Participant, run: ActivityRun, channel: str, out: Outcome) -> None:
-        if run.status != RUN_COMPLETED:
-            run.status = RUN_RESTARTED
-        role_step = self._step_of_kind("role")
-        new_run = repo.start_run(session=self.session, participant=participant, channel=channel, step_id=role_step.id, content_version=self.content.version)
-        out.messages.append(BotMessage(self.content.message("restarted")))
-        out.messages += self._ask(new_run)
-
-    def _resume(self, run: ActivityRun, out: Outcome, greeting: str) -> None:
-        run.status = RUN_ACTIVE
-        run.paused_at = None
-        out.messages.append(BotMessage(self.content.message(greeting)))
-        out.messages += self._ask(run, with_summary=True)
-
     def _while_paused(self, participant: Participant, run: ActivityRun, incoming: Incoming, out: Outcome) -> Outcome:
         """A message after PAUSE or STOP: a greeting resumes; anything else is taken as it is, answers included."""
         raw = incoming.text or ""
@@ -240,17 +193,6 @@ class ActivityFlow:
         return BotMessage(self.content.message("confirm_option", option=option.label), options=self._yes_no())
 
     # ---- checks before acting -----------------------------------------------------------------
-    def _yes_no(self) -> tuple[Option, ...]:
-        return self._step_of_kind("consent").options
-
-    @staticmethod
-    def _hold(run: ActivityRun, kind: str, text: Optional[str], value: Optional[str]) -> None:
-        run.pending_kind, run.pending_text, run.pending_value = kind, textin.strip_control(text or ""), value
-
-    @staticmethod
-    def _clear_pending(run: ActivityRun) -> None:
-        run.pending_kind = run.pending_text = run.pending_value = None
-
     def _pending(self, participant: Participant, run: ActivityRun, incoming: Incoming, out: Outcome) -> Outcome:
         """The reply to "Did you mean ...?", "Is that your answer?", "Delete everything?" or "Share now?"."""
         kind, held_text, held_value = run.pending_kind, run.pending_text or "", run.pending_value
@@ -325,75 +267,6 @@ class ActivityFlow:
         if run.status in (RUN_PAUSED, RUN_STOPPED):
             return self._while_paused(participant, run, incoming, out)
         return self._turn(participant, run, incoming, out)
-
-    # ---- after the activity -------------------------------------------------------------------
-    def _after_completion(self, participant: Participant, run: ActivityRun, incoming: Incoming, out: Outcome) -> Outcome:
-        """Thanks, questions, sharing late, withdrawing, deleting or starting over once the activity is done."""
-        raw = incoming.text or ""
-        decision = interpret(raw, self._step_of_kind("review"), incoming.nlu, self.content) if textin.has_words(raw) else Decision(meant.UNCLEAR)
-        value = decision.value if decision.kind == meant.REQUEST else None
-        practitioner = self.content.practitioner(run.role)
-        handoff = repo.handoff_of_run(session=self.session, run=run)
-        shared = handoff is not None and handoff.withdrawn_at is None
-        if value == "restart":
-            self._restart(participant, run, incoming.channel, out)
-        elif value == "delete":
-            self._ask_delete(participant, run, out)
-        elif value == "share" or (decision.kind == meant.ANSWER and decision.option is not None and decision.option.value == "yes" and "share" in raw.lower()):
-            if shared:
-                out.messages.append(BotMessage(self.content.message("share_already", practitioner=practitioner)))
-            else:
-                self._hold(run, PENDING_SHARE, raw, None)
-                out.messages.append(BotMessage(self.content.message("share_offer", practitioner=practitioner), options=self._yes_no()))
-        elif value == "withdraw":
-            if shared:
-                self._hold(run, PENDING_WITHDRAW, raw, None)
-                out.messages.append(BotMessage(self.content.message("withdraw_confirm", practitioner=practitioner), options=self._yes_no()))
-            else:
-                out.messages.append(BotMessage(self.content.message("nothing_shared", practitioner=practitioner)))
-        elif value in ("back", "change") or (decision.kind == meant.ANSWER and decision.option is not None and decision.option.value == "change"):
-            out.messages.append(BotMessage(self.content.message("completed_change")))
-        elif value == "human":
-            out.messages.append(BotMessage(self.content.answer_faq("human", run.role)))
-        elif decision.kind == meant.THANKS:
-            out.messages.append(BotMessage(self.content.message("thanks_reply")))
-        elif decision.kind == meant.QUESTION:
-            out.messages.append(BotMessage(self._faq(decision.value or "", raw, self._step_of_kind("review"), run.role)))
-        else:
-            out.messages.append(BotMessage(self.content.message("already_completed")))
-        return out
-
-    def _grant_share(self, participant: Participant, run: ActivityRun, incoming: Incoming, out: Outcome) -> None:
-        share_step = self._step_of_kind("share")
-        repo.record_consent(session=self.session, participant=participant, run=run, kind="share", granted=True,
-                            wording=self.content.message("share_offer", practitioner=self.content.practitioner(run.role)),
-                            channel=incoming.channel, reply_text=incoming.text)
-        self._save(run, share_step, incoming, text=textin.strip_control(incoming.text), value="yes")
-        self._hand_off(run, out)
-
-    def _hand_off(self, run: ActivityRun, out: Outcome) -> None:
-        summary = repo.latest_summary(session=self.session, run=run) or self._save_summary(run)
-        site = repo.get_or_create_site(session=self.session, code=self.settings.default_site_code, name=self.settings.default_site_name)
-        handoff = repo.create_handoff(session=self.session, run=run, summary=summary, default_site=site)
-        out.handoff_id = handoff.id
-        out.messages.append(BotMessage(self.content.message("completed_shared", practitioner=self.content.practitioner(run.role))))
-
-    # ---- deleting on request ------------------------------------------------------------------
-    def _ask_delete(self, participant: Participant, run: Optional[ActivityRun], out: Outcome) -> Outcome:
-        if run is None:
-            out.messages.append(BotMessage(self.content.message("delete_nothing")))
-            return out
-        self._hold(run, PENDING_DELETE, None, None)
-        out.messages.append(BotMessage(self.content.message("delete_confirm"), options=self._yes_no()))
-        return out
-
-    def _delete_everything(self, participant: Participant, out: Outcome) -> Outcome:
-        """Erase the participant exactly as the admin deletion does; the audit keeps ids only."""
-        public_id = participant.public_id
-        out.erased_sender_ids = staff_repo.delete_participant(session=self.session, participant=participant)
-        staff_repo.audit(session=self.session, practitioner=None, action="participant_deleted_on_request", subject_type="participant", subject_id=public_id)
-        out.messages.append(BotMessage(self.content.message("delete_done")))
-        return out
 
     # ---- one answer ---------------------------------------------------------------------------
     def _choose(self, participant: Participant, run: ActivityRun, step: Step, chosen, incoming: Incoming, out: Outcome,
@@ -510,118 +383,6 @@ class ActivityFlow:
         if incoming.channel != "twilio_sms":  # a phone number already finds its own conversation again
             code = self._new_resume_code(participant)
             out.messages.append(BotMessage(self.content.message("resume_code", code=code, days=RESUME_CODE_DAYS)))
-
-    def _help(self, step: Step, audience: Optional[str]) -> str:
-        if step.help:
-            return step.help_for(audience)
-        if step.factor:
-            return self.content.factor(step.factor).explain.get(audience or "", None) or next(iter(self.content.factor(step.factor).explain.values()))
-        return self.content.message("help_generic")
-
-    def _faq(self, topic: str, text: str, step: Step, audience: Optional[str]) -> str:
-        """The content's answer to a question: a term's or factor's meaning, or the topic's FAQ text."""
-        if topic in ("meaning", "purpose") or topic not in self.content.faq:
-            asked = term_asked(text, self.content)
-            if asked is not None:
-                return asked.text_for(audience) if hasattr(asked, "text_for") else (asked.explain.get(audience or "") or next(iter(asked.explain.values())))
-            if topic == "meaning" and step.kind == "choice":
-                return self.content.answer_faq("meaning", audience)
-            if topic == "meaning" or topic not in self.content.faq:
-                return self._help(step, audience)
-        return self.content.answer_faq(topic, audience)
-
-    # ---- moving between steps -----------------------------------------------------------------
-    def _linear(self) -> list[Step]:
-        return [s for s in self.content.steps if s.kind != "fix"]
-
-    def _step_of_kind(self, kind: str) -> Step:
-        return next(s for s in self.content.steps if s.kind == kind)
-
-    def _advance(self, run: ActivityRun, step: Step, out: Outcome) -> None:
-        linear = self._linear()
-        index = [s.id for s in linear].index(step.id)
-        following = linear[index + 1] if index + 1 < len(linear) else None
-        if run.return_step_id and (following is None or following.group != step.group or step.group is None):
-            target = self.content.step(run.return_step_id)
-            run.return_step_id = None
-            self._go(run, target, out)
-            return
-        if following is not None:
-            self._go(run, following, out)
-
-    def _previous(self, run: ActivityRun, step: Step) -> Optional[Step]:
-        if step.kind == "fix":
-            return self._step_of_kind("review")
-        linear = self._linear()
-        ids = [s.id for s in linear]
-        index = ids.index(step.id)
-        role_index = ids.index(self._step_of_kind("role").id)
-        if index <= role_index:
-            return None
-        previous = linear[index - 1]
-        if run.return_step_id and previous.group != step.group:
-            return self.content.step(run.return_step_id)
-        return previous
-
-    def _go(self, run: ActivityRun, step: Step, out: Outcome) -> None:
-        run.step_id = step.id
-        if run.return_step_id == step.id:  # back at the review by any route: the fix is over
-            run.return_step_id = None
-        run.updated_at = self.now()
-        self.session.flush()
-        out.messages += self._ask(run, with_summary=True)
-
-    def _current_step(self, run: ActivityRun) -> Step:
-        """The run's step; if an edit of the content removed it, the first question still unanswered."""
-        try:
-            return self.content.step(run.step_id)
-        except KeyError:
-            answered = repo.current_answers(session=self.session, run=run)
-            linear = self._linear()
-            role_index = [s.id for s in linear].index(self._step_of_kind("role").id)
-            pending = [s for s in linear[role_index:] if s.id not in answered]
-            step = pending[0] if pending else self._step_of_kind("review")
-            run.step_id = step.id
-            self.session.flush()
-            return step
-
-    def _ask(self, run: ActivityRun, with_summary: bool = False) -> list[BotMessage]:
-        """The current question (preceded by the summary when it is the review question)."""
-        step = self._current_step(run)
-        messages: list[BotMessage] = []
-        if step.kind == "review" and with_summary:
-            messages.append(self._summary_message(self._save_summary(run)))
-        prompt = step.prompt_for(run.role)
-        if step.factor:
-            factor = self.content.factor(step.factor)
-            prompt = prompt.format(n=self.content.factor_number(factor.id), factor=factor.name)
-        messages.append(BotMessage(prompt, options=step.options))
-        return messages
-
-    # ---- saving -------------------------------------------------------------------------------
-    def _save(self, run: ActivityRun, step: Step, incoming: Incoming, *, text: str, value: Optional[str], skipped: bool = False) -> None:
-        repo.save_answer(
-            session=self.session, run=run, question_id=step.id, factor=step.factor, text=text,
-            value=value, skipped=skipped, channel=incoming.channel,
-        )
-        run.updated_at = self.now()
-
-    def _save_summary(self, run: ActivityRun):
-        answers = repo.current_answers(session=self.session, run=run)
-        body = build_summary(self.content, run.role or "", answers)
-        return repo.save_summary(session=self.session, run=run, body=body, text=summary_text(self.content, body))
-
-    def _summary_message(self, summary) -> BotMessage:
-        body = summary.body
-        custom = {
-            "type": SUMMARY_TYPE,
-            "title": self.content.message("summary_title"),
-            "text": summary.text,
-            "sms_text": sms_summary_text(self.content, body),
-            "summary": body,
-            "labels": {k: self.content.message(f"summary_{k}") for k in ("strengths", "stressors", "both", "priorities", "skipped", "not_answered")},
-        }
-        return BotMessage(summary.text, custom=custom)
 
     # ---- resume codes -------------------------------------------------------------------------
     def code_hash(self, letters: str, digits: str) -> str:

@@ -26,6 +26,7 @@ from bot.interpretation.text import normalise, parse_multi
 
 # Consent and sharing: granted only by an unambiguous yes. Anything that hedges is checked first.
 STRICT_KINDS = {"consent", "share"}
+SHARE_ANSWERS = {"share": "yes", "withdraw": "no"}  # "share it" / "don't share it" at the share question
 HEDGES = {
     "but", "before", "first", "question", "questions", "wait", "maybe", "later", "sec", "second", "minute", "moment",
     "if", "who", "what", "why", "how", "when", "where", "which", "hold", "hang", "unless", "not", "depends", "idk",
@@ -35,18 +36,23 @@ QUESTION_START = re.compile(
     r"^(?:what|whats|what's|who|whos|who's|why|how|hows|how's|when|where|which|is|are|am|do|does|did|can|could|will|would|should|shall|may|r u|are you|is it|is this)\b"
 )
 
+CLAUSE_BREAK = re.compile(r"[,.;:!\-\u2013\u2014]+|\band\b|\bbut\b")
+DISCOURSE = re.compile(r"^(?:(?:ok|okay|so|and|wait|sorry|hey|um|uh|hmm|well|also|just|quick question|honestly|roughly|oh)\s+)+")
+QUESTION_WORDS = re.compile(r"^(?:if\b|explain\b|define\b|tell me\b)|\b(?:what does .* mean|means what|meaning|what's that|whats that)\b")
+
 # Free-text steps are biased to "answer": eating a real reflection is worse than asking once.
 TEXT_SURE = 0.70  # an intent this sure, in a short message, is what the message is
 TEXT_MARGIN = 0.25
 TEXT_CHECK = 0.40  # from here, ask "Is that your answer?" rather than save or act
 # The longest message each kind is taken as at a free-text step; longer ones are checked or saved.
-TEXT_MAX_WORDS = {REQUEST: 3, ASIDE: 8, QUESTION: 10, THANKS: 4}
+TEXT_MAX_WORDS = {REQUEST: 3, ASIDE: 8, QUESTION: 16, THANKS: 4}
 # Requests the bot offers to carry out when a reply at a free-text question may be one ("Do you want to pause?").
 CONFIRMABLE_REQUESTS = ("help", "skip", "back", "repeat", "pause", "restart", "stop", "delete", "human", "language")
 CHECK_WORDS = 12
 TEXT_CHECK_SHORT = 0.25  # a very short reply ("hold on", "u a bot?") is checked on weaker evidence: asking costs little
 SHORT_CHECK_WORDS = 4
 CHECK_STATEMENT_WORDS = 6
+QUESTION_MARK_SURE = 0.90  # "maybe something in customer service?" is a question only by its mark: it takes a very sure NLU
 # Choice steps: NLU picks an option when sure, proposes it when fairly sure.
 CHOICE_SURE = 0.55
 CHOICE_MARGIN = 0.20
@@ -58,8 +64,16 @@ OTHER_SURE = 0.45  # a request, question or aside at a choice step
 
 
 def looks_like_question(text: str, norm: str) -> bool:
-    """A question word or inverted verb at the start, or a short message ending in a question mark."""
-    return bool(QUESTION_START.match(norm)) or (text.rstrip().endswith("?") and len(norm.split()) <= 6)
+    """A question mark at the end, or a question in its wording (see ``worded_as_question``)."""
+    return text.rstrip().endswith("?") or worded_as_question(text, norm)
+
+
+def worded_as_question(text: str, norm: str) -> bool:
+    """A question word or inverted verb starting a clause ("sorry, are you a bot"), or "if ..." / "explain ..."."""
+    if QUESTION_WORDS.search(norm):
+        return True
+    clauses = [c.strip() for c in CLAUSE_BREAK.split(text.lower()) if c.strip()]
+    return any(QUESTION_START.match(DISCOURSE.sub("", normalise(c))) for c in clauses)
 
 
 def _nlu_other(nlu: NluResult) -> Optional[Decision]:
@@ -103,7 +117,8 @@ def _free_text(text: str, norm: str, nlu: NluResult, content: Content) -> Decisi
     if other is None:
         return Decision(ANSWER, reason="text")
     words = len(norm.split())
-    if other.kind == QUESTION and not looks_like_question(text, norm):
+    worded = other.kind == QUESTION and worded_as_question(text, norm)
+    if other.kind == QUESTION and not worded and not (looks_like_question(text, norm) and nlu.confidence >= QUESTION_MARK_SURE):
         # A statement the NLU reads as a question: checked when short, saved when it is a sentence.
         if words <= CHECK_STATEMENT_WORDS and nlu.confidence >= TEXT_CHECK:
             return Decision(CONFIRM_ANSWER, confidence=nlu.confidence, reason="statement_like_question")
@@ -111,7 +126,7 @@ def _free_text(text: str, norm: str, nlu: NluResult, content: Content) -> Decisi
     sure = nlu.confidence >= TEXT_SURE and nlu.margin >= TEXT_MARGIN and not nlu.fell_back
     if sure and words <= TEXT_MAX_WORDS[other.kind]:
         return other
-    if nlu.confidence >= (TEXT_CHECK_SHORT if words <= SHORT_CHECK_WORDS else TEXT_CHECK) and words <= CHECK_WORDS:
+    if nlu.confidence >= (TEXT_CHECK_SHORT if words <= SHORT_CHECK_WORDS else TEXT_CHECK) and words <= max(CHECK_WORDS, TEXT_MAX_WORDS[other.kind]):
         if other.kind == REQUEST and other.value in CONFIRMABLE_REQUESTS:
             return Decision(CONFIRM_REQUEST, other.value, confidence=nlu.confidence, reason="unsure_request")
         return Decision(CONFIRM_ANSWER, confidence=nlu.confidence, reason=f"unsure_{other.kind}")
@@ -142,6 +157,8 @@ def _choice(text: str, norm: str, step: Step, nlu: NluResult, content: Content) 
     if picked is not None and not (strict and "?" in text):
         return Decision(ANSWER, options=(picked,), reason="name")
     command = _command(text, content)
+    if command is not None and step.kind == "share" and command.value in SHARE_ANSWERS:
+        return Decision(ANSWER, options=tuple(o for o in options if o.value == SHARE_ANSWERS[command.value or ""]), reason="share_phrase")
     if command is not None:
         return command
     if step.kind == "scale":
@@ -157,7 +174,10 @@ def _choice(text: str, norm: str, step: Step, nlu: NluResult, content: Content) 
     if mapped is not None:
         if nlu.confidence >= CHOICE_SURE and nlu.margin >= CHOICE_MARGIN and not nlu.fell_back:
             return Decision(ANSWER, options=(mapped,), confidence=nlu.confidence, reason="nlu")
+    other = _nlu_other(nlu)
     asking = looks_like_question(text, norm)
+    if other is not None and other.kind == QUESTION and asking and nlu.confidence >= OTHER_SURE and not nlu.fell_back:
+        return other  # "define stressor", "stressor means what?": a question that names an option is still a question
     inside = matching.named_inside(norm, options) if not asking else None
     if inside is not None:
         return Decision(ANSWER, options=(inside,), confidence=0.9, reason="name_inside")
@@ -165,7 +185,6 @@ def _choice(text: str, norm: str, step: Step, nlu: NluResult, content: Content) 
     if close is not None and (mapped is None or mapped == close[0]):
         kind = ANSWER if close[1] >= matching.FUZZY_SURE else CONFIRM_OPTION
         return Decision(kind, options=(close[0],), confidence=close[1] / 100, reason="fuzzy")
-    other = _nlu_other(nlu)
     if other is not None and nlu.confidence >= OTHER_SURE:
         return other
     if mapped is not None and nlu.confidence >= CHOICE_CHECK:

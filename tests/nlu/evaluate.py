@@ -267,9 +267,10 @@ def found_in_content(item: Item, content: Content) -> bool:
 def main(argv: Optional[list[str]] = None) -> int:
     parser_ = argparse.ArgumentParser(description=__doc__)
     parser_.add_argument("--details", action="store_true", help="list every miss of the train and dev splits (never of test)")
+    parser_.add_argument("--model", type=Path, default=MODEL, help="a trained model other than models/mfbot.tar.gz")
     args = parser_.parse_args(argv)
     content = load_content()
-    parser = Parser()
+    parser = Parser(args.model)
     dev, test = heldout_items(split="dev"), heldout_items(split="test")
     unseen = [i for i in test if not found_in_content(i, content)]
     splits = {"train": score(training_items(), parser, content), "dev": score(dev, parser, content),

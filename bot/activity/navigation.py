@@ -1,0 +1,176 @@
+"""The engine's shared ground: the current step, moving between steps, asking, saving, help and FAQ answers."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Callable, Optional
+
+from sqlalchemy.orm import Session
+
+from bot.activity.incoming import Incoming
+from bot.activity.replies import SUMMARY_TYPE, BotMessage, Outcome
+from bot.activity.summary import build_summary, sms_summary_text, summary_text
+from bot.content.model import Content, Option, Step
+from bot.interpretation import text as textin
+from bot.interpretation.topics import term_asked
+from bot.settings import Settings
+from bot.store import repository as repo
+from bot.store.models import RUN_ACTIVE, RUN_COMPLETED, RUN_RESTARTED, ActivityRun, Participant, utcnow
+
+
+class FlowBase:
+    """What every part of the engine stands on; holds no state but the session, content, settings and clock."""
+
+    def __init__(self, *, session: Session, content: Content, settings: Settings, now: Callable[[], datetime] = utcnow):
+        self.session = session
+        self.content = content
+        self.settings = settings
+        self.now = now
+
+    # ---- starting and resuming ----------------------------------------------------------------
+    def _start(self, participant: Participant, channel: str, out: Outcome, *, intro: bool) -> None:
+        first = self.content.steps[0]
+        run = repo.start_run(session=self.session, participant=participant, channel=channel, step_id=first.id, content_version=self.content.version)
+        if intro:
+            out.messages += [BotMessage(self.content.message(k)) for k in ("intro_1", "intro_2")]
+        out.messages += self._ask(run)
+
+    def _restart(self, participant: Participant, run: ActivityRun, channel: str, out: Outcome) -> None:
+        if run.status != RUN_COMPLETED:
+            run.status = RUN_RESTARTED
+        role_step = self._step_of_kind("role")
+        new_run = repo.start_run(session=self.session, participant=participant, channel=channel, step_id=role_step.id, content_version=self.content.version)
+        out.messages.append(BotMessage(self.content.message("restarted")))
+        out.messages += self._ask(new_run)
+
+    def _resume(self, run: ActivityRun, out: Outcome, greeting: str) -> None:
+        run.status = RUN_ACTIVE
+        run.paused_at = None
+        out.messages.append(BotMessage(self.content.message(greeting)))
+        out.messages += self._ask(run, with_summary=True)
+
+    # ---- help and questions ------------------------------------------------------------------
+    def _help(self, step: Step, audience: Optional[str]) -> str:
+        if step.help:
+            return step.help_for(audience)
+        if step.factor:
+            return self.content.factor(step.factor).explain.get(audience or "", None) or next(iter(self.content.factor(step.factor).explain.values()))
+        return self.content.message("help_generic")
+
+    def _faq(self, topic: str, text: str, step: Step, audience: Optional[str]) -> str:
+        """The content's answer to a question: a term's or factor's meaning, or the topic's FAQ text."""
+        if topic in ("meaning", "purpose") or topic not in self.content.faq:
+            asked = term_asked(text, self.content)
+            if asked is not None:
+                return asked.text_for(audience) if hasattr(asked, "text_for") else (asked.explain.get(audience or "") or next(iter(asked.explain.values())))
+            if topic == "meaning" and step.kind == "choice":
+                return self.content.answer_faq("meaning", audience)
+            if topic == "meaning" or topic not in self.content.faq:
+                return self._help(step, audience)
+        return self.content.answer_faq(topic, audience)
+
+    # ---- checks -------------------------------------------------------------------------------
+    def _yes_no(self) -> tuple[Option, ...]:
+        return self._step_of_kind("consent").options
+
+    @staticmethod
+    def _hold(run: ActivityRun, kind: str, text: Optional[str], value: Optional[str]) -> None:
+        run.pending_kind, run.pending_text, run.pending_value = kind, textin.strip_control(text or ""), value
+
+    @staticmethod
+    def _clear_pending(run: ActivityRun) -> None:
+        run.pending_kind = run.pending_text = run.pending_value = None
+
+    # ---- moving between steps -----------------------------------------------------------------
+    def _linear(self) -> list[Step]:
+        return [s for s in self.content.steps if s.kind != "fix"]
+
+    def _step_of_kind(self, kind: str) -> Step:
+        return next(s for s in self.content.steps if s.kind == kind)
+
+    def _advance(self, run: ActivityRun, step: Step, out: Outcome) -> None:
+        linear = self._linear()
+        index = [s.id for s in linear].index(step.id)
+        following = linear[index + 1] if index + 1 < len(linear) else None
+        if run.return_step_id and (following is None or following.group != step.group or step.group is None):
+            target = self.content.step(run.return_step_id)
+            run.return_step_id = None
+            self._go(run, target, out)
+            return
+        if following is not None:
+            self._go(run, following, out)
+
+    def _previous(self, run: ActivityRun, step: Step) -> Optional[Step]:
+        if step.kind == "fix":
+            return self._step_of_kind("review")
+        linear = self._linear()
+        ids = [s.id for s in linear]
+        index = ids.index(step.id)
+        role_index = ids.index(self._step_of_kind("role").id)
+        if index <= role_index:
+            return None
+        previous = linear[index - 1]
+        if run.return_step_id and previous.group != step.group:
+            return self.content.step(run.return_step_id)
+        return previous
+
+    def _go(self, run: ActivityRun, step: Step, out: Outcome) -> None:
+        run.step_id = step.id
+        run.misunderstandings = 0
+        if run.return_step_id == step.id:  # back at the review by any route: the fix is over
+            run.return_step_id = None
+        run.updated_at = self.now()
+        self.session.flush()
+        out.messages += self._ask(run, with_summary=True)
+
+    def _current_step(self, run: ActivityRun) -> Step:
+        """The run's step; if an edit of the content removed it, the first question still unanswered."""
+        try:
+            return self.content.step(run.step_id)
+        except KeyError:
+            answered = repo.current_answers(session=self.session, run=run)
+            linear = self._linear()
+            role_index = [s.id for s in linear].index(self._step_of_kind("role").id)
+            pending = [s for s in linear[role_index:] if s.id not in answered]
+            step = pending[0] if pending else self._step_of_kind("review")
+            run.step_id = step.id
+            self.session.flush()
+            return step
+
+    def _ask(self, run: ActivityRun, with_summary: bool = False) -> list[BotMessage]:
+        """The current question (preceded by the summary when it is the review question)."""
+        step = self._current_step(run)
+        messages: list[BotMessage] = []
+        if step.kind == "review" and with_summary:
+            messages.append(self._summary_message(self._save_summary(run)))
+        prompt = step.prompt_for(run.role)
+        if step.factor:
+            factor = self.content.factor(step.factor)
+            prompt = prompt.format(n=self.content.factor_number(factor.id), factor=factor.name)
+        messages.append(BotMessage(prompt, options=step.options))
+        return messages
+
+    # ---- saving -------------------------------------------------------------------------------
+    def _save(self, run: ActivityRun, step: Step, incoming: Incoming, *, text: str, value: Optional[str], skipped: bool = False) -> None:
+        repo.save_answer(
+            session=self.session, run=run, question_id=step.id, factor=step.factor, text=text,
+            value=value, skipped=skipped, channel=incoming.channel,
+        )
+        run.updated_at = self.now()
+
+    def _save_summary(self, run: ActivityRun):
+        answers = repo.current_answers(session=self.session, run=run)
+        body = build_summary(self.content, run.role or "", answers)
+        return repo.save_summary(session=self.session, run=run, body=body, text=summary_text(self.content, body))
+
+    def _summary_message(self, summary) -> BotMessage:
+        body = summary.body
+        custom = {
+            "type": SUMMARY_TYPE,
+            "title": self.content.message("summary_title"),
+            "text": summary.text,
+            "sms_text": sms_summary_text(self.content, body),
+            "summary": body,
+            "labels": {k: self.content.message(f"summary_{k}") for k in ("strengths", "stressors", "both", "priorities", "skipped", "not_answered")},
+        }
+        return BotMessage(summary.text, custom=custom)
+
