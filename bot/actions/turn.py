@@ -72,7 +72,7 @@ def handle_turn(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[
     content = load_content()
     try:
         with session_scope() as session:
-            outcome = ActivityFlow(session=session, content=content, settings=settings).handle(incoming)
+            outcome = ActivityFlow(session=session, content=content, settings=settings, content_for=load_content).handle(incoming)
     except Exception as exc:  # noqa: BLE001
         # Only the error's type is logged: database errors carry the participant's words in their text.
         logger.error("turn failed (%s) on channel %s", type(exc).__name__, incoming.channel)

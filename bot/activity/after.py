@@ -10,6 +10,7 @@ from bot.interpretation import decision as meant
 from bot.interpretation import text as textin
 from bot.interpretation.decision import Decision
 from bot.interpretation.interpret import interpret
+from bot.interpretation.language import language_named
 from bot.store import repository as repo
 from bot.store import staff_repository as staff_repo
 from bot.store.models import ActivityRun, Participant
@@ -48,6 +49,8 @@ class AfterCompletion(FlowBase):
                 out.messages.append(BotMessage(self.content.message("nothing_shared", practitioner=practitioner)))
         elif value in ("back", "change") or (decision.kind == meant.ANSWER and decision.option is not None and decision.option.value == "change"):
             out.messages.append(BotMessage(self.content.message("completed_change")))
+        elif value == "language":
+            self._switch_language(participant, language_named(raw), out)
         elif value == "human":
             out.messages.append(BotMessage(self.content.answer_faq("human", run.role)))
         elif decision.kind == meant.THANKS:

@@ -16,6 +16,8 @@ from bot.interpretation import text as textin
 from bot.interpretation.commands import detect_command
 from bot.interpretation.decision import Decision
 from bot.interpretation.interpret import STRICT_KINDS, interpret
+from bot.interpretation.language import detect_language, language_named
+from bot.interpretation.numbers import option_number
 from bot.interpretation.topics import yes_or_no
 from bot.store import repository as repo
 from bot.store.models import (
@@ -43,6 +45,7 @@ MISUNDERSTANDINGS_BEFORE_EXPLAINING = 2
 PENDING_OPTION = "option"
 PENDING_ANSWER = "answer"
 PENDING_REQUEST = "request"
+PENDING_LANGUAGE = "language"
 STRICT_PENDING = {PENDING_DELETE, PENDING_SHARE, PENDING_WITHDRAW}
 
 
@@ -59,6 +62,7 @@ class ActivityFlow(AfterCompletion):
         """Process one incoming message and return the replies."""
         identity = repo.get_or_create_identity(session=self.session, channel=incoming.channel, external_id=incoming.sender_id)
         participant = identity.participant
+        self._speak(participant)
         out = Outcome()
         raw = incoming.text or ""
 
@@ -72,6 +76,8 @@ class ActivityFlow(AfterCompletion):
         if run is None or run.status == RUN_DECLINED:
             if detect_command(raw, self.content) == "delete":
                 return self._ask_delete(participant, run, out)
+            if run is None:
+                return self._first_message(participant, incoming, out)
             self._start(participant, incoming.channel, out, intro=True)
             return out
         if run.status == RUN_COMPLETED:
@@ -112,6 +118,35 @@ class ActivityFlow(AfterCompletion):
             return out
         self._clear_pending(run)
         self._resume(run, out, "resume_code_ok")
+        return out
+
+    # ---- the first message: which language -----------------------------------------------------
+    def _first_message(self, participant: Participant, incoming: Incoming, out: Outcome) -> Outcome:
+        """A new participant: the first message decides the language when it is clear; otherwise the bot asks once."""
+        spoken = self.languages()
+        language = detect_language(incoming.text or "", spoken) if len(spoken) > 1 else self.content.language
+        if language is not None:
+            participant.language = language
+            self.content = spoken.get(language, self.content)
+            self._start(participant, incoming.channel, out, intro=True)
+            return out
+        run = repo.start_run(session=self.session, participant=participant, channel=incoming.channel,
+                             step_id=self.content.steps[0].id, content_version=self.content.version)
+        self._hold(run, PENDING_LANGUAGE, None, None)
+        out.messages.append(BotMessage(self.content.message("language_offer")))
+        return out
+
+    def _language_chosen(self, participant: Participant, run: ActivityRun, incoming: Incoming, out: Outcome) -> Outcome:
+        """The reply to "English or French?": 1 or 2, a language's name, or a message in one; English otherwise."""
+        spoken = self.languages()
+        codes = list(spoken)
+        raw = incoming.text or ""
+        number = option_number(textin.normalise(raw), len(codes))
+        language = (codes[number - 1] if number else None) or language_named(raw) or detect_language(raw, spoken) or codes[0]
+        participant.language = language
+        self.content = spoken[language]
+        out.messages += [BotMessage(self.content.message(k)) for k in ("intro_1", "intro_2")]
+        out.messages += self._ask(run)
         return out
 
     # ---- one message during the activity ------------------------------------------------------
@@ -197,6 +232,8 @@ class ActivityFlow(AfterCompletion):
         """The reply to "Did you mean ...?", "Is that your answer?", "Delete everything?" or "Share now?"."""
         kind, held_text, held_value = run.pending_kind, run.pending_text or "", run.pending_value
         self._clear_pending(run)
+        if kind == PENDING_LANGUAGE:
+            return self._language_chosen(participant, run, incoming, out)
         step = self._current_step(run)
         strict = kind in STRICT_PENDING or (kind == PENDING_OPTION and step.kind in STRICT_KINDS)
         said = yes_or_no(incoming.text or "", incoming.nlu, self.content, strict=strict)
@@ -367,8 +404,8 @@ class ActivityFlow(AfterCompletion):
             out.messages.append(BotMessage(self.content.answer_faq("human", run.role)))
             out.messages += self._ask(run)
         elif command == "language":
-            out.messages.append(BotMessage(self.content.message("language_unavailable")))
-            out.messages += self._ask(run)
+            self._switch_language(participant, language_named(incoming.text or ""), out)
+            out.messages += self._ask(run, with_summary=True)
         elif command in ("share", "withdraw") and step.kind == "share":
             option = next(o for o in step.options if o.value == ("yes" if command == "share" else "no"))
             self._choose(participant, run, step, option, incoming, out, reply_text=incoming.text)

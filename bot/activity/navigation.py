@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from bot.activity.incoming import Incoming
 from bot.activity.replies import SUMMARY_TYPE, BotMessage, Outcome
 from bot.activity.summary import build_summary, sms_summary_text, summary_text
+from bot.content.loader import available_languages
 from bot.content.model import Content, Option, Step
 from bot.interpretation import text as textin
 from bot.interpretation.topics import term_asked
@@ -20,11 +21,38 @@ from bot.store.models import RUN_ACTIVE, RUN_COMPLETED, RUN_RESTARTED, ActivityR
 class FlowBase:
     """What every part of the engine stands on; holds no state but the session, content, settings and clock."""
 
-    def __init__(self, *, session: Session, content: Content, settings: Settings, now: Callable[[], datetime] = utcnow):
+    def __init__(self, *, session: Session, content: Content, settings: Settings, now: Callable[[], datetime] = utcnow,
+                 content_for: Optional[Callable[[str], Content]] = None):
         self.session = session
         self.content = content
         self.settings = settings
         self.now = now
+        self._content_for = content_for or (lambda language: self.content)
+
+    # ---- languages ----------------------------------------------------------------------------
+    def languages(self) -> dict[str, Content]:
+        """The content of every language the bot speaks, the reference language first."""
+        found = {code: self._content_for(code) for code in available_languages()}
+        return {code: c for code, c in found.items() if c.language == code} or {self.content.language: self.content}
+
+    def _speak(self, participant: Participant) -> None:
+        """Use the participant's language from here on (the default content if there is no file for it)."""
+        chosen = self._content_for(participant.language or self.content.language)
+        if chosen.language == participant.language:
+            self.content = chosen
+
+    def _switch_language(self, participant: Participant, target: Optional[str], out: Outcome) -> bool:
+        """Change the participant's language (the other one when none is named); False when it is not spoken."""
+        spoken = self.languages()
+        if target is None:
+            target = next((code for code in spoken if code != participant.language), None)
+        if target not in spoken:
+            out.messages.append(BotMessage(self.content.message("language_unavailable")))
+            return False
+        participant.language = target
+        self.content = spoken[target]
+        out.messages.append(BotMessage(self.content.message("language_set")))
+        return True
 
     # ---- starting and resuming ----------------------------------------------------------------
     def _start(self, participant: Participant, channel: str, out: Outcome, *, intro: bool) -> None:

@@ -33,6 +33,11 @@ def septets(text: str) -> int:
     return sum(2 if ch in EXTENDED else 1 for ch in text)
 
 
+def encoding(text: str) -> str:
+    """The encoding an SMS of ``text`` goes out in: GSM-7, or UCS-2 when one character is outside it."""
+    return "GSM-7" if is_gsm7(text) else "UCS-2"
+
+
 def segments(text: str) -> int:
     """How many SMS segments ``text`` takes (GSM-7 if possible, else UCS-2)."""
     if not text:

@@ -33,13 +33,13 @@ REQUIRED_MESSAGES = (
     "confirm_option", "confirm_answer", "confirm_request", "confirm_answer_no", "confirm_consent", "confirm_share", "confirm_no_option",
     "choices_explained", "choice_line", "aside_wait", "aside_leave", "delete_confirm", "delete_done", "delete_kept",
     "delete_nothing", "share_offer", "share_kept_private", "share_already", "withdraw_confirm", "withdrawn", "withdraw_kept",
-    "nothing_shared", "share_at_end", "thanks_reply", "completed_change", "language_unavailable",
+    "nothing_shared", "share_at_end", "thanks_reply", "options_reply", "options_range", "options_or", "language_offer", "language_set", "completed_change", "language_unavailable",
 )
 # Sample values used to measure the longest form of each message.
 PLACEHOLDER_SAMPLES = {
     "n": "6", "factor": "Skills & competencies", "limit": "4000", "code": "KTPW-482", "days": "7",
     "practitioner": "Employer Engagement Specialist", "part": "Skills & competencies", "before": "5", "after": "5",
-    "option": "Both/not sure", "action": "delete everything you told us", "number": "3", "label": "Both/not sure", "meaning": "a bit of both, or you are not sure",
+    "choices": "1 Strength, 2 Stressor or 3 Both/not sure", "option": "Both/not sure", "action": "delete everything you told us", "number": "3", "label": "Both/not sure", "meaning": "a bit of both, or you are not sure",
 }
 MAX_SEGMENTS = 2
 
@@ -48,12 +48,40 @@ class ContentError(ValueError):
     """The content file breaks a rule; the message says which and where."""
 
 
-_lock = threading.Lock()
+_lock = threading.RLock()  # re-entrant: loading a translation loads the reference file to compare keys
 _cache: dict[str, tuple[float, Content]] = {}
+
+
+REFERENCE_LANGUAGE = "en"
 
 
 def content_path(language: str) -> Path:
     return CONTENT_DIR / f"{language}.yml"
+
+
+def available_languages() -> tuple[str, ...]:
+    """The languages with a content file, the reference language first."""
+    found = sorted(p.stem for p in CONTENT_DIR.glob("*.yml"))
+    return tuple(sorted(found, key=lambda code: code != REFERENCE_LANGUAGE))
+
+
+def keys_of(content: Content) -> set[str]:
+    """Every key a translation must have: steps, their options, factors, messages, FAQ, terms, actions, commands."""
+    keys = {f"steps.{s.id}" for s in content.steps} | {f"factors.{f.id}" for f in content.factors}
+    keys |= {f"steps.{s.id}.options.{o.value}" for s in content.steps for o in s.options}
+    keys |= {f"steps.{s.id}.help" for s in content.steps if s.help}
+    keys |= {f"messages.{k}" for k in content.messages} | {f"faq.{k}" for k in content.faq}
+    keys |= {f"terms.{t.id}" for t in content.terms} | {f"request_actions.{k}" for k in content.request_actions}
+    keys |= {f"commands.{k}" for k, phrases in content.commands.items() if phrases}
+    return keys
+
+
+def check_same_keys(reference: Content, other: Content) -> None:
+    """Refuse a language file that lacks any key the reference (English) file has."""
+    missing = sorted(keys_of(reference) - keys_of(other))
+    if missing:
+        shown = ", ".join(missing[:12]) + (f" and {len(missing) - 12} more" if len(missing) > 12 else "")
+        raise ContentError(f"{other.language}: missing what {reference.language} has: {shown}")
 
 
 def load_content(language: str = "en", path: Optional[Path] = None) -> Content:
@@ -67,6 +95,8 @@ def load_content(language: str = "en", path: Optional[Path] = None) -> Content:
             return cached[1]
         try:
             content = parse_content(path.read_bytes(), source=str(path))
+            if content.language != REFERENCE_LANGUAGE:
+                check_same_keys(load_content(REFERENCE_LANGUAGE), content)
         except ContentError as exc:
             if cached is None:
                 raise
@@ -232,22 +262,23 @@ def outgoing_texts(content: Content) -> list[tuple[str, str]]:
         real = {"factor": content.factor(step.factor).name, "n": str(content.factor_number(step.factor))} if step.factor else {}
         for audience, text in step.prompt.items():
             where = f"steps.{step.id}.prompt.{audience}"
-            texts.append((where, with_options(_fill(text, where, **real), step.options)))
+            texts.append((where, with_options(_fill(text, where, **real), step.options, content.messages)))
         for audience, text in step.help.items():
             where = f"steps.{step.id}.help.{audience}"
-            texts.append((where, with_options(_fill(text, where), step.options)))
+            texts.append((where, with_options(_fill(text, where), step.options, content.messages)))
     return texts
 
 
 def check_sms_rules(content: Content) -> None:
-    """Every outgoing text is GSM-7 and at most two SMS segments."""
+    """Every outgoing text fits two SMS segments; English is plain GSM-7, other languages may need UCS-2 (reported)."""
     for where, text in outgoing_texts(content):
-        if not gsm7.is_gsm7(text):
+        if not gsm7.is_gsm7(text) and content.language == "en":
             bad = sorted({ch for ch in text if not gsm7.is_gsm7(ch)})
             raise ContentError(f"{where}: characters outside GSM-7: {bad!r}")
         if gsm7.segments(text) > MAX_SEGMENTS:
-            raise ContentError(f"{where}: {gsm7.septets(text)} characters is more than {MAX_SEGMENTS} SMS segments")
+            size = f"{gsm7.septets(text)} characters" if gsm7.is_gsm7(text) else f"{len(text)} characters in UCS-2"
+            raise ContentError(f"{where}: {size} is more than {MAX_SEGMENTS} SMS segments")
     for option_set in [s.options for s in content.steps]:
         for option in option_set:
-            if not gsm7.is_gsm7(option.label):
+            if not gsm7.is_gsm7(option.label) and content.language == "en":
                 raise ContentError(f"option '{option.value}': label is not GSM-7")

@@ -5,8 +5,18 @@ from collections import Counter
 
 import pytest
 
-from bot.content import load_content
-from tests.nlu.evaluate import HELDOUT, TARGETS, Parser, figures, heldout_items, heldout_split, score, training_items
+from tests.nlu.evaluate import (
+    HELDOUT,
+    HELDOUT_FR,
+    TARGETS,
+    Parser,
+    figures,
+    heldout_items,
+    heldout_split,
+    languages,
+    score,
+    training_items,
+)
 
 
 @pytest.fixture(scope="module")
@@ -21,8 +31,11 @@ def test_the_heldout_set_is_large_unseen_and_split_in_two() -> None:
     assert len(items) >= 400 and min(splits.values()) >= 200 and not any(i.text.strip().lower() in trained for i in items)
 
 
-def test_no_false_consent_and_every_answer_kept_on_the_test_split(parser: Parser) -> None:
-    scores = score(heldout_items(split="test"), parser, load_content())
+@pytest.mark.parametrize("heldout", [HELDOUT, HELDOUT_FR], ids=["en", "fr"])
+def test_no_false_consent_and_every_answer_kept_on_the_test_split(parser: Parser, heldout) -> None:
+    items = heldout_items(heldout, split="test")
+    assert len(items) >= 100
+    scores = score(items, parser, languages())
     result = figures(scores)
     assert (result["false_consents"], scores.false_consents) == (TARGETS["false_consents"], [])
     assert (result["answers_kept"], scores.eaten) == (TARGETS["answers_kept"], [])

@@ -1,0 +1,66 @@
+"""Languages: the first message decides when it is clear, the bot asks once otherwise, and a switch keeps every answer."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.orm import Session
+
+from bot.activity.flow import ActivityFlow
+from bot.content import load_content
+from bot.content.model import Content
+from bot.settings import load_settings
+from tests.activity.conftest import Chat, Clock, question
+
+@pytest.fixture
+def bilingual(session: Session, clock: Clock) -> Chat:
+    flow = ActivityFlow(session=session, content=load_content("en"), settings=load_settings(), now=clock, content_for=load_content)
+    return Chat(flow, sender_id="rest-bilingual-1")
+
+
+def texts(outcome) -> list[str]:
+    return [m.text for m in outcome.messages]
+
+
+def intro_and_consent(content: Content) -> list[str]:
+    return [content.message("intro_1"), content.message("intro_2"), question(content, "consent", None).text]
+
+
+@pytest.mark.parametrize("first", ["Bonjour", "Je cherche du travail", "Parlez-vous français?", "allo"])
+def test_a_french_first_message_gets_french(bilingual: Chat, first: str) -> None:
+    fr = load_content("fr")
+    assert texts(bilingual.say(first)) == intro_and_consent(fr)
+    assert bilingual.identity().participant.language == "fr"
+
+
+@pytest.mark.parametrize("first", ["hi", "ok", "Hello, I am looking for work"])
+def test_an_english_first_message_gets_english(bilingual: Chat, first: str) -> None:
+    assert texts(bilingual.say(first)) == intro_and_consent(load_content("en"))
+    assert bilingual.identity().participant.language == "en"
+
+
+@pytest.mark.parametrize(("reply", "language"), [("2", "fr"), ("Français", "fr"), ("1", "en"), ("english", "en")])
+def test_an_unclear_first_message_is_asked_once(bilingual: Chat, reply: str, language: str) -> None:
+    en = load_content("en")
+    assert texts(bilingual.say("1")) == [en.message("language_offer")]
+    assert texts(bilingual.say(reply)) == intro_and_consent(load_content(language))
+    assert bilingual.identity().participant.language == language
+
+
+def test_a_switch_mid_activity_keeps_the_answers_and_asks_again_in_the_new_language(bilingual: Chat) -> None:
+    en, fr = load_content("en"), load_content("fr")
+    for text in ["hi", "yes", "Looking for work", "3", "1", "Forklift and Excel"]:
+        bilingual.say(text)
+    assert bilingual.step() == "capacity_rating"
+    outcome = bilingual.say("en français svp")
+    assert texts(outcome) == [fr.message("language_set"), question(fr, "capacity_rating", "work_seeker").text]
+    assert bilingual.identity().participant.language == "fr"
+    bilingual.say("2")
+    assert bilingual.current()["capacity_rating"].value == "stressor"
+    outcome = bilingual.say("English please")
+    assert texts(outcome) == [en.message("language_set"), question(en, "capacity_reflection", "work_seeker").text]
+    assert bilingual.current()["skills_reflection"].text == "Forklift and Excel"
+
+
+def test_oui_is_consent_in_french(bilingual: Chat) -> None:
+    bilingual.say("Bonjour")
+    bilingual.say("oui")
+    assert bilingual.step() == "role"
