@@ -9,7 +9,8 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONHASHSEED := 0
 
 .DEFAULT_GOAL := help
-.PHONY: stop-prod prod-secrets load-test
+.PHONY: stop-prod prod-secrets load-test security-check
+.PHONY: eval-nlu
 .PHONY: help setup setup-test system-deps venv node migrate train run shell sms telegram-poll test test-fast validate lint bench run-prod lock clean test-web test-staff
 
 help: ## List the targets
@@ -39,7 +40,7 @@ $(MODEL): $(TRAINING_INPUTS) | venv
 	$(RASA) train --config config.yml --domain domain.yml --data bot/data --out models --fixed-model-name mfbot --quiet
 	@touch $@
 
-run: setup train ## Start the bot: Rasa (5005), action server (5055) and web app (8000)
+run: setup train ## Start the bot under supervisord: Rasa (5005), action server (5055), web app (8000); Ctrl-C stops it
 	@bash scripts/run.sh
 
 shell: venv ## Chat with the running bot in this terminal
@@ -55,8 +56,12 @@ validate: venv ## Check the Rasa training data and the activity content
 	$(PY) -m bot content check
 	$(RASA) data validate --config config.yml --domain domain.yml --data bot/data --fail-on-warnings
 
-lint: venv ## Lint the code
+eval-nlu: venv train ## Interpretation figures: train, dev and held-out test splits side by side (issue 10 targets)
+	@$(PY) -m tests.nlu.evaluate 2>/dev/null
+
+lint: venv ## Lint the code and type-check the engine, interpretation, content and actions
 	.venv/bin/ruff check bot tests bench
+	.venv/bin/mypy
 
 test: setup-test train ## Run every test (unit, content, Rasa data and conversation tests, end to end, browser)
 	@bash scripts/test.sh
@@ -76,11 +81,14 @@ run-prod: venv train ## Production profile here: PostgreSQL, Redis, 2 Rasa + 2 a
 stop-prod: ## Stop the production profile
 	@bash scripts/run-prod.sh stop
 
-prod-secrets: ## Generate SECRET_KEY and RASA_TOKEN into var/prod/prod.env (once; never replaced)
+prod-secrets: ## Generate SECRET_KEY, RASA_TOKEN and ACTION_SERVER_TOKEN into var/prod/prod.env (once; never replaced)
 	@bash scripts/prod-secrets.sh
 
 load-test: venv train ## 200 participants with replica kills, on a private production profile (not run-prod's data)
 	@bash scripts/prod-load-test.sh
+
+security-check: setup train ## Try every attack of issue 15 on the embedded and a private production profile; print the table
+	@$(PY) bench/security_check.py
 
 lock: ## Re-resolve requirements.in into requirements.lock
 	.venv/bin/python -m pip install -q uv==0.13.9 && .venv/bin/uv pip compile requirements.in --python-version 3.10 --generate-hashes -q -o requirements.lock

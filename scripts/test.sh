@@ -7,6 +7,7 @@ mkdir -p test-artifacts
 
 echo "== lint"
 .venv/bin/ruff check bot tests bench
+.venv/bin/mypy
 
 echo "== content check"
 .venv/bin/python -m bot content check

@@ -60,7 +60,7 @@ def incoming_from(tracker: Tracker) -> Incoming:
     return Incoming(
         channel=event.get("input_channel") or tracker.get_latest_input_channel() or "rest",
         sender_id=tracker.sender_id,
-        text=event.get("text") if event.get("text") is not None else (parse.get("text") or ""),
+        text=str(event["text"]) if event.get("text") is not None else str(parse.get("text") or ""),
         nlu=NluResult.from_parse_data(parse),
     )
 

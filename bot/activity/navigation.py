@@ -78,10 +78,11 @@ class FlowBase:
 
     # ---- help and questions ------------------------------------------------------------------
     def _help(self, step: Step, audience: Optional[str]) -> str:
-        if step.help:
-            return step.help_for(audience)
+        help_text = step.help_for(audience)
+        if help_text:
+            return help_text
         if step.factor:
-            return self.content.factor(step.factor).explain.get(audience or "", None) or next(iter(self.content.factor(step.factor).explain.values()))
+            return self.content.factor(step.factor).text_for(audience)
         return self.content.message("help_generic")
 
     def _faq(self, topic: str, text: str, step: Step, audience: Optional[str]) -> str:
@@ -89,7 +90,7 @@ class FlowBase:
         if topic in ("meaning", "purpose") or topic not in self.content.faq:
             asked = term_asked(text, self.content)
             if asked is not None:
-                return asked.text_for(audience) if hasattr(asked, "text_for") else (asked.explain.get(audience or "") or next(iter(asked.explain.values())))
+                return asked.text_for(audience)
             if topic == "meaning" and step.kind == "choice":
                 return self.content.answer_faq("meaning", audience)
             if topic == "meaning" or topic not in self.content.faq:

@@ -28,6 +28,10 @@ class Factor:
     explain: Mapping[str, str]
     keywords: tuple[str, ...] = ()
 
+    def text_for(self, audience: Optional[str]) -> str:
+        """The factor's explanation for this audience."""
+        return _for(self.explain, audience)
+
 
 def _for(texts: Mapping[str, str], audience: Optional[str]) -> str:
     if audience and audience in texts:
