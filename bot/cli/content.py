@@ -21,7 +21,12 @@ def _check(args: argparse.Namespace) -> int:
             continue
         texts = outgoing_texts(content)
         two = [where for where, text in texts if gsm7.segments(text) == 2]
-        print(f"OK   {path}: {len(content.steps)} steps, {len(texts)} texts, all GSM-7; {len(two)} take two SMS segments")
+        ucs2 = [(where, text) for where, text in texts if not gsm7.is_gsm7(text)]
+        encodings = "all GSM-7" if not ucs2 else f"{len(texts) - len(ucs2)} GSM-7, {len(ucs2)} UCS-2"
+        print(f"OK   {path}: {len(content.steps)} steps, {len(texts)} texts, {encodings}; {len(two)} take two SMS segments")
+        for where, text in ucs2:
+            odd = "".join(sorted({ch for ch in text if not gsm7.is_gsm7(ch)}))
+            print(f"     UCS-2 ({odd}): {where}, {gsm7.segments(text)} segment(s)")
         if args.verbose:
             for where in two:
                 print(f"     two segments: {where}")

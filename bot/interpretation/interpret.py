@@ -33,12 +33,22 @@ HEDGES = {
     "guess", "think", "probably", "perhaps", "dunno", "hmm", "um", "uh", "kinda", "sorta",
 }
 QUESTION_START = re.compile(
-    r"^(?:what|whats|what's|who|whos|who's|why|how|hows|how's|when|where|which|is|are|am|do|does|did|can|could|will|would|should|shall|may|r u|are you|is it|is this)\b"
+    r"^(?:what|whats|what's|who|whos|who's|why|how|hows|how's|when|where|which|is|are|am|do|does|did|can|could|will|would|should"
+    r"|shall|may|r u|are you|is it|is this"
+    r"|qu'est-ce|qu'est ce|quest-ce|quest ce|c'est quoi|cest quoi|quoi|qui|pourquoi|pk|comment|combien|cb|quand|où|quel|quelle"
+    r"|quels|quelles|est-ce|est ce|estce|ça sert à quoi|ca sert a quoi|peut-on|peux-tu|pouvez-vous|vas-tu|allez-vous|es-tu|êtes-vous"
+    r"|etes-vous|y a-t-il|quessé|kessé)\b"
 )
 
-CLAUSE_BREAK = re.compile(r"[,.;:!\-\u2013\u2014]+|\band\b|\bbut\b")
-DISCOURSE = re.compile(r"^(?:(?:ok|okay|so|and|wait|sorry|hey|um|uh|hmm|well|also|just|quick question|honestly|roughly|oh)\s+)+")
-QUESTION_WORDS = re.compile(r"^(?:if\b|explain\b|define\b|tell me\b)|\b(?:what does .* mean|means what|meaning|what's that|whats that)\b")
+CLAUSE_BREAK = re.compile(r"[,.;:!]+|\s[-\u2013\u2014]+\s|\band\b|\bbut\b|\bmais\b")
+DISCOURSE = re.compile(
+    r"^(?:(?:ok|okay|so|and|wait|sorry|hey|um|uh|hmm|well|also|just|quick question|honestly|roughly|oh"
+    r"|ben|bon|pis|alors|donc|attends|désolé|desole|euh|mais|pis là|et)\s+)+"
+)
+QUESTION_WORDS = re.compile(
+    r"^(?:if\b|explain\b|define\b|tell me\b|si je\b|si on\b|explique|expliquez)"
+    r"|\b(?:what does .* mean|means what|meaning|what's that|whats that|veut dire|ça veut dire quoi|ca veut dire quoi)\b"
+)
 
 # Free-text steps are biased to "answer": eating a real reflection is worse than asking once.
 TEXT_SURE = 0.70  # an intent this sure, in a short message, is what the message is
@@ -70,7 +80,7 @@ def looks_like_question(text: str, norm: str) -> bool:
 
 def worded_as_question(text: str, norm: str) -> bool:
     """A question word or inverted verb starting a clause ("sorry, are you a bot"), or "if ..." / "explain ..."."""
-    if QUESTION_WORDS.search(norm):
+    if QUESTION_WORDS.search(norm) or QUESTION_START.match(DISCOURSE.sub("", norm)):
         return True
     clauses = [c.strip() for c in CLAUSE_BREAK.split(text.lower()) if c.strip()]
     return any(QUESTION_START.match(DISCOURSE.sub("", normalise(c))) for c in clauses)

@@ -9,7 +9,11 @@ from rapidfuzz import fuzz
 from bot.content.model import Option
 from bot.interpretation.text import normalise
 
-NEGATIONS = {"not", "no", "isn't", "isnt", "never", "don't", "dont", "can't", "cant", "won't", "wont", "nope", "nothing", "without", "neither", "nor", "aren't", "arent"}
+NEGATIONS = {
+    "not", "no", "isn't", "isnt", "never", "don't", "dont", "can't", "cant", "won't", "wont", "nope", "nothing", "without",
+    "neither", "nor", "aren't", "arent",
+    "pas", "jamais", "aucun", "aucune", "rien", "ni", "non", "pantoute", "sans", "guère", "guere",
+}
 FUZZY_MIN = 80.0  # a typo of a name ("strenght", "stresor", "hirng"); below this a word is some other word
 FUZZY_SURE = 85.0
 

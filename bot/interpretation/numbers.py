@@ -4,19 +4,31 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7}
-WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
-_LEAD = r"(?:(?:i pick|i choose|i'll go with|ill go with|i will go with|go with|i'd say|id say|i say|pick|choose|my answer is|answer|i'll take|ill take)\s+)?"
-_TAIL = r"(?:\s+(?:please|pls|plz|thanks|thank you|for me))?"
+# English and French: the words never clash, so one set serves both languages.
+ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "premier": 1, "premiere": 1, "première": 1, "deuxieme": 2, "deuxième": 2, "seconde": 2, "troisieme": 3, "troisième": 3,
+    "quatrieme": 4, "quatrième": 4, "cinquieme": 5, "cinquième": 5, "sixieme": 6, "sixième": 6, "septieme": 7, "septième": 7,
+}
+LAST = ("last", "dernier", "derniere", "dernière")
+WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+         "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "sept": 7}
+_LEAD = (r"(?:(?:i pick|i choose|i'll go with|ill go with|i will go with|go with|i'd say|id say|i say|pick|choose|my answer is|answer"
+         r"|i'll take|ill take|je choisis|je prends|je dirais|ma reponse est|ma réponse est|c'est|cest)\s+)?")
+_TAIL = r"(?:\s+(?:please|pls|plz|thanks|thank you|for me|svp|stp|merci|pour moi))?"
+_ARTICLE = r"(?:the|le|la|l')"
+_MARKER = r"(?:option|number|no|choice|answer|numéro|numero|num|choix|réponse|reponse)"
+_ONE = r"(?:one|option|choice|un|une|option|choix|réponse|reponse)"
 _CHOICE = re.compile(
-    rf"^{_LEAD}(?:(?:the\s+)?(?:option|number|no|choice|answer)\s+)?(?P<n>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+(?:one|option))?{_TAIL}$"
+    rf"^{_LEAD}(?:{_ARTICLE}\s*)?(?:{_MARKER}\s+)?(?P<n>\d{{1,2}})(?:st|nd|rd|th|er|re|e|ème|eme)?(?:\s+{_ONE})?{_TAIL}$"
 )
-_ORDINAL = re.compile(rf"^{_LEAD}(?:the\s+)?(?P<w>{'|'.join(ORDINALS)}|last)(?:\s+(?:one|option|choice))?{_TAIL}$")
-_WORD = re.compile(rf"^{_LEAD}(?:(?:option|number)\s+)?(?P<w>{'|'.join(WORDS)}){_TAIL}$")
+_ORDINAL = re.compile(rf"^{_LEAD}(?:{_ARTICLE}\s*)?(?P<w>{'|'.join(ORDINALS)}|{'|'.join(LAST)})(?:\s+{_ONE})?{_TAIL}$")
+_WORD = re.compile(rf"^{_LEAD}(?:(?:{_ARTICLE}\s*)?{_MARKER}\s+)?(?P<w>{'|'.join(WORDS)}){_TAIL}$")
 _SCALE = re.compile(r"(?<![\d.])(?P<n>\d{1,2})(?![\d.,]?\d)(?:\s*(?:/|out of)\s*(?P<of>\d{1,2}))?")
 # "number 2, unfortunately", "the second option, we have openings": a number named as an option, then words.
 _NAMED = re.compile(
-    rf"^(?:(?:the\s+)?(?:option|number|choice)\s+(?P<n>\d{{1,2}})|(?:the\s+)?(?P<w>{'|'.join(ORDINALS)}|last)\s+(?:one|option|choice))\b(?P<rest>.*)$"
+    rf"^(?:(?:{_ARTICLE}\s*)?(?:option|number|choice|numéro|numero|choix)\s+(?P<n>\d{{1,2}})"
+    rf"|(?:{_ARTICLE}\s*)?(?P<w>{'|'.join(ORDINALS)}|{'|'.join(LAST)})\s+{_ONE})\b(?P<rest>.*)$"
 )
 
 
@@ -34,7 +46,7 @@ def option_number(norm: str, count: int) -> Optional[int]:
         if not match:
             return None
         word = match.groupdict().get("w")
-        n = int(match.group("n")) if not word else (count if word == "last" else ORDINALS.get(word) or WORDS[word])
+        n = int(match.group("n")) if not word else (count if word in LAST else ORDINALS.get(word) or WORDS[word])
     return n if 1 <= n <= count else 0
 
 

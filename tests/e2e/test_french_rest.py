@@ -1,0 +1,65 @@
+"""A whole activity in French over REST with the real Rasa NLU and action server; a switch each way keeps every answer."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from bot.content import load_content
+from bot.store.db import session_scope
+from bot.store.models import ActivityRun, Answer, ChannelIdentity, ConsentRecord, Participant, Summary
+from tests.support.activity import expected_prompt, question_texts
+from tests.support.french import french_script
+from tests.support.stack import Stack
+
+pytestmark = [pytest.mark.e2e]
+
+
+def saved(stack: Stack, sender: str) -> tuple[Participant, ActivityRun, list[Answer], list[ConsentRecord], Summary]:
+    with session_scope(stack.db_url) as session:
+        identity = session.execute(select(ChannelIdentity).where(ChannelIdentity.channel == "rest", ChannelIdentity.external_id == sender)).scalar_one()
+        participant = session.get(Participant, identity.participant_id)
+        run = session.execute(select(ActivityRun).where(ActivityRun.participant_id == participant.id)).scalars().one()
+        answers = list(session.execute(select(Answer).where(Answer.run_id == run.id).order_by(Answer.id)).scalars())
+        consents = list(session.execute(select(ConsentRecord).where(ConsentRecord.run_id == run.id).order_by(ConsentRecord.id)).scalars())
+        summary = session.execute(select(Summary).where(Summary.run_id == run.id).order_by(Summary.id.desc())).scalars().first()
+        session.expunge_all()
+        return participant, run, answers, consents, summary
+
+
+@pytest.mark.parametrize("role", ["work_seeker", "employer"])
+def test_whole_activity_in_french(stack: Stack, role: str) -> None:
+    fr = load_content("fr")
+    sender = f"rest-french-{role}"
+    script = french_script(role)
+    asked_role = None
+    for turn in script:
+        replies = stack.send(sender, turn.text)
+        if turn.question_id == "clarity_before":
+            asked_role = role
+        if turn.question_id is None:
+            assert question_texts(replies)[-1] == fr.message("completed_shared", practitioner=fr.practitioner(role))
+        else:
+            assert question_texts(replies)[-1] == expected_prompt(turn.question_id, asked_role, fr), turn.text
+    participant, run, answers, consents, summary = saved(stack, sender)
+    assert participant.language == "fr"
+    assert [(a.question_id, a.text) for a in answers] == [(asked.question_id, given.text) for asked, given in zip(script[:-1], script[1:], strict=True)]
+    assert [(c.kind, c.granted, c.wording, c.reply_text) for c in consents] == [
+        ("participate", True, fr.step("consent").prompt_for(None), "oui"), ("share", True, fr.step("share").prompt_for(role), "Oui")]
+    assert summary.text.startswith(fr.message("summary_title") + "\n") and all(f.name in summary.text for f in fr.factors)
+
+
+def test_switching_language_each_way_keeps_every_answer(stack: Stack) -> None:
+    en, fr = load_content("en"), load_content("fr")
+    sender = "rest-french-switch"
+    for text in ["hi", "yes", "Looking for work", "3", "1", "Forklift and Excel"]:
+        stack.send(sender, text)
+    replies = question_texts(stack.send(sender, "en français svp"))
+    assert replies == [fr.message("language_set"), expected_prompt("capacity_rating", "work_seeker", fr)]
+    stack.send(sender, "2")
+    stack.send(sender, "Je veux arrêter de travailler de nuit")
+    replies = question_texts(stack.send(sender, "English please"))
+    assert replies == [en.message("language_set"), expected_prompt("pay_rating", "work_seeker", en)]
+    participant, _, answers, _, _ = saved(stack, sender)
+    assert participant.language == "en"
+    assert {a.question_id: a.text for a in answers}["capacity_reflection"] == "Je veux arrêter de travailler de nuit"
+    assert {a.question_id: a.text for a in answers}["skills_reflection"] == "Forklift and Excel"
