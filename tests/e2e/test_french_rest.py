@@ -56,10 +56,10 @@ def test_switching_language_each_way_keeps_every_answer(stack: Stack) -> None:
     replies = question_texts(stack.send(sender, "en français svp"))
     assert replies == [fr.message("language_set"), expected_prompt("capacity_rating", "work_seeker", fr)]
     stack.send(sender, "2")
-    stack.send(sender, "Je veux arrêter de travailler de nuit")
+    stack.send(sender, "Trente heures par semaine, de jour")
     replies = question_texts(stack.send(sender, "English please"))
     assert replies == [en.message("language_set"), expected_prompt("pay_rating", "work_seeker", en)]
     participant, _, answers, _, _ = saved(stack, sender)
     assert participant.language == "en"
-    assert {a.question_id: a.text for a in answers}["capacity_reflection"] == "Je veux arrêter de travailler de nuit"
+    assert {a.question_id: a.text for a in answers}["capacity_reflection"] == "Trente heures par semaine, de jour"
     assert {a.question_id: a.text for a in answers}["skills_reflection"] == "Forklift and Excel"
