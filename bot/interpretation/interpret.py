@@ -62,7 +62,8 @@ CHECK_WORDS = 12
 TEXT_CHECK_SHORT = 0.25  # a very short reply ("hold on", "u a bot?") is checked on weaker evidence: asking costs little
 SHORT_CHECK_WORDS = 4
 CHECK_STATEMENT_WORDS = 6
-QUESTION_MARK_SURE = 0.90  # "maybe something in customer service?" is a question only by its mark: it takes a very sure NLU
+QUESTION_MARK_SURE = 0.90
+ANSWER_SURE_DESPITE_QUESTION = 0.90  # "is $20 an hour too much to ask?" is saved at once only when the NLU is this sure  # "maybe something in customer service?" is a question only by its mark: it takes a very sure NLU
 # Choice steps: NLU picks an option when sure, proposes it when fairly sure.
 CHOICE_SURE = 0.55
 CHOICE_MARGIN = 0.20
@@ -124,9 +125,13 @@ def _free_text(text: str, norm: str, nlu: NluResult, content: Content) -> Decisi
     if command is not None:
         return command
     other = _nlu_other(nlu)
-    if other is None:
-        return Decision(ANSWER, reason="text")
     words = len(norm.split())
+    if other is None:
+        if (text.rstrip().endswith("?") and worded_as_question(text, norm) and words <= CHECK_WORDS
+                and nlu.confidence < ANSWER_SURE_DESPITE_QUESTION):
+            # Worded and punctuated as a question, and the NLU is not sure it is an answer: ask once.
+            return Decision(CONFIRM_ANSWER, confidence=nlu.confidence, reason="question_shaped")
+        return Decision(ANSWER, reason="text")
     worded = other.kind == QUESTION and worded_as_question(text, norm)
     if other.kind == QUESTION and not worded and not (looks_like_question(text, norm) and nlu.confidence >= QUESTION_MARK_SURE):
         # A statement the NLU reads as a question: checked when short, saved when it is a sentence.
