@@ -55,7 +55,9 @@ TEXT_SURE = 0.70  # an intent this sure, in a short message, is what the message
 TEXT_MARGIN = 0.25
 TEXT_CHECK = 0.40  # from here, ask "Is that your answer?" rather than save or act
 # The longest message each kind is taken as at a free-text step; longer ones are checked or saved.
-TEXT_MAX_WORDS = {REQUEST: 3, ASIDE: 8, QUESTION: 16, THANKS: 4}
+# A request is never taken from the NLU alone at a free-text question ("break times matter" is not a pause):
+# only a command phrase acts at once; the NLU's request is offered ("Do you want to pause?").
+TEXT_MAX_WORDS = {REQUEST: 0, ASIDE: 8, QUESTION: 16, THANKS: 4}
 # Requests the bot offers to carry out when a reply at a free-text question may be one ("Do you want to pause?").
 CONFIRMABLE_REQUESTS = ("help", "skip", "back", "repeat", "pause", "restart", "stop", "delete", "human", "language")
 CHECK_WORDS = 12

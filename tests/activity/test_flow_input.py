@@ -122,9 +122,17 @@ def test_yes_to_the_offered_request_carries_it_out(chat: Chat, content: Content)
     assert chat.run().status == "paused" and "capacity_reflection" not in chat.current()
 
 
-def test_a_short_sure_request_on_a_text_question_is_a_request(chat: Chat, content: Content) -> None:
+def test_a_short_sure_request_on_a_text_question_is_offered_not_taken(chat: Chat, content: Content) -> None:
     drive(chat, "capacity_reflection")
-    assert chat.say("gotta go bye", intent="pause", confidence=0.95).messages[0] == message(content, "paused")
+    offer = message(content, "confirm_request", action=content.request_actions["pause"]).text
+    assert [m.text for m in chat.say("break times matter", intent="pause", confidence=0.95).messages] == [offer]
+    assert chat.say("no").messages == [question(content, "pay_rating", "work_seeker")]
+    assert chat.current()["capacity_reflection"].text == "break times matter"
+
+
+def test_a_command_phrase_on_a_text_question_is_a_request(chat: Chat, content: Content) -> None:
+    drive(chat, "capacity_reflection")
+    assert chat.say("pause please").messages[0] == message(content, "paused")
     assert "capacity_reflection" not in chat.current()
 
 
