@@ -9,7 +9,7 @@ from sqlalchemy import create_engine, select
 from bench.participant import Plan
 from bot.store.models import RUN_COMPLETED, ActivityRun, Answer, ChannelIdentity, ConsentRecord, Handoff, Participant
 
-CHANNEL = "rest"
+CHANNEL = "webchat"  # the load test talks to the web chat, as the public would
 
 
 def _chunks(items: list, size: int = 500) -> Iterable[list]:

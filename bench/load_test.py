@@ -1,5 +1,6 @@
-"""Load test: N simulated participants at once through complete activities over the REST webhook, optional replica
-kills mid-run, then a database check that every answer is stored exactly once, in order, for the right participant.
+"""Load test: N simulated participants at once through complete activities over the web chat (the web app's
+/chat/api/message, as the page sends them), optional replica kills mid-run, then a database check that every answer is
+stored exactly once, in order, for the right participant.
 
 Usage (against a running production profile, loopback only):
   .venv/bin/python bench/load_test.py --url http://127.0.0.1:8080 --participants 200 --kill rasa-1@0.3 --kill actions-1@0.5
@@ -33,7 +34,8 @@ from bench.stats import percentile
 from bot.content import load_content
 
 REPO = Path(__file__).resolve().parents[1]
-WEBHOOK = "/webhooks/rest/webhook"
+WEBHOOK = "/chat/api/message"  # the public web chat proxy: Rasa's REST channel is off in production
+SENDER_PREFIX = "10ad"  # web chat sender ids are 32 hex digits: this marks the load test's
 
 
 @dataclass(frozen=True)
@@ -104,11 +106,11 @@ class LoadReport:
 
 
 def make_plans(count: int, seed: int, tag: Optional[str] = None) -> list[Plan]:
-    """``count`` participants, roles alternating, with senders unique to this run."""
+    """``count`` participants, roles alternating, with web chat sender ids (32 hex digits) unique to this run."""
     content = load_content()
     rng = random.Random(seed)
     tag = tag or uuid.uuid4().hex[:8]
-    return [make_plan(content, f"load-{tag}-{i:04d}", ROLES[i % 2], rng) for i in range(count)]
+    return [make_plan(content, f"{SENDER_PREFIX}{tag}{i:020x}", ROLES[i % 2], rng) for i in range(count)]
 
 
 def run_prod_script(*args: str, env: Optional[dict[str, str]] = None, timeout: float = 600) -> int:
@@ -195,7 +197,7 @@ def print_report(report: LoadReport, out=sys.stdout) -> None:
 
 def parse_args(argv: Optional[list[str]]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--url", default=f"http://127.0.0.1:{os.environ.get('PROD_PORT_BASE', '8080')}", help="nginx (or Rasa) base URL")
+    parser.add_argument("--url", default=f"http://127.0.0.1:{os.environ.get('PROD_PORT_BASE', '8080')}", help="nginx (or a web app) base URL")
     parser.add_argument("--participants", type=int, default=200)
     parser.add_argument("--time-limit", type=float, default=900.0, help="seconds; the run stops by itself")
     parser.add_argument("--kill", action="append", default=[], metavar="NAME@FRACTION", help="e.g. rasa-1@0.3")

@@ -1,4 +1,5 @@
-"""A simulated participant: answers whatever question the bot asks, from its own plan, over the REST webhook."""
+"""A simulated participant: answers whatever question the bot asks, from its own plan, over a JSON chat endpoint
+(the web chat proxy, or the REST webhook: both take {sender, message} and return the bot's messages)."""
 from __future__ import annotations
 
 import asyncio

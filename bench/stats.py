@@ -1,4 +1,4 @@
-"""Small statistics helpers for the load test and the benchmark: percentiles and memory of process trees."""
+"""Small statistics helpers for the load test and the benchmark: percentiles, memory and CPU time of process trees."""
 from __future__ import annotations
 
 import os
@@ -55,6 +55,20 @@ def rss_bytes(pid: int) -> int:
 def tree_rss(pids: Iterable[int]) -> int:
     """Summed resident memory of the processes and their descendants."""
     return sum(rss_bytes(p) for p in process_tree(pids))
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system, all threads) one process has used so far, 0 if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime (fields 14 and 15 of stat)
+
+
+def tree_cpu_seconds(pids: Iterable[int]) -> float:
+    """Summed CPU time of the processes and their descendants: unlike latency, barely moved by other load."""
+    return sum(cpu_seconds(p) for p in process_tree(pids))
 
 
 def cpu_count() -> int:

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The full load test on a private production profile: its own directory, database, Redis and free loopback ports
-# (never the running `make run-prod` profile or its data). Starts it, runs bench/load_test.py with a Rasa replica and
-# an action server killed mid-run (each restarted 20 s later, as a supervisor would), stops it, drops the database.
+# (never the running `make run-prod` profile or its data). Starts it, runs bench/load_test.py through the public web
+# chat with a Rasa replica and an action server killed mid-run (supervisord restarts each), stops it, drops the database.
 # Usage: scripts/prod-load-test.sh [extra bench/load_test.py arguments, e.g. --json FILE]
 # Knobs: LOAD_PARTICIPANTS (200), LOAD_DIR (var/load-test).
 set -uo pipefail
@@ -28,7 +28,7 @@ def free(port: int) -> bool:
 
 while True:
     base = random.randrange(20000, 60000, 50)
-    if all(free(base + o) for o in (0, 1, 11, 12, 21, 22, 31, 32, 40)):
+    if all(free(base + o) for o in (0, 1, 2, 11, 12, 21, 22, 31, 32, 40)):
         print(base)
         break
 PY
@@ -39,10 +39,11 @@ rm -rf "$DIR"
 mkdir -p "$DIR"
 export PROD_DIR="$DIR" PROD_PORT_BASE="$base" PROD_ENV_FILE="$DIR/none.env" DATABASE_URL="$db_url"
 export SECRET_KEY="load-$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')" RASA_TOKEN="load-$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')"
+export ACTION_SERVER_TOKEN="load-$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')"
 cleanup() { bash scripts/run-prod.sh stop >/dev/null 2>&1 || true; bash scripts/postgres.sh dropdb "$DB" || true; }
 trap cleanup EXIT INT TERM
 
 bash scripts/run-prod.sh start >"$DIR/start.txt" 2>&1 || { tail -n 20 "$DIR/start.txt"; echo "The production profile did not start (logs: $DIR/log)"; exit 1; }
 echo "Private production profile up on 127.0.0.1:$base (2 Rasa, 2 action servers, 2 web apps, nginx, Redis, PostgreSQL)"
 $PY bench/load_test.py --url "http://127.0.0.1:$base" --participants "${LOAD_PARTICIPANTS:-200}" \
-  --kill rasa-1@0.3 --kill actions-1@0.5 --restart-after 20 --time-limit 1200 --ramp 20 "$@"
+  --kill rasa-1@0.3 --kill actions-1@0.5 --time-limit 1200 --ramp 20 "$@"

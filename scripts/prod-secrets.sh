@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Create (or complete) the production env file with generated secrets: SECRET_KEY and RASA_TOKEN.
+# Create (or complete) the production env file with generated secrets: SECRET_KEY, RASA_TOKEN, ACTION_SERVER_TOKEN.
 # Usage: scripts/prod-secrets.sh   (file: $PROD_ENV_FILE, default $PROD_DIR/prod.env, default var/prod/prod.env)
 # Existing values are never replaced: resume codes and staff sign-ins depend on SECRET_KEY staying the same.
 set -euo pipefail
@@ -9,7 +9,7 @@ ENV_FILE="${PROD_ENV_FILE:-$PROD_DIR/prod.env}"
 mkdir -p "$(dirname "$ENV_FILE")"
 touch "$ENV_FILE"
 chmod 600 "$ENV_FILE"
-for key in SECRET_KEY RASA_TOKEN; do
+for key in SECRET_KEY RASA_TOKEN ACTION_SERVER_TOKEN; do
   if grep -q "^$key=." "$ENV_FILE"; then
     echo "prod-secrets: $key already set in $ENV_FILE"
   else

@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # The production profile on one machine: PostgreSQL, Redis, action servers, Rasa servers, web app, nginx in front.
+# Redis, the action servers, the Rasa servers, the web apps and nginx run under supervisord (PyPI `supervisor`):
+# a process that dies is restarted. PostgreSQL is its own supervisor (pg_ctl; its postmaster restarts backends).
 #
 # Usage: scripts/run-prod.sh start|stop|status|kill NAME|check-secrets
-#   start          install missing Debian packages, refuse placeholder secrets, start whatever is not running yet
-#                  (so `start` after a crash or `kill` restarts only the missing replica), print where it listens
+#   start          install missing Debian packages, refuse placeholder secrets, start supervisord with every process
+#                  (or, when it runs, start whatever is stopped), wait for each health check, print where it listens
 #   stop           stop every process this profile started (and the private PostgreSQL if `start` started it)
 #   status         one line per process; exit 1 if any is down
-#   kill NAME      SIGKILL one process (fault injection: rasa-1, actions-2, web-1, ...)
+#   kill NAME      SIGKILL one process (fault injection: rasa-1, actions-2, web-1, ...); supervisord restarts it
 #   check-secrets  exit non-zero on missing or placeholder secrets
 #   check-config   render the nginx configuration into $PROD_DIR/nginx and let `nginx -t` check it
 # Settings (environment, else $PROD_ENV_FILE, default $PROD_DIR/prod.env, KEY=VALUE lines; see deploy/prod.env.example):
-#   SECRET_KEY, RASA_TOKEN (required), DATABASE_URL (default: private cluster of scripts/postgres.sh),
+#   SECRET_KEY, RASA_TOKEN, ACTION_SERVER_TOKEN (required), DATABASE_URL (default: private cluster of scripts/postgres.sh),
 #   REDIS_HOST/REDIS_PORT/REDIS_PASSWORD/REDIS_DB (default: a private redis-server), PUBLIC_BASE_URL,
 #   PROD_DIR (default var/prod), PROD_PORT_BASE (default 8080: nginx on it, see ports below),
 #   RASA_REPLICAS, ACTION_REPLICAS, WEB_REPLICAS (default 2 each), TICKET_LOCK_LIFETIME (default 30 s).
@@ -25,6 +27,9 @@ ENV_FILE="${PROD_ENV_FILE:-$PROD_DIR/prod.env}"
 RUN_DIR="$PROD_DIR/run"
 LOG_DIR="$PROD_DIR/log"
 NGINX_DIR="$PROD_DIR/nginx"
+SV_CONF="$RUN_DIR/supervisord.conf"
+# shellcheck source=scripts/supervisor.sh
+. "$ROOT/scripts/supervisor.sh"
 
 say() { echo "run-prod: $*" >&2; }
 die() { say "$*"; exit 1; }
@@ -47,6 +52,7 @@ load_env_file
 BASE="${PROD_PORT_BASE:-8080}"
 NGINX_PORT="$BASE"
 ACTIONS_LB_PORT=$((BASE + 1))
+RASA_LB_PORT=$((BASE + 2))  # internal: the web apps' way to Rasa's web chat channel (not the public server)
 RASA_REPLICAS="${RASA_REPLICAS:-2}" ACTION_REPLICAS="${ACTION_REPLICAS:-2}" WEB_REPLICAS="${WEB_REPLICAS:-2}"
 rasa_port() { echo $((BASE + 10 + $1)); }
 action_port() { echo $((BASE + 20 + $1)); }
@@ -58,46 +64,31 @@ done
 
 export BOT_ENV=production
 export SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=3 PYTHONUNBUFFERED=1 RASA_TELEMETRY_ENABLED=false
-export SANIC_HOST=127.0.0.1  # the action server's bind address (rasa-sdk reads it)
+# Sanic (Rasa, action servers) refuses bodies over this with 413 before reading them.
+export SANIC_REQUEST_MAX_SIZE="${SANIC_REQUEST_MAX_SIZE:-262144}"
 export TICKET_LOCK_LIFETIME="${TICKET_LOCK_LIFETIME:-30}"
 
-# ---- processes ---------------------------------------------------------------------------------
-pid_of() { local f="$RUN_DIR/$1.pid"; [ -s "$f" ] && cat "$f" || true; }
-alive() { local pid; pid="$(pid_of "$1")"; [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; }
+# ---- processes (supervisord) -------------------------------------------------------------------
+supervisor_alive() { [ -s "$RUN_DIR/supervisord.pid" ] && kill -0 "$(cat "$RUN_DIR/supervisord.pid")" 2>/dev/null; }
+# state NAME: supervisord's state of a program (RUNNING, STARTING, BACKOFF, FATAL, ...), or DOWN without supervisord.
+state() { supervisor_alive || { echo DOWN; return; }; sv_ctl "$SV_CONF" status "$1" 2>/dev/null | awk '{print $2}' || true; }
+pid_of() { local pid; supervisor_alive || return 0; pid="$(sv_ctl "$SV_CONF" pid "$1" 2>/dev/null || true)"; [ "${pid:-0}" != 0 ] && echo "$pid" || true; }
+alive() { [ "$(state "$1")" = RUNNING ]; }
 
-# spawn NAME CMD...: run CMD in its own session, logging to $LOG_DIR/NAME.log, pid in $RUN_DIR/NAME.pid.
-spawn() {
-  local name="$1"; shift
-  setsid "$@" >>"$LOG_DIR/$name.log" 2>&1 </dev/null &
-  echo $! >"$RUN_DIR/$name.pid"
-}
-
-# wait_http NAME URL: until URL answers 200, failing early with the log tail if NAME died.
+# wait_http NAME URL: until URL answers 200, failing early with the log tail if supervisord gave NAME up.
 wait_http() {
   local name="$1" url="$2"
   for _ in $(seq 1 600); do
-    alive "$name" || { tail -n 25 "$LOG_DIR/$name.log" >&2 || true; die "$name exited during start (log: $LOG_DIR/$name.log)"; }
+    [ "$(state "$name")" != FATAL ] || { tail -n 25 "$LOG_DIR/$name.log" >&2 || true; die "$name keeps exiting (log: $LOG_DIR/$name.log)"; }
     curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null && return 0
     sleep 0.5
   done
   die "$name did not answer $url in 300 s (log: $LOG_DIR/$name.log)"
 }
 
-stop_process() {
-  local name="$1" pid
-  pid="$(pid_of "$name")"
-  [ -n "$pid" ] || return 0
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-    kill -KILL -- "-$pid" 2>/dev/null || true
-  fi
-  rm -f "$RUN_DIR/$name.pid"
-}
-
 names() {
   local i
-  echo redis
+  [ -n "${REDIS_HOST:-}" ] && [ "${PRIVATE_REDIS:-0}" != 1 ] || echo redis  # a private redis-server only
   for i in $(seq 1 "$ACTION_REPLICAS"); do echo "actions-$i"; done
   for i in $(seq 1 "$RASA_REPLICAS"); do echo "rasa-$i"; done
   for i in $(seq 1 "$WEB_REPLICAS"); do echo "web-$i"; done
@@ -117,7 +108,7 @@ try:
     load_settings().check_secrets()
 except RuntimeError as exc:
     problems.append(str(exc))
-for name in ("SECRET_KEY", "RASA_TOKEN"):
+for name in ("SECRET_KEY", "RASA_TOKEN", "ACTION_SERVER_TOKEN"):
     value = os.environ.get(name, "").strip()
     if not value:
         problems.append(f"{name} is not set")
@@ -164,14 +155,14 @@ ensure_redis() {
   local pwfile="$PROD_DIR/redis.password"
   [ -s "$pwfile" ] || (umask 077; od -An -tx1 -N16 /dev/urandom | tr -d ' \n' >"$pwfile")
   export REDIS_HOST=127.0.0.1 REDIS_PORT="$PRIVATE_REDIS_PORT" REDIS_PASSWORD="$(cat "$pwfile")" REDIS_DB="${REDIS_DB:-1}"
-  alive redis && return 0
   mkdir -p "$PROD_DIR/redis"
-  # The lock store needs no persistence: a lock outlives nothing but the processing of one message.
-  spawn redis redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --requirepass "$REDIS_PASSWORD" \
-    --save "" --appendonly no --dir "$PROD_DIR/redis" --protected-mode yes
+  PRIVATE_REDIS=1
+}
+
+wait_redis() {
+  [ "${PRIVATE_REDIS:-0}" = 1 ] || return 0
   for _ in $(seq 1 100); do
     REDISCLI_AUTH="$REDIS_PASSWORD" redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG && return 0
-    alive redis || break
     sleep 0.2
   done
   tail -n 20 "$LOG_DIR/redis.log" >&2 || true
@@ -179,16 +170,6 @@ ensure_redis() {
 }
 
 # ---- components ---------------------------------------------------------------------------------
-start_actions() {
-  local i started=()
-  for i in $(seq 1 "$ACTION_REPLICAS"); do
-    alive "actions-$i" && continue
-    spawn "actions-$i" "$RASA" run actions --actions bot.actions --port "$(action_port "$i")"
-    started+=("$i")
-  done
-  for i in "${started[@]}"; do wait_http "actions-$i" "http://127.0.0.1:$(action_port "$i")/health"; done
-}
-
 # Rasa's logging: the repository's logging.yml plus the production additions of deploy/rasa-logging.yml.
 render_rasa_logging() {
   "$PY" - logging.yml deploy/rasa-logging.yml "$PROD_DIR/rasa-logging.yml" <<'PY'
@@ -206,27 +187,46 @@ Path(sys.argv[3]).write_text(yaml.safe_dump(merged, sort_keys=True))
 PY
 }
 
-start_rasa() {
-  local i started=()
+# render_supervisor: every supervised program of the profile (secrets stay in the environment, not in the file).
+render_supervisor() {
+  local i
   render_rasa_logging
-  for i in $(seq 1 "$RASA_REPLICAS"); do
-    alive "rasa-$i" && continue
-    spawn "rasa-$i" "$RASA" run --model models/mfbot.tar.gz --enable-api --auth-token "$RASA_TOKEN" \
-      --interface 127.0.0.1 --port "$(rasa_port "$i")" --credentials credentials.yml --endpoints deploy/endpoints.prod.yml \
-      --logging-config-file "$PROD_DIR/rasa-logging.yml"
-    started+=("$i")
+  sv_config "$SV_CONF" "$RUN_DIR" "$LOG_DIR" false
+  if [ "${PRIVATE_REDIS:-0}" = 1 ]; then
+    # The lock store needs no persistence: a lock outlives nothing but the processing of one message.
+    sv_program "$SV_CONF" redis "$LOG_DIR" 1 redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --requirepass '%(ENV_REDIS_PASSWORD)s' \
+      --save "" --appendonly no --dir "$PROD_DIR/redis" --protected-mode yes
+  fi
+  for i in $(seq 1 "$ACTION_REPLICAS"); do
+    sv_program "$SV_CONF" "actions-$i" "$LOG_DIR" 5 "$PY" -m bot actions --host 127.0.0.1 --port "$(action_port "$i")"
   done
-  for i in "${started[@]}"; do wait_http "rasa-$i" "http://127.0.0.1:$(rasa_port "$i")/status?token=$RASA_TOKEN"; done
+  for i in $(seq 1 "$RASA_REPLICAS"); do
+    sv_program "$SV_CONF" "rasa-$i" "$LOG_DIR" 10 "$RASA" run --model models/mfbot.tar.gz --enable-api --auth-token '%(ENV_RASA_TOKEN)s' \
+      --interface 127.0.0.1 --port "$(rasa_port "$i")" --credentials deploy/credentials.prod.yml --endpoints deploy/endpoints.prod.yml \
+      --logging-config-file "$PROD_DIR/rasa-logging.yml"
+  done
+  for i in $(seq 1 "$WEB_REPLICAS"); do
+    sv_program "$SV_CONF" "web-$i" "$LOG_DIR" 3 "$PY" -m bot web --host 127.0.0.1 --port "$(web_port "$i")"
+  done
+  sv_program "$SV_CONF" nginx "$LOG_DIR" 2 nginx -g "daemon off;" -e "$LOG_DIR/nginx-error.log" -c "$NGINX_DIR/nginx.conf" -p "$NGINX_DIR"
 }
 
-start_web() {
-  local i started=()
-  for i in $(seq 1 "$WEB_REPLICAS"); do
-    alive "web-$i" && continue
-    spawn "web-$i" "$PY" -m bot web --host 127.0.0.1 --port "$(web_port "$i")"
-    started+=("$i")
-  done
-  for i in "${started[@]}"; do wait_http "web-$i" "http://127.0.0.1:$(web_port "$i")/healthz"; done
+start_supervised() {
+  render_supervisor
+  if supervisor_alive; then
+    sv_ctl "$SV_CONF" reread >/dev/null
+    sv_ctl "$SV_CONF" update >/dev/null
+    sv_ctl "$SV_CONF" start all >/dev/null || true  # "already started" is fine
+    [ "$(state nginx)" != RUNNING ] || nginx -s reload -e "$LOG_DIR/nginx-error.log" -c "$NGINX_DIR/nginx.conf" -p "$NGINX_DIR"
+  else
+    "$ROOT/.venv/bin/supervisord" -c "$SV_CONF" || die "supervisord did not start (log: $LOG_DIR/supervisord.log)"
+  fi
+  wait_redis
+  local i
+  for i in $(seq 1 "$ACTION_REPLICAS"); do wait_http "actions-$i" "http://127.0.0.1:$(action_port "$i")/health"; done
+  for i in $(seq 1 "$RASA_REPLICAS"); do wait_http "rasa-$i" "http://127.0.0.1:$(rasa_port "$i")/status?token=$RASA_TOKEN"; done
+  for i in $(seq 1 "$WEB_REPLICAS"); do wait_http "web-$i" "http://127.0.0.1:$(web_port "$i")/healthz"; done
+  wait_http nginx "http://127.0.0.1:$NGINX_PORT/healthz"
 }
 
 upstreams() { # KIND COUNT
@@ -236,10 +236,17 @@ upstreams() { # KIND COUNT
 
 render_nginx() {
   mkdir -p "$NGINX_DIR/tmp"
-  local user_line=""
+  local user_line="" listen="127.0.0.1:$NGINX_PORT" tls=""
   [ "$(id -u)" -eq 0 ] && user_line="user www-data;"
-  NGINX_DIR="$NGINX_DIR" LOG_DIR="$LOG_DIR" NGINX_USER_LINE="$user_line" \
-  NGINX_LISTEN="127.0.0.1:$NGINX_PORT" ACTIONS_LISTEN="127.0.0.1:$ACTIONS_LB_PORT" PROXY_READ_TIMEOUT=90 \
+  if [ -n "${TLS_CERT_FILE:-}" ] || [ -n "${TLS_KEY_FILE:-}" ]; then
+    [ -r "${TLS_CERT_FILE:-}" ] && [ -r "${TLS_KEY_FILE:-}" ] || die "TLS_CERT_FILE and TLS_KEY_FILE must both name readable files"
+    listen="$listen ssl"
+    # HSTS only with TLS: browsers then never reach the site over plain http again.
+    tls="ssl_certificate $TLS_CERT_FILE; ssl_certificate_key $TLS_KEY_FILE; ssl_protocols TLSv1.2 TLSv1.3;
+        add_header Strict-Transport-Security \"max-age=31536000; includeSubDomains\" always;"
+  fi
+  NGINX_DIR="$NGINX_DIR" LOG_DIR="$LOG_DIR" NGINX_USER_LINE="$user_line" NGINX_LISTEN="$listen" NGINX_TLS="$tls" \
+  ACTIONS_LISTEN="127.0.0.1:$ACTIONS_LB_PORT" RASA_INTERNAL_LISTEN="127.0.0.1:$RASA_LB_PORT" PROXY_READ_TIMEOUT=90 \
   RASA_UPSTREAMS="$(upstreams rasa "$RASA_REPLICAS")" ACTION_UPSTREAMS="$(upstreams action "$ACTION_REPLICAS")" \
   WEB_UPSTREAMS="$(upstreams web "$WEB_REPLICAS")" \
     "$PY" - deploy/nginx.conf.template "$NGINX_DIR/nginx.conf" <<'PY'
@@ -261,33 +268,6 @@ check_nginx() {
   nginx -t -q -e "$LOG_DIR/nginx-error.log" -c "$NGINX_DIR/nginx.conf" -p "$NGINX_DIR" || die "nginx configuration is invalid"
 }
 
-start_nginx() {
-  check_nginx
-  if [ -s "$NGINX_DIR/nginx.pid" ] && kill -0 "$(cat "$NGINX_DIR/nginx.pid")" 2>/dev/null; then
-    nginx -s reload -e "$LOG_DIR/nginx-error.log" -c "$NGINX_DIR/nginx.conf" -p "$NGINX_DIR"
-  else
-    nginx -e "$LOG_DIR/nginx-error.log" -c "$NGINX_DIR/nginx.conf" -p "$NGINX_DIR"
-  fi
-  for _ in $(seq 1 100); do
-    [ -s "$NGINX_DIR/nginx.pid" ] && curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$NGINX_PORT/healthz" 2>/dev/null && return 0
-    sleep 0.2
-  done
-  tail -n 20 "$LOG_DIR/nginx-error.log" >&2 || true
-  die "nginx did not answer on 127.0.0.1:$NGINX_PORT"
-}
-
-stop_nginx() {
-  local pidfile="$NGINX_DIR/nginx.pid" pid
-  [ -s "$pidfile" ] || return 0
-  pid="$(cat "$pidfile")"
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -QUIT "$pid" 2>/dev/null || true
-    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-    kill -TERM "$pid" 2>/dev/null || true
-  fi
-  rm -f "$pidfile"
-}
-
 # ---- commands -----------------------------------------------------------------------------------
 cmd_start() {
   bash scripts/system-deps.sh prod
@@ -298,30 +278,34 @@ cmd_start() {
   ensure_database
   ensure_redis
   export PUBLIC_BASE_URL="${PUBLIC_BASE_URL:-http://127.0.0.1:$NGINX_PORT}"
-  export RASA_URL="http://127.0.0.1:$NGINX_PORT"  # the web app reaches Rasa through nginx, like a channel does
+  # The web apps reach Rasa's web chat channel through nginx's internal server (the public one does not forward it).
+  export RASA_URL="http://127.0.0.1:$RASA_LB_PORT"
   export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:$ACTIONS_LB_PORT/webhook}"
+  # nginx, on loopback, is the one proxy whose X-Forwarded-For the web apps believe (it sets it to the peer's address).
+  export TRUSTED_PROXIES="${TRUSTED_PROXIES:-127.0.0.1}"
   say "migrating the database"
   "$PY" -m bot db upgrade >>"$LOG_DIR/migrate.log" 2>&1 || { tail -n 20 "$LOG_DIR/migrate.log" >&2; die "migration failed"; }
-  say "starting $ACTION_REPLICAS action server(s), $RASA_REPLICAS Rasa server(s), $WEB_REPLICAS web app(s)"
-  start_actions
-  start_rasa
-  start_web
-  start_nginx
+  check_nginx
+  say "starting (supervisord) $ACTION_REPLICAS action server(s), $RASA_REPLICAS Rasa server(s), $WEB_REPLICAS web app(s), nginx"
+  start_supervised
   cat <<MSG
 
-The production profile is running (BOT_ENV=production), nginx on 127.0.0.1:$NGINX_PORT:
+The production profile is running (BOT_ENV=production, supervised), nginx on 127.0.0.1:$NGINX_PORT:
   Web chat and staff pages:  http://127.0.0.1:$NGINX_PORT/
-  REST webhook:              http://127.0.0.1:$NGINX_PORT/webhooks/rest/webhook
-  Rasa replicas:             $(for i in $(seq 1 "$RASA_REPLICAS"); do printf '%s ' "$(rasa_port "$i")"; done)(actions via nginx :$ACTIONS_LB_PORT)
-  Logs and pids:             $LOG_DIR  $RUN_DIR
+  SMS and Telegram webhooks: http://127.0.0.1:$NGINX_PORT/webhooks/twilio_sms/webhook  .../webhooks/telegram/webhook
+  Rasa replicas:             $(for i in $(seq 1 "$RASA_REPLICAS"); do printf '%s ' "$(rasa_port "$i")"; done)(actions via nginx :$ACTIONS_LB_PORT, web chat via :$RASA_LB_PORT)
+  Logs and pids:             $LOG_DIR  $RUN_DIR   (supervisorctl -c $SV_CONF status)
 Stop it with: make stop-prod
 MSG
 }
 
 cmd_stop() {
-  stop_nginx
-  local name
-  for name in $(names | tac); do stop_process "$name"; done
+  if supervisor_alive; then
+    local pid
+    pid="$(cat "$RUN_DIR/supervisord.pid")"
+    sv_ctl "$SV_CONF" shutdown >/dev/null 2>&1 || kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 160); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+  fi
   if [ -f "$RUN_DIR/postgres.started" ]; then
     bash scripts/postgres.sh stop || true
     rm -f "$RUN_DIR/postgres.started"
@@ -331,14 +315,13 @@ cmd_stop() {
 
 cmd_status() {
   local name down=0
-  for name in $(names); do
-    if alive "$name"; then echo "$name running (pid $(pid_of "$name"))"; else echo "$name down"; down=1; fi
+  for name in $(names) nginx; do
+    if alive "$name"; then
+      echo "$name running (pid $(pid_of "$name"))$([ "$name" = nginx ] && echo " on 127.0.0.1:$NGINX_PORT")"
+    else
+      echo "$name down ($(state "$name" | tr 'A-Z' 'a-z'))"; down=1
+    fi
   done
-  if [ -s "$NGINX_DIR/nginx.pid" ] && kill -0 "$(cat "$NGINX_DIR/nginx.pid")" 2>/dev/null; then
-    echo "nginx running (pid $(cat "$NGINX_DIR/nginx.pid")) on 127.0.0.1:$NGINX_PORT"
-  else
-    echo "nginx down"; down=1
-  fi
   return "$down"
 }
 
@@ -346,8 +329,9 @@ cmd_kill() {
   local name="$1" pid
   pid="$(pid_of "$name")"
   [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || die "$name is not running"
+  # Each supervised program leads its own process group (workers included).
   kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid"
-  say "killed $name (pid $pid)"
+  say "killed $name (pid $pid); supervisord restarts it"
 }
 
 case "${1:-}" in

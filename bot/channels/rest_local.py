@@ -26,6 +26,10 @@ def _reason(body: Any) -> Optional[tuple[int, str]]:
         return 400, "bad_message"
     if len(message) > MAX_MESSAGE_CHARS:
         return 413, "too_long"
+    try:
+        message.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: no database can store it
+        return 400, "bad_text"
     return None
 
 

@@ -14,7 +14,7 @@ from bot.devstack import MODEL, Stack, start_stack
 from bot.store import migrate
 
 PROGRAMME_NUMBER = "+19025550100"
-CREDENTIALS = "rest:\nbot.channels.twilio_sms.TwilioSmsInput:\n"
+CREDENTIALS = "bot.channels.rest_local.LocalRestInput:\nbot.channels.twilio_sms.TwilioSmsInput:\n"
 
 
 @dataclass

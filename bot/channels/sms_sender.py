@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Optional, Sequence
 
 from requests import RequestException
+from sqlalchemy.exc import SQLAlchemyError
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response
@@ -57,33 +58,48 @@ def send_bodies(*, client: Client, channel: str, from_number: str, to: str, bodi
     """
     result = SendResult()
     for body in bodies:
-        with session_scope() as session:
-            if is_opted_out(session=session, channel=channel, external_id=to):
-                result.stopped_by = "opted_out"
-                return result
+        if _opted_out(channel, to):
+            result.stopped_by = "opted_out"
+            return result
         try:
             message = client.messages.create(to=to, from_=from_number, body=body)
         except TwilioRestException as exc:
             unsubscribed = exc.code == UNSUBSCRIBED
             # Only the code: Twilio's message text can quote the phone number.
             logger.warning("SMS send refused by Twilio (HTTP %s, code %s)", exc.status, exc.code)
-            with session_scope() as session:
-                if unsubscribed:
-                    set_opted_out(session=session, channel=channel, external_id=to, opted_out=True)
-                record_outbound(session=session, channel=channel, external_id=to, characters=len(body), segments=0,
-                                status="unsubscribed" if unsubscribed else "failed")
+            _record(channel, to, len(body), 0, status="unsubscribed" if unsubscribed else "failed", opted_out=unsubscribed)
             result.stopped_by = "unsubscribed" if unsubscribed else "error"
             return result
         except (TwilioException, RequestException, OSError) as exc:
             logger.error("SMS send failed (%s)", type(exc).__name__)
-            with session_scope() as session:
-                record_outbound(session=session, channel=channel, external_id=to, characters=len(body), segments=0, status="failed")
+            _record(channel, to, len(body), 0, status="failed")
             result.stopped_by = "error"
             return result
         segments = gsm7.segments(body)
-        with session_scope() as session:
-            record_outbound(session=session, channel=channel, external_id=to, characters=len(body), segments=segments,
-                            provider_id=message.sid)
+        _record(channel, to, len(body), segments, provider_id=message.sid)
         result.sent += 1
         result.segments += segments
     return result
+
+
+def _opted_out(channel: str, to: str) -> bool:
+    """The sender's opt-out state; when the store cannot tell, False: Twilio itself refuses numbers that sent STOP (21610)."""
+    try:
+        with session_scope() as session:
+            return is_opted_out(session=session, channel=channel, external_id=to)
+    except SQLAlchemyError as exc:
+        logger.error("SMS opt-out state unreadable, sending anyway (%s)", type(exc).__name__)
+        return False
+
+
+def _record(channel: str, to: str, characters: int, segments: int, *, status: str = "sent",
+            provider_id: Optional[str] = None, opted_out: bool = False) -> None:
+    """Record a send's size (and a 21610 opt-out); a store failure loses only the record, never the reply."""
+    try:
+        with session_scope() as session:
+            if opted_out:
+                set_opted_out(session=session, channel=channel, external_id=to, opted_out=True)
+            record_outbound(session=session, channel=channel, external_id=to, characters=characters, segments=segments,
+                            provider_id=provider_id, status=status)
+    except SQLAlchemyError as exc:
+        logger.error("SMS send not recorded (%s)", type(exc).__name__)

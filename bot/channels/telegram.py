@@ -16,10 +16,11 @@ from telegram import Bot, Update
 from bot.channels import telegram_records as records
 from bot.channels.telegram_bot import SECRET_HEADER, build_bot, secret_matches
 from bot.channels.telegram_output import TelegramOutput
-from bot.channels.telegram_updates import BLOCKED, EDITED, IGNORED, NON_TEXT, UNBLOCKED, Inbound, read_update
+from bot.channels.telegram_updates import EDITED, NON_TEXT, Inbound, read_update
 from bot.channels.telegram_wording import wording
 from bot.content import load_content
 from bot.settings import Settings, get_settings
+from bot.store.inbound_claims import BUSY, DONE
 
 logger = logging.getLogger(__name__)
 
@@ -110,15 +111,22 @@ class TelegramInput(InputChannel):
                 return error(400, "bad_update")
             inbound = read_update(update)
             try:
-                first_time = await asyncio.to_thread(records.record_inbound, inbound)
-            except Exception as exc:  # noqa: BLE001 - nothing was processed: Telegram may deliver it again
+                claim = await asyncio.to_thread(records.record_inbound, inbound)
+            except Exception as exc:  # noqa: BLE001 - nothing was processed: Telegram delivers it again
                 logger.error("telegram: update %s not recorded (%s)", inbound.update_id, type(exc).__name__)
                 return error(500, "store_failed")
-            if not first_time:
+            if claim.state == DONE:
                 return response.json({"status": "duplicate"})
-            if inbound.chat_id is not None and inbound.kind not in (IGNORED, BLOCKED, UNBLOCKED):
-                async with self.locks.hold(inbound.chat_id):
-                    await self._answer(inbound, on_new_message)
+            if claim.state == BUSY:
+                # Being processed by a live process: Telegram tries again later and then finds it done (or abandoned).
+                return error(503, "in_progress")
+            if records.needs_turn(inbound):
+                answered = False
+                try:
+                    async with self.locks.hold(inbound.chat_id):
+                        answered = await self._answer(inbound, on_new_message)
+                finally:
+                    await self._settle(inbound.update_id, answered)
             return response.json({"status": "ok"})
 
         @telegram.listener("after_server_stop")
@@ -128,24 +136,32 @@ class TelegramInput(InputChannel):
 
         return telegram
 
-    async def _answer(self, inbound: Inbound, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
-        """Reply to one update: the channel's own note if any, then the activity's turn through Rasa."""
+    async def _settle(self, update_id: int, answered: bool) -> None:
+        try:
+            await asyncio.to_thread(records.settle, update_id, answered=answered)
+        except Exception as exc:  # noqa: BLE001 - the claim's lease decides instead; log the type only
+            logger.error("telegram: update %s not settled (%s)", update_id, type(exc).__name__)
+
+    async def _answer(self, inbound: Inbound, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> bool:
+        """Reply to one update: the channel's own note if any, then the activity's turn; True when the bot's turn answered."""
         output = TelegramOutput(self.bot, self._mark_blocked)
         chat_id = str(inbound.chat_id)
         if inbound.kind == EDITED:
             # The keyboard of the current question stays: the edit changes nothing.
             await output.send_pieces(chat_id, wording()["edited"], None)
-            return
+            return True
         if inbound.kind == NON_TEXT:
             # No keyboard change here: the question that follows brings its own.
             if not await output.send_one(chat_id, wording()["non_text"], None):
-                return
+                return True
         message = UserMessage(inbound.text, output, chat_id, input_channel=self.name(), metadata={"telegram_update_id": inbound.update_id})
         before = output.attempts
         try:
             await on_new_message(message)
-        except Exception as exc:  # noqa: BLE001 - the update is claimed; a retry by Telegram would be dropped anyway
+        except Exception as exc:  # noqa: BLE001 - the claim is released below: a retry by Telegram is processed
             logger.error("telegram: update %s failed (%s)", inbound.update_id, type(exc).__name__)
         if output.attempts == before and not output.blocked:
             # The bot answers every message; nothing back means a turn failed, so ask for the text again.
             await output.send_pieces(chat_id, load_content().message("system_error"), None)
+            return False
+        return True

@@ -12,17 +12,17 @@ from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, Us
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+from sqlalchemy.exc import SQLAlchemyError
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 from twilio.twiml.messaging_response import MessagingResponse
 
+from bot.channels import sms_records
 from bot.channels.sms_compose import compose
 from bot.channels.sms_keywords import HELP, OPT_IN, OPT_OUT, channel_messages, keyword_of, normalised
 from bot.channels.sms_sender import make_client, send_bodies
-from bot.content import load_content
+from bot.content import gsm7, load_content
 from bot.settings import Settings, get_settings
-from bot.store.channel_records import claim_inbound, is_opted_out, set_opted_out
-from bot.store.db import session_scope
 
 logger = logging.getLogger(__name__)
 
@@ -151,6 +151,12 @@ class TwilioSmsInput(InputChannel):
                 return response.text("Bad request: MessageSid and From are required.", status=400)
             try:
                 await self.receive(sid, sender, _first(params, "Body"), _first(params, "OptOutType"), on_new_message)
+            except SQLAlchemyError as exc:
+                # The database is down, locked or read-only before anything was processed: say so, from outside it.
+                logger.error("SMS %s: store unavailable (%s)", sid, type(exc).__name__)
+                if keyword_of(_first(params, "Body"), _first(params, "OptOutType")) == OPT_OUT or await self.send_unrecorded(sender):
+                    return response.text(EMPTY_TWIML, content_type="text/xml")
+                return response.text("Service unavailable.", status=503)
             except Exception as exc:  # noqa: BLE001
                 # The type only: exception texts can carry the participant's words or number.
                 logger.error("SMS %s failed (%s)", sid, type(exc).__name__)
@@ -173,42 +179,56 @@ class TwilioSmsInput(InputChannel):
 
     async def receive(self, sid: str, sender: str, body: str, opt_out_type: str,
                       on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
-        """Handle one verified message: once only, keywords first, then the activity."""
+        """Handle one verified message: once only, keywords first, then the activity; the claim is settled after the reply."""
         keyword = keyword_of(body, opt_out_type)
-        first_time, opted_out = await asyncio.to_thread(self._claim, sid, sender, keyword)
-        if not first_time:
-            logger.info("SMS %s is a repeat delivery: ignored", sid)
+        taken = await asyncio.to_thread(sms_records.claim, sid, sender, keyword)
+        if not taken.claim.process:
+            logger.info("SMS %s is a repeat delivery (%s): ignored", sid, taken.claim.state)
             return
         if keyword == OPT_OUT:
             logger.info("SMS %s: sender opted out", sid)
             return
+        answered = False
+        try:
+            answered = await self._answer(sid, sender, body, keyword, taken.opted_out, on_new_message)
+        finally:
+            try:
+                await asyncio.to_thread(sms_records.settle, sid, answered=answered)
+            except SQLAlchemyError as exc:  # the reply went out; the claim's lease decides about a retry
+                logger.error("SMS %s: claim not settled (%s)", sid, type(exc).__name__)
+
+    async def _answer(self, sid: str, sender: str, body: str, keyword: Optional[str], opted_out: bool,
+                      on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> bool:
+        """Reply to one claimed message; True when the bot's own answer (not "please send that again") went out."""
         if opted_out and keyword != OPT_IN:
             logger.info("SMS %s: sender has opted out, message not processed", sid)
-            return
+            return True
         async with self._locks.hold(sender):
             if keyword == HELP:
                 await self.send(sender, [channel_messages()["help"]])
-            elif keyword == OPT_IN and (opted_out or normalised(body) != "start"):
+                return True
+            if keyword == OPT_IN and (opted_out or normalised(body) != "start"):
                 await self.send(sender, [channel_messages()["opted_in"]])
-            else:
-                # START from someone who never opted out is a greeting: the activity starts or resumes.
-                collector = CollectingOutputChannel()
-                await on_new_message(UserMessage(body, collector, sender, input_channel=CHANNEL, message_id=sid))
-                # The bot answers every message; nothing back means a turn failed, so ask for the text again.
-                replies = collector.messages or [{"text": load_content().message("system_error")}]
-                await self.send(sender, compose(replies))
+                return True
+            # START from someone who never opted out is a greeting: the activity starts or resumes.
+            collector = CollectingOutputChannel()
+            await on_new_message(UserMessage(body, collector, sender, input_channel=CHANNEL, message_id=sid))
+            # The bot answers every message; nothing back means a turn failed, so ask for the text again.
+            replies = collector.messages or [{"text": load_content().message("system_error")}]
+            await self.send(sender, compose(replies))
+            return bool(collector.messages)
 
-    def _claim(self, sid: str, sender: str, keyword: Optional[str]) -> tuple[bool, bool]:
-        """Record the MessageSid (False if already seen), apply STOP/START, and say whether the sender had opted out."""
-        with session_scope() as session:
-            if not claim_inbound(session=session, channel=CHANNEL, message_key=sid):
-                return False, False
-            opted_out = is_opted_out(session=session, channel=CHANNEL, external_id=sender)
-            if keyword == OPT_OUT:
-                set_opted_out(session=session, channel=CHANNEL, external_id=sender, opted_out=True)
-            elif keyword == OPT_IN and opted_out:
-                set_opted_out(session=session, channel=CHANNEL, external_id=sender, opted_out=False)
-            return True, opted_out
+    async def send_unrecorded(self, to: str) -> bool:
+        """Ask the sender to send their text again without touching the database (it failed); False if Twilio refused too."""
+        if self.client is None:
+            return False
+        body = gsm7.to_gsm7(load_content().message("system_error"))
+        try:
+            await asyncio.to_thread(self.client.messages.create, to=to, from_=self.config.from_number, body=body)
+        except Exception as exc:  # noqa: BLE001 - Twilio's error text can quote the number: the type only
+            logger.error("SMS 'send again' not sent (%s)", type(exc).__name__)
+            return False
+        return True
 
     async def send(self, to: str, bodies: Sequence[str]) -> None:
         """Send bodies in order from the programme's number (in a worker thread: the client blocks)."""

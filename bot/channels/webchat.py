@@ -14,7 +14,8 @@ from sanic.response import HTTPResponse
 logger = logging.getLogger(__name__)
 
 # The page makes a random 128-bit id (32 hex digits); anything else is refused so ids cannot collide with other channels' ids.
-SENDER_PATTERN = re.compile(r"^[0-9a-f]{32}$")
+# Always fullmatch: with match and "$", "<id>\n" would pass and become a second identity.
+SENDER_PATTERN = re.compile(r"[0-9a-f]{32}")
 # Far above the engine's answer limit (it answers "too long" itself) but small enough to refuse floods.
 MAX_MESSAGE_CHARS = 10_000
 
@@ -29,12 +30,16 @@ def parse_request(body: Any) -> tuple[Optional[tuple[str, str]], Optional[HTTPRe
     if not isinstance(body, dict):
         return None, error(400, "bad_request")
     sender, message = body.get("sender"), body.get("message")
-    if not isinstance(sender, str) or not SENDER_PATTERN.match(sender):
+    if not isinstance(sender, str) or not SENDER_PATTERN.fullmatch(sender):
         return None, error(400, "bad_sender")
     if not isinstance(message, str):
         return None, error(400, "bad_message")
     if len(message) > MAX_MESSAGE_CHARS:
         return None, error(413, "too_long")
+    try:
+        message.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate ("\\ud800") is valid JSON but not text: it could not be stored
+        return None, error(400, "bad_text")
     return (sender, message), None
 
 
@@ -88,6 +93,10 @@ class WebChatInput(InputChannel):
             except Exception as exc:  # noqa: BLE001
                 logger.error("webchat turn failed (%s)", type(exc).__name__)
                 return error(500, "failed")
-            return response.json(to_page_messages(collector.messages))
+            messages = to_page_messages(collector.messages)
+            if not messages:
+                # The bot answers every message: nothing back means a failed action (the action server is down).
+                return error(503, "unavailable")
+            return response.json(messages)
 
         return webchat

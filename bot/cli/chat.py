@@ -33,6 +33,7 @@ def _chat(args: argparse.Namespace) -> int:
     sender = args.sender or f"terminal-{uuid.uuid4().hex[:8]}"
     print(f"Chatting as {sender} with {args.url} (Ctrl-D to leave; the same --sender continues later).")
     first = "hi"
+    answered = False
     while True:
         try:
             text = first if first is not None else input("you> ")
@@ -43,8 +44,13 @@ def _chat(args: argparse.Namespace) -> int:
         try:
             replies = send(args.url, sender, text)
         except OSError as exc:
-            print(f"Cannot reach the bot at {args.url} ({exc.__class__.__name__}). Is `make run` running?")
-            return 1
+            if not answered:
+                print(f"Cannot reach the bot at {args.url} ({exc.__class__.__name__}). Is `make run` running?")
+                return 1
+            # A process restarting under supervisord (or a failed turn, HTTP 503): nothing was lost; type it again.
+            print("bot> Sorry, that did not go through. Please send it again in a moment.")
+            continue
+        answered = True
         for message in replies:
             print("bot> " + render(message).replace("\n", "\n     "))
 

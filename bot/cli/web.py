@@ -12,7 +12,10 @@ def _web(args: argparse.Namespace) -> int:
     settings = get_settings()
     settings.check_secrets()
     # ws="none": no websockets are served, and Rasa pins a websockets release too old for uvicorn's auto-detection.
-    uvicorn.run("bot.web.app:create_app", factory=True, host=args.host, port=args.port, log_level="warning", access_log=False, proxy_headers=True, ws="none")
+    # proxy_headers=False: uvicorn would trust X-Forwarded-For from 127.0.0.1 (any local client); the app itself reads
+    # it only from TRUSTED_PROXIES (bot/web/security.py).
+    uvicorn.run("bot.web.app:create_app", factory=True, host=args.host, port=args.port, log_level="warning", access_log=False,
+                proxy_headers=False, ws="none")
     return 0
 
 

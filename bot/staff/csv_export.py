@@ -1,4 +1,4 @@
-"""CSV export of a practitioner's queue, safe to open in a spreadsheet (no formula injection)."""
+"""CSV export of a practitioner's queue, safe to open in a spreadsheet (cells through bot.store.csv_cells.safe_cell)."""
 from __future__ import annotations
 
 import csv
@@ -6,10 +6,10 @@ import io
 from typing import Iterable, Sequence
 
 from bot.staff.formatting import channel_label, status_label, summary_view
+from bot.store.csv_cells import safe_cell
 from bot.store.export import iso
 from bot.store.models import Handoff
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BASE_COLUMNS = (
     "handoff_id",
     "received_at",
@@ -22,12 +22,6 @@ BASE_COLUMNS = (
     "clarity_after",
     "priorities",
 )
-
-
-def safe_cell(value: object) -> str:
-    """The value as text; one a spreadsheet would run as a formula gets a leading quote."""
-    text = "" if value is None else str(value).replace("\x00", "\ufffd")
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def columns(factors: Sequence[tuple[str, str]]) -> list[str]:

@@ -84,12 +84,17 @@ def write(response: Response, session: StaffSession) -> None:
         path=COOKIE_PATH,
         httponly=True,
         samesite="lax",
-        secure=get_settings().public_base_url.startswith("https://"),
+        secure=secure_cookies(),
     )
 
 
+def secure_cookies() -> bool:
+    """Cookies are Secure (sent over https only) whenever the public URL is https."""
+    return get_settings().public_base_url.startswith("https://")
+
+
 def clear(response: Response) -> None:
-    response.delete_cookie(COOKIE_NAME, path=COOKIE_PATH, httponly=True, samesite="lax")
+    response.delete_cookie(COOKIE_NAME, path=COOKIE_PATH, httponly=True, samesite="lax", secure=secure_cookies())
 
 
 def csrf_ok(session: StaffSession | None, submitted: object) -> bool:

@@ -11,6 +11,7 @@ from typing import Any, Iterable, Iterator, TextIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.store.csv_cells import NUL, safe_cell
 from bot.store.models import ActivityRun, Answer, ChannelIdentity, Handoff, Participant, Site, Summary
 
 log = logging.getLogger(__name__)
@@ -48,9 +49,6 @@ ANSWER_COLUMNS = (
 )
 CSV_COLUMNS = RUN_COLUMNS + OUTCOME_COLUMNS + ANSWER_COLUMNS
 CHANNEL_SEPARATOR = ";"
-# Python's csv module cannot write NUL; PostgreSQL cannot store it either, so it should never reach the store.
-NUL = "\x00"
-NUL_REPLACEMENT = "\ufffd"
 
 
 def iso(value: datetime | None) -> str | None:
@@ -206,7 +204,7 @@ def write_json(records: list[dict[str, Any]], fp: TextIO) -> None:
 
 
 def _cell(value: Any) -> str:
-    """A CSV cell: None is empty, booleans are true/false, anything else its text."""
+    """A CSV cell before escaping: None is empty, booleans are true/false, anything else its text."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -260,13 +258,15 @@ def csv_rows(records: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
 
 
 def write_csv(records: list[dict[str, Any]], fp: TextIO) -> None:
-    """Write the records as CSV (header first; open ``fp`` with newline="" so cells round-trip exactly)."""
+    """Write the records as CSV (header first; open ``fp`` with newline=""): each cell exact, except that a cell a
+    spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a leading apostrophe (the JSON export keeps
+    every text exactly)."""
     writer = csv.writer(fp)
     writer.writerow(CSV_COLUMNS)
     replaced = 0
     for row in csv_rows(records):
         cells = [_cell(row.get(name)) for name in CSV_COLUMNS]
         replaced += sum(cell.count(NUL) for cell in cells)
-        writer.writerow([cell.replace(NUL, NUL_REPLACEMENT) for cell in cells])
+        writer.writerow([safe_cell(cell) for cell in cells])
     if replaced:
         log.warning("CSV export: %d NUL characters replaced (CSV cannot hold them; the JSON export keeps them)", replaced)

@@ -4,15 +4,20 @@ from __future__ import annotations
 from starlette.applications import Starlette
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
+from starlette.types import ASGIApp
 
+from bot.settings import get_settings
 from bot.staff.routes import routes as staff_routes
 from bot.web.chat_routes import routes as chat_routes
+from bot.web.security import secure_app, trusted_proxies
 
 
 async def healthz(_request) -> PlainTextResponse:
     return PlainTextResponse("ok")
 
 
-def create_app() -> Starlette:
-    """Build the app: health check, web chat, staff pages."""
-    return Starlette(routes=[Route("/healthz", healthz), *chat_routes, *staff_routes])
+def create_app() -> ASGIApp:
+    """Build the app: health check, web chat, staff pages; wrapped in the security layer (bot.web.security)."""
+    settings = get_settings()
+    app = Starlette(routes=[Route("/healthz", healthz), *chat_routes, *staff_routes])
+    return secure_app(app, public_base_url=settings.public_base_url, trusted=trusted_proxies(settings.trusted_proxies))

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 import httpx
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
@@ -16,8 +17,11 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from starlette.types import Receive, Scope, Send
 
-from bot.activity.text import MAX_ANSWER_CHARS
+from bot.activity.flow import find_code
+from bot.interpretation.text import MAX_ANSWER_CHARS
 from bot.settings import get_settings
+from bot.store.attempts import address_key
+from bot.web import resume_codes
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +30,8 @@ STATIC_DIR = WEB_DIR / "static"
 templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
 
 # Same rules as bot.channels.webchat (kept apart so the web app never imports Rasa); a test checks they agree.
-SENDER_PATTERN = re.compile(r"^[0-9a-f]{32}$")
+# fullmatch, never match with "$": "$" also matches before a final newline, which would make "<id>\n" a second identity.
+SENDER_PATTERN = re.compile(r"[0-9a-f]{32}")
 MAX_MESSAGE_CHARS = 10_000
 MAX_BODY_BYTES = 64 * 1024  # 10,000 characters of 4-byte emoji, JSON-escaped, still fit
 RASA_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
@@ -53,9 +58,9 @@ def asset_version(*names: str) -> str:
 ASSET_VERSION = asset_version("chat.js", "chat.css")
 
 
-def api_error(status: int, code: str) -> JSONResponse:
+def api_error(status: int, code: str, headers: Optional[dict[str, str]] = None) -> JSONResponse:
     """A JSON error with a stable code the page turns into a friendly sentence."""
-    return JSONResponse({"error": code}, status_code=status, headers={**SECURITY_HEADERS, **NO_STORE})
+    return JSONResponse({"error": code}, status_code=status, headers={**SECURITY_HEADERS, **NO_STORE, **(headers or {})})
 
 
 def validate(body: Any) -> tuple[Optional[dict[str, str]], Optional[JSONResponse]]:
@@ -63,13 +68,24 @@ def validate(body: Any) -> tuple[Optional[dict[str, str]], Optional[JSONResponse
     if not isinstance(body, dict):
         return None, api_error(400, "bad_request")
     sender, message = body.get("sender"), body.get("message")
-    if not isinstance(sender, str) or not SENDER_PATTERN.match(sender):
+    if not isinstance(sender, str) or not SENDER_PATTERN.fullmatch(sender):
         return None, api_error(400, "bad_sender")
     if not isinstance(message, str):
         return None, api_error(400, "bad_message")
     if len(message) > MAX_MESSAGE_CHARS:
         return None, api_error(413, "too_long")
+    if not encodable(message):
+        return None, api_error(400, "bad_text")
     return {"sender": sender, "message": message}, None
+
+
+def encodable(text: str) -> bool:
+    """False for text that is not valid Unicode (a lone surrogate such as "\\ud800" that JSON allows): it cannot be stored."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class ChatProxy:
@@ -99,7 +115,17 @@ class ChatProxy:
         payload, failure = validate(body)
         if failure is not None:
             return failure
-        return await self._forward(payload)
+        if find_code(payload["message"]) is None:
+            return await self._forward(payload)
+        # A resume code: limited per client address (the engine limits each identity), whatever the sender id says.
+        key = address_key(request.client.host if request.client else "unknown")
+        wait = await run_in_threadpool(resume_codes.wait_before_trying, key)
+        if wait > 0:
+            logger.info("webchat proxy: resume code refused, address limited for %s s", wait)
+            return api_error(429, "too_many_codes", headers={"Retry-After": str(wait)})
+        reply = await self._forward(payload)
+        await run_in_threadpool(resume_codes.record, key, reply)
+        return reply
 
     @staticmethod
     async def _read_capped(request: Request) -> Optional[bytes]:

@@ -10,6 +10,7 @@ from bot.content.model import Content
 from bot.settings import load_settings
 from tests.activity.conftest import Chat, Clock, question
 
+
 @pytest.fixture
 def bilingual(session: Session, clock: Clock) -> Chat:
     flow = ActivityFlow(session=session, content=load_content("en"), settings=load_settings(), now=clock, content_for=load_content)

@@ -18,7 +18,7 @@ from tests.postgres_support import PostgresUnavailable, create_database, databas
 RUN_PROD = REPO_ROOT / "scripts" / "run-prod.sh"
 START_TIMEOUT = 600
 # Offsets from PROD_PORT_BASE that scripts/run-prod.sh uses with 2 replicas of each kind.
-PORT_OFFSETS = (0, 1, 11, 12, 21, 22, 31, 32, 40)
+PORT_OFFSETS = (0, 1, 2, 11, 12, 21, 22, 31, 32, 40)
 
 
 @dataclass
@@ -33,6 +33,11 @@ class ProdProfile:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.base_port}"
+
+    @property
+    def rasa_internal_url(self) -> str:
+        """nginx's loopback server in front of Rasa's web chat channel (what the web apps call)."""
+        return f"http://127.0.0.1:{self.base_port + 2}"
 
     def port(self, kind: str, replica: int) -> int:
         return self.base_port + {"rasa": 10, "actions": 20, "web": 30}[kind] + replica
@@ -62,9 +67,11 @@ def free_port_base() -> int:
 
 def prod_env(prod_dir: Path, base: int, **extra: str) -> dict[str, str]:
     """The environment run-prod.sh gets: a private directory and ports, real-looking secrets."""
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_HOST", "BOT_ENV", "PUBLIC_BASE_URL")}
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DATABASE_URL", "REDIS_HOST", "BOT_ENV", "PUBLIC_BASE_URL", "TRUSTED_PROXIES", "TLS_CERT_FILE", "TLS_KEY_FILE")}
     env.update(PROD_DIR=str(prod_dir), PROD_ENV_FILE=str(prod_dir / "none.env"), PROD_PORT_BASE=str(base),
-               SECRET_KEY="prod-test-secret-" + os.urandom(8).hex(), RASA_TOKEN="prod-test-token-" + os.urandom(8).hex())
+               SECRET_KEY="prod-test-secret-" + os.urandom(8).hex(), RASA_TOKEN="prod-test-token-" + os.urandom(8).hex(),
+               ACTION_SERVER_TOKEN="prod-test-actions-" + os.urandom(8).hex())
     env.update(extra)
     return env
 

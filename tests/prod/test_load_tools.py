@@ -12,8 +12,8 @@ import httpx
 import pytest
 from sqlalchemy import delete, select, update
 
-from bench.load_check import check_database
-from bench.load_test import make_plans
+from bench.load_check import CHANNEL, check_database
+from bench.load_test import WEBHOOK, make_plans
 from bench.participant import RESYNC, PromptBook, Result, make_plan, run_participant
 from bench.stats import percentile
 from bot.activity.flow import ActivityFlow, Incoming
@@ -37,7 +37,7 @@ def rest_reply(message: BotMessage) -> dict:
 
 
 def engine_transport(db_url: str, fault: Fault, seen: list[str]) -> httpx.MockTransport:
-    """A fake REST webhook that runs the real engine; ``fault`` may lose the reply before or after saving."""
+    """A fake web chat endpoint that runs the real engine; ``fault`` may lose the reply before or after saving."""
     content = load_content()
     count = 0
 
@@ -53,7 +53,7 @@ def engine_transport(db_url: str, fault: Fault, seen: list[str]) -> httpx.MockTr
             return httpx.Response(200, json=[{"recipient_id": "x", "text": content.message("system_error")}])
         with session_scope(db_url) as session:
             outcome = ActivityFlow(session=session, content=content, settings=get_settings()).handle(
-                Incoming(channel="rest", sender_id=body["sender"], text=body["message"]))
+                Incoming(channel=CHANNEL, sender_id=body["sender"], text=body["message"]))
         if what == "lost after":
             return httpx.Response(502)
         return httpx.Response(200, json=[rest_reply(m) for m in outcome.messages])
@@ -67,7 +67,7 @@ def run_one(db_url: str, fault: Fault, role: str = "work_seeker", seed: int = 1)
 
     async def go() -> Result:
         async with httpx.AsyncClient(transport=engine_transport(db_url, fault, seen), base_url="http://127.0.0.1") as client:
-            return await run_participant(client, "/webhooks/rest/webhook", plan, PromptBook(load_content()),
+            return await run_participant(client, WEBHOOK, plan, PromptBook(load_content()),
                                          deadline=time.monotonic() + 60, backoff=0)
 
     return asyncio.run(go()), seen
@@ -98,7 +98,7 @@ def test_the_check_catches_a_duplicated_answer(db_url: str) -> None:
     result, _ = run_one(db_url, lambda n, t: None)
     with session_scope(db_url) as session:
         answer = session.execute(select(Answer).where(Answer.question_id == "pay_reflection")).scalar_one()
-        session.add(Answer(run_id=answer.run_id, question_id="pay_reflection", factor="pay", text=answer.text, channel="rest"))
+        session.add(Answer(run_id=answer.run_id, question_id="pay_reflection", factor="pay", text=answer.text, channel=CHANNEL))
         session.execute(update(Answer).where(Answer.id == answer.id).values(superseded_at=answer.created_at))
     problems = check_database(db_url, [result.plan])
     assert any("duplicated ['pay_reflection']" in p for p in problems)

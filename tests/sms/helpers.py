@@ -17,10 +17,10 @@ from bot.store.models import (
     Answer,
     ChannelIdentity,
     Handoff,
-    InboundMessage,
     OutboundMessage,
     Participant,
 )
+from bot.store.security_models import InboundClaim
 from tests.support.activity import expected_prompt
 from tests.support.stack import Stack
 
@@ -111,7 +111,7 @@ def handoffs(db_url: str, number: str) -> list[Handoff]:
 def inbound_count(db_url: str, message_sid: str) -> int:
     with session_scope(db_url) as session:
         return session.execute(
-            select(func.count()).select_from(InboundMessage).where(InboundMessage.channel == CHANNEL, InboundMessage.message_key == message_sid)
+            select(func.count()).select_from(InboundClaim).where(InboundClaim.channel == CHANNEL, InboundClaim.message_key == message_sid)
         ).scalar_one()
 
 
@@ -120,5 +120,5 @@ def table_counts(db_url: str) -> dict[str, int]:
     with session_scope(db_url) as session:
         return {
             model.__tablename__: session.execute(select(func.count()).select_from(model)).scalar_one()
-            for model in (InboundMessage, ChannelIdentity, Participant, ActivityRun, Answer, OutboundMessage)
+            for model in (InboundClaim, ChannelIdentity, Participant, ActivityRun, Answer, OutboundMessage)
         }

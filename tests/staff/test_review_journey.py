@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, BrowserContext, Page
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import Session
 
+from bot.content import load_content
 from bot.store import migrate
 from bot.store.channel_records import record_outbound
 from bot.store.db import session_scope
@@ -89,9 +90,15 @@ def activity(role_label: str, clarity_before: str, ratings: dict[str, str], word
 
 
 def converse(stack: Stack, sender: str, messages: list[str]) -> list[dict]:
+    content = load_content()
     replies: list[dict] = []
     for message in messages:
         replies = stack.send(sender, message)
+        texts = [r.get("text") or "" for r in replies]
+        if texts and texts[0] == content.message("confirm_answer"):
+            replies = stack.send(sender, "yes")  # the bot checked once that this was the answer: it is
+        elif texts and texts[0].startswith(content.message("confirm_request", action="")[:15]):
+            replies = stack.send(sender, "no")  # not a request: NO saves the words as the answer
     return replies
 
 

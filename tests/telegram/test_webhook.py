@@ -17,12 +17,12 @@ from bot.store.models import (
     Answer,
     ChannelIdentity,
     Handoff,
-    InboundMessage,
     InviteCode,
     Participant,
     Site,
     Summary,
 )
+from bot.store.security_models import InboundClaim
 from tests.support.stack import Stack
 from tests.telegram.fake_bot_api import FakeBotApi
 from tests.telegram.support import (
@@ -202,9 +202,9 @@ def test_unknown_start_code_starts_the_activity_and_reveals_nothing(tg_stack: St
 def test_requests_without_the_secret_token_are_refused(tg_stack: Stack, fake_api: FakeBotApi, secret: Optional[str]) -> None:
     chat_id = new_chat_id()
     update = message_update(chat_id, text="hi")
-    inbound_before, sent_before = count(tg_stack.db_url, InboundMessage), len(fake_api.calls_to("sendMessage"))
+    inbound_before, sent_before = count(tg_stack.db_url, InboundClaim), len(fake_api.calls_to("sendMessage"))
     assert post_update(tg_stack.rasa_url, update, secret=secret) == (403, {"error": "forbidden"})
-    assert count(tg_stack.db_url, InboundMessage) == inbound_before
+    assert count(tg_stack.db_url, InboundClaim) == inbound_before
     assert identity_row(tg_stack.db_url, chat_id) is None
     assert len(fake_api.calls_to("sendMessage")) == sent_before
     # Nothing was claimed: the same update from Telegram itself is processed.
@@ -217,13 +217,13 @@ def test_malformed_updates_are_refused_and_store_nothing(tg_stack: Stack, body: 
     import urllib.error
     import urllib.request
 
-    inbound_before = count(tg_stack.db_url, InboundMessage)
+    inbound_before = count(tg_stack.db_url, InboundClaim)
     request = urllib.request.Request(tg_stack.rasa_url + "/webhooks/telegram/webhook", data=body,
                                      headers={"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": SECRET})
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=30)
     assert refused.value.code == 400
-    assert count(tg_stack.db_url, InboundMessage) == inbound_before
+    assert count(tg_stack.db_url, InboundClaim) == inbound_before
 
 
 def test_a_duplicated_update_is_processed_once(tg_stack: Stack, fake_api: FakeBotApi) -> None:

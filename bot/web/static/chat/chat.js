@@ -14,6 +14,8 @@
     too_long: "That message is too long to send. Please make it shorter.",
     unavailable: "Sorry, the chat can't be reached right now. Your message was not sent: please try again in a moment.",
     network: "Your message could not be sent. Check your internet connection and try again.",
+    too_many_codes: "Too many codes were tried from here. Please wait a few minutes, then try your code again.",
+    bad_text: "Some characters in that message could not be sent. Please type it again.",
     other: "Sorry, something went wrong and your message was not sent. Please try again."
   };
 
