@@ -19,6 +19,7 @@ from bot.interpretation.interpret import STRICT_KINDS, interpret
 from bot.interpretation.language import detect_language, language_named
 from bot.interpretation.numbers import option_number
 from bot.interpretation.topics import yes_or_no
+from bot.store import attempts
 from bot.store import repository as repo
 from bot.store.models import (
     RUN_ACTIVE,
@@ -104,7 +105,12 @@ class ActivityFlow(AfterCompletion):
         return self._act(decision, participant, run, incoming, out)
 
     def _redeem_code(self, identity: ChannelIdentity, match: re.Match, incoming: Incoming, out: Outcome) -> Outcome:
+        key = attempts.identity_key(identity.id)
+        if not attempts.resume_attempt_allowed(session=self.session, key=key, now=self.now()):
+            out.messages.append(BotMessage(self.content.message("resume_code_wait")))
+            return out
         target = repo.redeem_resume_code(session=self.session, code_hash=self.code_hash(match.group(1), match.group(2)))
+        attempts.record_resume_attempt(session=self.session, key=key, succeeded=target is not None, now=self.now())
         if target is None:
             out.messages.append(BotMessage(self.content.message("resume_code_bad")))
             run = repo.open_run(session=self.session, participant=identity.participant)

@@ -27,7 +27,7 @@ REQUIRED_MESSAGES = (
     "intro_1", "intro_2", "consent_declined", "role_set_work_seeker", "role_set_employer",
     "invalid_choice", "invalid_multi", "empty_input", "no_words", "too_long", "skipped", "cannot_skip",
     "went_back", "at_first_question", "paused", "resume_code", "stopped", "welcome_back", "restarted",
-    "resume_code_ok", "resume_code_bad", "completed_shared", "completed_not_shared", "already_completed",
+    "resume_code_ok", "resume_code_bad", "resume_code_wait", "completed_shared", "completed_not_shared", "already_completed",
     "fix_intro", "help_generic", "system_error", "summary_title", "summary_strengths", "summary_stressors", "summary_both",
     "summary_priorities", "summary_clarity", "summary_none", "summary_skipped", "summary_not_answered",
     "confirm_option", "confirm_answer", "confirm_request", "confirm_answer_no", "confirm_consent", "confirm_share", "confirm_no_option",

@@ -11,7 +11,7 @@ from bot.store import attempts
 from bot.store.db import session_scope
 
 # The engine's replies that mean "that code did not work" (content keys).
-FAILED_REPLIES = ("resume_code_bad",)
+FAILED_REPLIES = ("resume_code_bad", "resume_code_wait")
 
 
 def wait_before_trying(key: str) -> int:

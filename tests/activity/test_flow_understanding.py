@@ -164,3 +164,14 @@ def test_a_resume_code_inside_a_sentence_is_redeemed(chat: Chat, new_chat, conte
     reply = other.say(said.format(code=code, lower=code.lower().replace("-", " ")))
     assert reply.messages[0] == message(content, "resume_code_ok")
     assert other.identity().participant_id == chat.identity().participant_id
+
+
+def test_resume_code_guesses_from_one_identity_are_slowed_down(chat: Chat, new_chat, clock, content: Content) -> None:
+    drive(chat, "pay_rating")
+    code = chat.say("Can we pause please?").messages[1].text.split("send this code there: ")[1].split(" ")[0]
+    guesser = new_chat("guessing-device")
+    for wrong in ("BCDF-111", "BCDF-112", "BCDF-113"):
+        assert guesser.say(wrong).messages[0] == message(content, "resume_code_bad")
+    assert texts(guesser.say(code)) == [message(content, "resume_code_wait").text]
+    clock.advance(minutes=2)
+    assert guesser.say(code).messages[0] == message(content, "resume_code_ok")
