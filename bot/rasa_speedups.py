@@ -321,7 +321,8 @@ def _validate_action_events_by_their_type() -> None:
         if "events" in result and not isinstance(events, list):
             return False
         for event in events:
-            check = by_name.get(event.get("event")) if isinstance(event, dict) else None
+            name = event.get("event") if isinstance(event, dict) else None
+            check = by_name.get(name) if isinstance(name, str) else None
             if check is None or not common_valid(event) or not check(event):
                 return False
         return True
