@@ -170,6 +170,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--conversations", type=int, default=8, help="measured conversations of ours (stock: 5x as many)")
     parser.add_argument("--concurrency", type=int, default=1, help="conversations at once (stock's are 4 messages long)")
     parser.add_argument("--stock-dir", type=Path, help="reuse this `rasa init` project instead of creating one")
+    parser.add_argument("--bots", default="stock,ours", help="which bots to measure, comma-separated")
     parser.add_argument("--no-hooks", action="store_true", help="no timing hooks: latency and CPU only")
     parser.add_argument("--json", type=Path, help="write the figures as JSON here")
     parser.add_argument("--keep", action="store_true", help="keep the work directory (logs, timings)")
@@ -180,13 +181,16 @@ def main(argv: Optional[list[str]] = None) -> int:
     results = {}
     saved_env = dict(os.environ)
     try:
-        if args.stock_dir:
+        names = [n for n in ("stock", "ours") if n in args.bots.split(",")]
+        if "stock" not in names:
+            project = model = None
+        elif args.stock_dir:
             project = args.stock_dir
             model = sorted((project / "models").glob("*.tar.gz"))[-1]
         else:
             print("Creating and training the stock bot (rasa init --no-prompt) ...", flush=True)
             _, project, model = init_stock(workdir)
-        for name in ("stock", "ours"):
+        for name in names:
             timing_dirs[name].mkdir()
             if not args.no_hooks:
                 os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(HOOKS), saved_env.get("PYTHONPATH", "")) if p)

@@ -14,6 +14,7 @@ import httpx
 from sqlalchemy import func, select
 
 from bench.security.target import LOOPBACK, Target, Try, listening_addresses, port_of, post_declared
+from bot.channels.sms_compose import unrecorded_reply
 from bot.channels.sms_signing import new_sid
 from bot.content import gsm7, load_content
 from bot.store.db import session_scope
@@ -26,7 +27,13 @@ TIMEOUT = 60.0
 
 
 def system_error_sms() -> str:
-    return gsm7.to_gsm7(load_content().message("system_error"))
+    """"Please send that again" after a failed turn, to an English-speaking participant."""
+    return gsm7.to_sms(load_content().message("system_error"))
+
+
+def unrecorded_sms() -> str:
+    """"Please send that again" while the database is down: in every language, the participant's being unknown."""
+    return unrecorded_reply()
 
 
 def chat(target: Target, sender: str, text: str, headers: Optional[dict[str, str]] = None) -> httpx.Response:
@@ -222,7 +229,7 @@ def locked_database(target: Target, hold_lock: Callable[[], Callable[[], None]])
     later = target.sms(number, "hi")
     return [
         Try("SMS while the database is locked: status, answered within Twilio's 15 s", (200, True), (reply.status, seconds < 15)),
-        Try("SMS while the database is locked: the participant is asked to send again", [system_error_sms()], texts),
+        Try("SMS while the database is locked: the participant is asked to send again", [unrecorded_sms()], texts),
         Try("the same participant once the lock is gone: answered", (200, True), (later.status, len(target.texts_to(number)) > len(texts))),
     ]
 

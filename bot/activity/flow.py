@@ -130,7 +130,10 @@ class ActivityFlow(AfterCompletion):
     def _first_message(self, participant: Participant, incoming: Incoming, out: Outcome) -> Outcome:
         """A new participant: the first message decides the language when it is clear; otherwise the bot asks once."""
         spoken = self.languages()
-        language = detect_language(incoming.text or "", spoken) if len(spoken) > 1 else self.content.language
+        if participant.language_chosen_at is not None and participant.language in spoken:
+            language: Optional[str] = participant.language  # chosen before the first message (a site invite in French)
+        else:
+            language = detect_language(incoming.text or "", spoken) if len(spoken) > 1 else self.content.language
         if language is not None:
             participant.language = language
             self.content = spoken.get(language, self.content)
@@ -150,6 +153,7 @@ class ActivityFlow(AfterCompletion):
         number = option_number(textin.normalise(raw), len(codes))
         language = (codes[number - 1] if number else None) or language_named(raw) or detect_language(raw, spoken) or codes[0]
         participant.language = language
+        participant.language_chosen_at = self.now()
         self.content = spoken[language]
         out.messages += [BotMessage(self.content.message(k)) for k in ("intro_1", "intro_2")]
         out.messages += self._ask(run)

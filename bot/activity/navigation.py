@@ -50,6 +50,7 @@ class FlowBase:
             out.messages.append(BotMessage(self.content.message("language_unavailable")))
             return False
         participant.language = target
+        participant.language_chosen_at = self.now()
         self.content = spoken[target]
         out.messages.append(BotMessage(self.content.message("language_set")))
         return True

@@ -8,6 +8,7 @@ from bot.content.model import Content
 from bot.store.models import Answer
 
 SMS_SUMMARY_LIMIT = 3 * gsm7.MULTI_SEGMENT  # the summary is the one message allowed past two segments
+UCS2_MULTI_SEGMENT = 67  # characters in each part of a concatenated UCS-2 SMS
 
 
 def _value(answers: Mapping[str, Answer], question_id: str) -> Optional[str]:
@@ -86,7 +87,10 @@ def summary_text(content: Content, body: Mapping[str, Any]) -> str:
 
 
 def sms_summary_text(content: Content, body: Mapping[str, Any], limit: int = SMS_SUMMARY_LIMIT) -> str:
-    """A condensed GSM-7 summary for SMS: ratings, priorities and the start of each reflection."""
+    """A condensed summary for SMS: ratings, priorities and the start of each reflection, accents kept.
+
+    ``limit`` is in GSM-7 septets; when the words need UCS-2 (ê, ç, œ) the summary may take twice the segments.
+    """
     head = "\n".join(
         [
             content.message("summary_title"),
@@ -96,22 +100,29 @@ def sms_summary_text(content: Content, body: Mapping[str, Any], limit: int = SMS
             f"{content.message('summary_priorities')}: {_priority_names(content, body, True)}",
         ]
     )
-    head = gsm7.to_gsm7(head)
+    head = gsm7.to_sms(head)
     answered = [f for f in body["factors"] if f["reflection"]]
     if not answered:
         return head[:limit]
-    budget = max(0, limit - gsm7.septets(head))
+    reflections = [" ".join(gsm7.to_sms(f["reflection"]).split()) for f in answered]
+    plain = gsm7.is_gsm7(head + "".join(reflections))
+    if not plain:
+        limit = 2 * (limit // gsm7.MULTI_SEGMENT) * UCS2_MULTI_SEGMENT
+
+    def size(text: str) -> int:
+        return gsm7.septets(text) if plain else len(text.encode("utf-16-le")) // 2
+
+    budget = max(0, limit - size(head))
     per_factor = budget // len(answered)
     lines = [head]
-    for factor in answered:
+    for factor, words in zip(answered, reflections, strict=True):
         prefix = f"\n{factor['short_name']}: "
-        room = per_factor - gsm7.septets(prefix)
-        words = " ".join(gsm7.to_gsm7(factor["reflection"]).split())
+        room = per_factor - size(prefix)
         if room < 8:
             continue
-        if gsm7.septets(words) > room:
+        if size(words) > room:
             cut = words[: room - 3]
-            while gsm7.septets(cut) > room - 3:
+            while size(cut) > room - 3:
                 cut = cut[:-1]
             words = cut.rstrip() + "..."
         lines.append(prefix + words)

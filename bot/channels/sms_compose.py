@@ -1,11 +1,12 @@
-"""Turn one turn's Rasa replies into the fewest, cheapest SMS bodies: plain GSM-7, in order, none over 1,600 characters."""
+"""Turn one turn's Rasa replies into the fewest, cheapest SMS bodies: GSM-7 where the words allow, in order, none over 1,600 characters."""
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Optional, Sequence
 
 from bot.activity.replies import SUMMARY_TYPE
-from bot.content import gsm7
+from bot.content import gsm7, load_content
+from bot.content.loader import available_languages
 from bot.content.model import Option
 from bot.content.render import with_options
 
@@ -13,17 +14,17 @@ SEPARATOR = "\n\n"  # between two bot messages joined into one SMS body
 _SPACES = re.compile(r"(?<=\S) {2,}(?=\S)")
 
 
-def render(message: Mapping[str, Any]) -> str:
-    """One collected Rasa reply as SMS text: buttons become a 'Reply 1 X, 2 Y' line, the summary its SMS form."""
+def render(message: Mapping[str, Any], wording: Optional[Mapping[str, str]] = None) -> str:
+    """One collected Rasa reply as SMS text: buttons become a 'Reply 1 X, 2 Y' line (in ``wording``), the summary its SMS form."""
     custom = message.get("custom")
     if isinstance(custom, dict):
         text = custom.get("sms_text") if custom.get("type") == SUMMARY_TYPE else custom.get("text")
         text = text or custom.get("text") or ""
     else:
         options = [Option(value=str(b.get("payload", "")), label=str(b.get("title", ""))) for b in message.get("buttons") or []]
-        text = with_options(message.get("text") or "", options)
-    # Characters SMS cannot carry (emoji) are dropped; the spaces around them need not cost anything.
-    return _SPACES.sub(" ", gsm7.to_gsm7(str(text))).strip()
+        text = with_options(message.get("text") or "", options, wording)
+    # Emoji are dropped (the spaces around them need not cost anything); accents are always kept.
+    return _SPACES.sub(" ", gsm7.to_sms(str(text))).strip()
 
 
 def split_long(text: str, limit: int = gsm7.MAX_BODY) -> list[str]:
@@ -70,9 +71,14 @@ def join(parts: Sequence[str]) -> list[str]:
     return bodies[::-1]
 
 
-def compose(messages: Iterable[Mapping[str, Any]]) -> list[str]:
-    """The SMS bodies to send for one turn's replies, in order."""
+def compose(messages: Iterable[Mapping[str, Any]], wording: Optional[Mapping[str, str]] = None) -> list[str]:
+    """The SMS bodies to send for one turn's replies, in order; ``wording`` is the content's messages (options line)."""
     parts: list[str] = []
     for message in messages:
-        parts += split_long(render(message))
+        parts += split_long(render(message, wording))
     return join(parts)
+
+
+def unrecorded_reply() -> str:
+    """"Please send that again" when the database is down: the language is unknown, so every language, English first."""
+    return gsm7.to_sms(" / ".join(dict.fromkeys(load_content(lang).message("system_error") for lang in available_languages())))

@@ -23,9 +23,13 @@ KEYWORDS = {
     **{word: OPT_IN for word in ("start", "unstop")},
     **{word: HELP for word in ("help", "info")},
 }
+# Canadian carriers' French keywords: ARRÊT (with or without its accent) opts out, AIDE asks for help.
+FRENCH_KEYWORDS = {**{word: OPT_OUT for word in ("arret", "arrêt")}, "aide": HELP}
+KEYWORDS.update(FRENCH_KEYWORDS)
 # Twilio's Advanced Opt-Out tells us which keyword list a message matched (it may hold custom keywords).
 OPT_OUT_TYPES = {"STOP": OPT_OUT, "START": OPT_IN, "HELP": HELP}
 MESSAGES_FILE = Path(__file__).resolve().parent / "sms_messages.yml"
+MESSAGES_FILES = {"en": MESSAGES_FILE, "fr": MESSAGES_FILE.with_name("sms_messages.fr.yml")}
 MESSAGE_KEYS = ("help", "opted_in")
 _last_good: dict[Path, dict[str, str]] = {}
 _TRIM = re.compile(r"^[\s.!?]+|[\s.!?]+$")
@@ -44,30 +48,37 @@ def keyword_of(body: str, opt_out_type: str = "") -> Optional[str]:
     return KEYWORDS.get(normalised(body))
 
 
+def keyword_language(body: str) -> Optional[str]:
+    """"fr" when the message is one of the French keywords (AIDE, ARRET), else None: the participant's language applies."""
+    return "fr" if normalised(body) in FRENCH_KEYWORDS else None
+
+
 class SmsMessagesError(ValueError):
     """The channel's wording file is missing a text or uses characters SMS cannot carry cheaply."""
 
 
-def check_messages(messages: Mapping[str, object]) -> dict[str, str]:
+def check_messages(messages: Mapping[str, object], name: str = MESSAGES_FILE.name) -> dict[str, str]:
     """The wording as a dict, after checking every key is present, GSM-7 and one segment long."""
     checked: dict[str, str] = {}
     for key in MESSAGE_KEYS:
         text = messages.get(key)
         if not isinstance(text, str) or not text.strip():
-            raise SmsMessagesError(f"{MESSAGES_FILE.name}: '{key}' is missing or empty")
+            raise SmsMessagesError(f"{name}: '{key}' is missing or empty")
         if not gsm7.is_gsm7(text):
-            raise SmsMessagesError(f"{MESSAGES_FILE.name}: '{key}' has characters outside GSM-7")
+            raise SmsMessagesError(f"{name}: '{key}' has characters outside GSM-7")
         if gsm7.segments(text) > 1:
-            raise SmsMessagesError(f"{MESSAGES_FILE.name}: '{key}' is longer than one SMS (160 characters)")
+            raise SmsMessagesError(f"{name}: '{key}' is longer than one SMS (160 characters)")
         checked[key] = text.strip()
     return checked
 
 
-def channel_messages(path: Path = MESSAGES_FILE) -> dict[str, str]:
-    """The channel's own replies (HELP, opted back in), re-read whenever the YAML file changes.
+def channel_messages(path: Path = MESSAGES_FILE, *, language: Optional[str] = None) -> dict[str, str]:
+    """The channel's own replies (HELP, opted back in), in ``language`` when given, re-read whenever the YAML file changes.
 
     A broken edit is logged and the last good wording kept, so a typo never silences HELP.
     """
+    if language is not None:
+        path = MESSAGES_FILES.get(language, MESSAGES_FILE)
     try:
         stat = path.stat()
         messages = _load(path, stat.st_mtime_ns, stat.st_size)
@@ -85,4 +96,4 @@ def _load(path: Path, _mtime_ns: int, _size: int) -> dict[str, str]:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     if not isinstance(data, dict):
         raise SmsMessagesError(f"{path.name} must be a mapping of message keys to texts")
-    return check_messages(data)
+    return check_messages(data, path.name)

@@ -6,7 +6,7 @@ from typing import Optional
 
 from bot.channels.sms_keywords import OPT_IN, OPT_OUT
 from bot.store import inbound_claims
-from bot.store.channel_records import is_opted_out, set_opted_out
+from bot.store.channel_records import is_opted_out, language_of, set_opted_out
 from bot.store.db import session_scope
 
 CHANNEL = "twilio_sms"
@@ -49,3 +49,9 @@ def settle(sid: str, *, answered: bool) -> None:
                 inbound_claims.release_inbound(session=session, channel=CHANNEL, message_key=sid)
     finally:
         inbound_claims.forget_in_flight(channel=CHANNEL, message_key=sid)
+
+
+def sender_language(sender: str) -> str:
+    """The language the sender's participant uses ("en" for a number the bot has not met)."""
+    with session_scope() as session:
+        return language_of(session=session, channel=CHANNEL, external_id=sender)

@@ -146,13 +146,15 @@ class TelegramInput(InputChannel):
         """Reply to one update: the channel's own note if any, then the activity's turn; True when the bot's turn answered."""
         output = TelegramOutput(self.bot, self._mark_blocked)
         chat_id = str(inbound.chat_id)
+        if inbound.kind in (EDITED, NON_TEXT):
+            language = await asyncio.to_thread(records.chat_language, chat_id)
         if inbound.kind == EDITED:
             # The keyboard of the current question stays: the edit changes nothing.
-            await output.send_pieces(chat_id, wording()["edited"], None)
+            await output.send_pieces(chat_id, wording(language)["edited"], None)
             return True
         if inbound.kind == NON_TEXT:
             # No keyboard change here: the question that follows brings its own.
-            if not await output.send_one(chat_id, wording()["non_text"], None):
+            if not await output.send_one(chat_id, wording(language)["non_text"], None):
                 return True
         message = UserMessage(inbound.text, output, chat_id, input_channel=self.name(), metadata={"telegram_update_id": inbound.update_id})
         before = output.attempts
@@ -162,6 +164,7 @@ class TelegramInput(InputChannel):
             logger.error("telegram: update %s failed (%s)", inbound.update_id, type(exc).__name__)
         if output.attempts == before and not output.blocked:
             # The bot answers every message; nothing back means a turn failed, so ask for the text again.
-            await output.send_pieces(chat_id, load_content().message("system_error"), None)
+            language = await asyncio.to_thread(records.chat_language, chat_id)
+            await output.send_pieces(chat_id, load_content(language).message("system_error"), None)
             return False
         return True

@@ -66,3 +66,9 @@ def mark_blocked(chat_id: str) -> None:
     """Record that this chat blocked the bot (Telegram refused a message with 403)."""
     with session_scope() as session:
         channel_records.set_blocked(session=session, channel=CHANNEL, external_id=chat_id, blocked=True)
+
+
+def chat_language(chat_id: str) -> str:
+    """The language the chat's participant uses ("en" for a chat the bot has not met)."""
+    with session_scope() as session:
+        return channel_records.language_of(session=session, channel=CHANNEL, external_id=chat_id)

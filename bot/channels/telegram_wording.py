@@ -8,6 +8,7 @@ from typing import Optional
 import yaml
 
 WORDING_FILE = Path(__file__).with_name("telegram_messages.yml")
+WORDING_FILES = {"en": WORDING_FILE, "fr": WORDING_FILE.with_name("telegram_messages.fr.yml")}
 REQUIRED_KEYS = ("non_text", "edited")
 
 
@@ -26,7 +27,7 @@ def load_wording(path: Optional[Path] = None) -> dict[str, str]:
     return {str(key): str(value).strip() for key, value in data.items()}
 
 
-@lru_cache(maxsize=1)
-def wording() -> dict[str, str]:
-    """The wording of this process, read once."""
-    return load_wording()
+@lru_cache(maxsize=4)
+def wording(language: str = "en") -> dict[str, str]:
+    """The wording in ``language`` (English when there is no file for it), read once per process."""
+    return load_wording(WORDING_FILES.get(language, WORDING_FILE))

@@ -18,10 +18,10 @@ from twilio.rest import Client
 from twilio.twiml.messaging_response import MessagingResponse
 
 from bot.channels import sms_records
-from bot.channels.sms_compose import compose
-from bot.channels.sms_keywords import HELP, OPT_IN, OPT_OUT, channel_messages, keyword_of, normalised
+from bot.channels.sms_compose import compose, unrecorded_reply
+from bot.channels.sms_keywords import HELP, OPT_IN, OPT_OUT, channel_messages, keyword_language, keyword_of, normalised
 from bot.channels.sms_sender import make_client, send_bodies
-from bot.content import gsm7, load_content
+from bot.content import load_content
 from bot.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -204,25 +204,25 @@ class TwilioSmsInput(InputChannel):
             logger.info("SMS %s: sender has opted out, message not processed", sid)
             return True
         async with self._locks.hold(sender):
-            if keyword == HELP:
-                await self.send(sender, [channel_messages()["help"]])
-                return True
-            if keyword == OPT_IN and (opted_out or normalised(body) != "start"):
-                await self.send(sender, [channel_messages()["opted_in"]])
+            if keyword == HELP or (keyword == OPT_IN and (opted_out or normalised(body) != "start")):
+                language = keyword_language(body) or await asyncio.to_thread(sms_records.sender_language, sender)
+                await self.send(sender, [channel_messages(language=language)["help" if keyword == HELP else "opted_in"]])
                 return True
             # START from someone who never opted out is a greeting: the activity starts or resumes.
             collector = CollectingOutputChannel()
             await on_new_message(UserMessage(body, collector, sender, input_channel=CHANNEL, message_id=sid))
+            # The replies are in the participant's language after this turn (a message may have switched it).
+            content = load_content(await asyncio.to_thread(sms_records.sender_language, sender))
             # The bot answers every message; nothing back means a turn failed, so ask for the text again.
-            replies = collector.messages or [{"text": load_content().message("system_error")}]
-            await self.send(sender, compose(replies))
+            replies = collector.messages or [{"text": content.message("system_error")}]
+            await self.send(sender, compose(replies, content.messages))
             return bool(collector.messages)
 
     async def send_unrecorded(self, to: str) -> bool:
         """Ask the sender to send their text again without touching the database (it failed); False if Twilio refused too."""
         if self.client is None:
             return False
-        body = gsm7.to_gsm7(load_content().message("system_error"))
+        body = unrecorded_reply()
         try:
             await asyncio.to_thread(self.client.messages.create, to=to, from_=self.config.from_number, body=body)
         except Exception as exc:  # noqa: BLE001 - Twilio's error text can quote the number: the type only

@@ -11,6 +11,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.store.channel_records import language_of
+from bot.store.db import session_scope
+
 logger = logging.getLogger(__name__)
 
 # The page makes a random 128-bit id (32 hex digits); anything else is refused so ids cannot collide with other channels' ids.
@@ -18,6 +21,7 @@ logger = logging.getLogger(__name__)
 SENDER_PATTERN = re.compile(r"[0-9a-f]{32}")
 # Far above the engine's answer limit (it answers "too long" itself) but small enough to refuse floods.
 MAX_MESSAGE_CHARS = 10_000
+LANGUAGE_PATTERN = re.compile(r"[a-z]{2}")  # a language code as Participant.language stores it
 
 
 def error(status: int, code: str) -> HTTPResponse:
@@ -43,8 +47,22 @@ def parse_request(body: Any) -> tuple[Optional[tuple[str, str]], Optional[HTTPRe
     return (sender, message), None
 
 
+def sender_language(sender: str) -> Optional[str]:
+    """The language the sender's participant speaks now ("en", "fr"), or None when it cannot be read (blocking: run in a thread)."""
+    try:
+        with session_scope() as session:
+            return language_of(session=session, channel=WebChatInput.name(), external_id=sender)
+    except Exception as exc:  # noqa: BLE001 - the turn is done; a reply without its language is still worth sending
+        logger.error("webchat: the participant's language could not be read (%s)", type(exc).__name__)
+        return None
+
+
 def to_page_messages(collected: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rasa's collected bot messages reduced to what the page shows: text, buttons and custom payloads."""
+    """Rasa's collected bot messages reduced to what the page shows: text, buttons and custom payloads.
+
+    The language they are written in goes in the response's Content-Language header, not in each message: the
+    participant's language after the turn is the language of every reply to it (the engine switches before it answers).
+    """
     out: list[dict[str, Any]] = []
     for message in collected:
         item: dict[str, Any] = {}
@@ -60,7 +78,10 @@ def to_page_messages(collected: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 class WebChatInput(InputChannel):
-    """POST /webhooks/webchat/webhook {sender, message} -> JSON list of bot messages; keeps no state between requests."""
+    """POST /webhooks/webchat/webhook {sender, message} -> JSON list of bot messages; keeps no state between requests.
+
+    The response's Content-Language header says which language ("en", "fr") the messages are in.
+    """
 
     @classmethod
     def name(cls) -> str:
@@ -97,6 +118,8 @@ class WebChatInput(InputChannel):
             if not messages:
                 # The bot answers every message: nothing back means a failed action (the action server is down).
                 return error(503, "unavailable")
-            return response.json(messages)
+            language = await asyncio.to_thread(sender_language, sender)
+            headers = {"Content-Language": language} if language and LANGUAGE_PATTERN.fullmatch(language) else None
+            return response.json(messages, headers=headers)
 
         return webchat

@@ -1,4 +1,4 @@
-"""`python -m bot staff add|set-password|deactivate|list|invite`: practitioner accounts and site invite codes."""
+"""`python -m bot staff add|set-password|deactivate|end-sessions|unlock|list|invite`: practitioner accounts and site invite codes."""
 from __future__ import annotations
 
 import argparse
@@ -7,10 +7,15 @@ import secrets
 import sys
 from datetime import timedelta
 
+from sqlalchemy.orm import Session
+
+from bot.content.loader import available_languages
+from bot.staff import ratelimit, sessions
 from bot.staff.passwords import hash_password, password_problem
 from bot.store import staff_repository as staff_repo
 from bot.store.db import session_scope
-from bot.store.models import ADMIN, PRACTITIONER_ROLES, utcnow
+from bot.store.models import ADMIN, PRACTITIONER_ROLES, Practitioner, utcnow
+from bot.store.staff_models import ENDED_BY_ADMIN, ENDED_DEACTIVATED, ENDED_PASSWORD_CHANGED
 
 
 def _read_password(from_stdin: bool) -> str | None:
@@ -63,8 +68,59 @@ def _set_password(args: argparse.Namespace) -> int:
         return 1
     with session_scope() as session:
         account = staff_repo.find_practitioner_by_email(session=session, email=args.email)
+        if account is None:  # removed while the password was typed
+            print(f"No account for {args.email}.", file=sys.stderr)
+            return 1
         staff_repo.set_password_hash(session=session, practitioner=account, password_hash=hash_password(password))
+        staff_repo.audit(session=session, practitioner=None, action="password_changed", subject_type="practitioner", subject_id=str(account.id))
+        _end_sessions(session, account, ENDED_PASSWORD_CHANGED)
+        _unlock_account(session, account)
     print(f"Password changed for {args.email}; its open sessions are signed out.")
+    return 0
+
+
+def _end_sessions(session: Session, account: Practitioner, reason: str) -> int:
+    """End every session of ``account`` now, audited (by the command line: no acting account)."""
+    ended = sessions.end_all(db=session, practitioner=account, reason=reason)
+    staff_repo.audit(session=session, practitioner=None, action="sessions_ended", subject_type="practitioner", subject_id=str(account.id))
+    return ended
+
+
+def _unlock_account(session: Session, account: Practitioner) -> int:
+    """Lift the sign-in throttle of ``account`` from every address, audited."""
+    forgotten = ratelimit.clear_account(session=session, email=account.email)
+    staff_repo.audit(session=session, practitioner=None, action="sign_in_unlocked", subject_type="practitioner", subject_id=str(account.id))
+    return forgotten
+
+
+def _end_sessions_command(args: argparse.Namespace) -> int:
+    with session_scope() as session:
+        account = staff_repo.find_practitioner_by_email(session=session, email=args.email)
+        if account is None:
+            print(f"No account for {args.email}.", file=sys.stderr)
+            return 1
+        ended = _end_sessions(session, account, ENDED_BY_ADMIN)
+    print(f"Ended {ended} open session{'' if ended == 1 else 's'} of {args.email}.")
+    return 0
+
+
+def _unlock(args: argparse.Namespace) -> int:
+    if not args.email and not args.address:
+        print("Give --email, --address or both.", file=sys.stderr)
+        return 2
+    with session_scope() as session:
+        if args.email:
+            account = staff_repo.find_practitioner_by_email(session=session, email=args.email)
+            if account is None:
+                print(f"No account for {args.email}.", file=sys.stderr)
+                return 1
+            _unlock_account(session, account)
+            print(f"Sign-in is no longer slowed down for {args.email}, from any address.")
+        if args.address:
+            ratelimit.clear_address(session=session, address=args.address)
+            staff_repo.audit(session=session, practitioner=None, action="sign_in_unlocked", subject_type="address",
+                             subject_id=ratelimit.address_digest(args.address))
+            print(f"Sign-in is no longer slowed down from {args.address}.")
     return 0
 
 
@@ -75,6 +131,8 @@ def _set_active(args: argparse.Namespace, active: bool) -> int:
             print(f"No account for {args.email}.", file=sys.stderr)
             return 1
         staff_repo.set_active(session=session, practitioner=account, active=active)
+        if not active:
+            _end_sessions(session, account, ENDED_DEACTIVATED)
     print(f"{args.email} is now {'active' if active else 'deactivated'}.")
     return 0
 
@@ -100,7 +158,8 @@ def _invite(args: argparse.Namespace) -> int:
             return 1
         code = secrets.token_urlsafe(9)  # letters, digits, - and _: valid in a Telegram start link
         expires = utcnow() + timedelta(days=args.days) if args.days else None
-        staff_repo.create_invite(session=session, code=code, site=site, practitioner=practitioner, expires_at=expires)
+        staff_repo.create_invite(session=session, code=code, site=site, practitioner=practitioner, expires_at=expires,
+                                 language=args.language)
     print(code)
     return 0
 
@@ -122,12 +181,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     reset.add_argument("--password-stdin", action="store_true")
     reset.set_defaults(func=_set_password)
 
-    off = sub.add_parser("deactivate", help="stop an account from signing in")
+    off = sub.add_parser("deactivate", help="stop an account from signing in (ends its sessions)")
     off.add_argument("--email", required=True)
     off.set_defaults(func=lambda a: _set_active(a, False))
     on = sub.add_parser("activate", help="let a deactivated account sign in again")
     on.add_argument("--email", required=True)
     on.set_defaults(func=lambda a: _set_active(a, True))
+
+    end = sub.add_parser("end-sessions", help="sign an account out everywhere now (its open sessions end)")
+    end.add_argument("--email", required=True)
+    end.set_defaults(func=_end_sessions_command)
+    unlock = sub.add_parser("unlock", help="stop slowing down sign-in after wrong passwords (for an account, an address or both)")
+    unlock.add_argument("--email", help="the account: its throttle from every address is lifted")
+    unlock.add_argument("--address", help="a client address: its throttle, and that of every account tried from it, is lifted")
+    unlock.set_defaults(func=_unlock)
 
     sub.add_parser("list", help="list accounts").set_defaults(func=_list)
 
@@ -135,4 +202,5 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     invite.add_argument("--site", required=True)
     invite.add_argument("--email", help="the practitioner handing it out")
     invite.add_argument("--days", type=int, default=30, help="valid for this many days (0: no expiry)")
+    invite.add_argument("--language", choices=available_languages(), help="start the people it invites in this language")
     invite.set_defaults(func=_invite)

@@ -49,6 +49,28 @@ def segments(text: str) -> int:
     return 1 if length <= single else -(-length // multi)
 
 
+def to_sms(text: str) -> str:
+    """``text`` as SMS sends it: look-alikes replaced and emoji dropped, but letters never changed.
+
+    A letter GSM-7 lacks (ê, ç, œ, a name in another script) is kept, so the message goes as UCS-2
+    rather than with its accents stripped; only compatibility forms (ﬁ, full-width letters) become their plain letters.
+    """
+    out: list[str] = []
+    for ch in text:
+        if ch in BASIC or ch in EXTENDED:
+            out.append(ch)
+        elif ch in REPLACEMENTS:
+            out.append(REPLACEMENTS[ch])
+        else:
+            decomposed = unicodedata.normalize("NFKD", ch)
+            plain = not any(unicodedata.combining(c) for c in decomposed) and all(c in BASIC or c in EXTENDED for c in decomposed)
+            if plain:
+                out.append(decomposed)
+            elif unicodedata.category(ch)[0] in "LN":
+                out.append(ch)
+    return "".join(out)
+
+
 def to_gsm7(text: str) -> str:
     """A GSM-7 version of ``text``: known look-alikes replaced, accents kept where GSM-7 has them, the rest dropped."""
     out: list[str] = []

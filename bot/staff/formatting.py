@@ -8,11 +8,11 @@ from functools import lru_cache
 from typing import Any, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.store.models import HANDOFF_FOLLOWED_UP, HANDOFF_IN_REVIEW, HANDOFF_NEW
+from bot.content import Content, load_content
+from bot.content.loader import REFERENCE_LANGUAGE, available_languages
+from bot.staff import wording
 
 DEFAULT_TIMEZONE = "America/Halifax"
-STATUS_LABELS = {HANDOFF_NEW: "New", HANDOFF_IN_REVIEW: "In review", HANDOFF_FOLLOWED_UP: "Followed up"}
-CHANNEL_LABELS = {"rest": "Web (REST)", "webchat": "Web chat", "twilio_sms": "SMS", "telegram": "Telegram", "terminal": "Terminal"}
 SMS_CHANNELS = ("twilio_sms",)
 
 
@@ -35,22 +35,62 @@ def local_time(value: datetime | None) -> str:
 
 
 def status_label(status: str) -> str:
-    return STATUS_LABELS.get(status, status)
+    return wording.label("status", status)
 
 
 def channel_label(channel: str) -> str:
-    return CHANNEL_LABELS.get(channel, channel)
+    return wording.label("channel", channel)
+
+
+def role_label(role: str) -> str:
+    return wording.label("role", role)
+
+
+def audience_label(audience: str) -> str:
+    return wording.label("audience", audience)
+
+
+def language_label(language: str | None) -> str:
+    """A participant's language named in itself: 'English', 'Français'."""
+    return wording.label("language", language or REFERENCE_LANGUAGE)
+
+
+def summary_language(language: str | None) -> str:
+    """The language a participant's summary is shown in: theirs when there is content for it, else English."""
+    return language if language and language in available_languages() else REFERENCE_LANGUAGE
 
 
 @dataclass(frozen=True)
 class FactorView:
-    """One factor of a summary as the practitioner reads it."""
+    """One factor of a summary as the practitioner reads it.
+
+    ``name`` and ``rating`` are in the summary's language; ``name_also`` and ``rating_also`` give them in the staff
+    pages' language when that differs (None otherwise).
+    """
 
     id: str
     name: str
     rating: str
     words: str | None
     note: str | None
+    rating_value: str | None = None
+    name_also: str | None = None
+    rating_also: str | None = None
+
+    @property
+    def rating_class(self) -> str:
+        return f"rating-{self.rating_value or 'skipped'}"
+
+
+@dataclass(frozen=True)
+class NameView:
+    """A factor name in the summary's language, and in the pages' language when that differs."""
+
+    text: str
+    also: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.text} ({self.also})" if self.also else self.text
 
 
 @dataclass(frozen=True)
@@ -61,30 +101,75 @@ class SummaryView:
     priorities: list[str]
     clarity_before: int | None
     clarity_after: int | None
+    language: str = REFERENCE_LANGUAGE
+    priority_names: tuple[NameView, ...] = ()
+
+    @property
+    def translated(self) -> bool:
+        """True when the summary is in another language than the staff pages (names then given in both)."""
+        return self.language != wording.PAGE_LANGUAGE
 
 
-def summary_view(body: Mapping[str, Any]) -> SummaryView:
-    """Read a summary body (see bot.activity.summary.build_summary) defensively: old bodies may lack keys."""
+def _rating_labels(content: Content) -> dict[str, str]:
+    for step in content.steps:
+        if step.kind == "choice" and step.factor:
+            return {o.value: o.label for o in step.options}
+    return {}
+
+
+def _names(content: Content) -> dict[str, str]:
+    return {f.id: f.name for f in content.factors}
+
+
+def _also(text: str, other: str | None) -> str | None:
+    return other if other and other != text else None
+
+
+def summary_view(body: Mapping[str, Any], language: str | None = None) -> SummaryView:
+    """Read a summary body (see bot.activity.summary.build_summary) defensively: old bodies may lack keys.
+
+    The factor names and ratings are shown in ``language`` (the participant's, from the content by factor id, so a
+    participant who switched language after the summary still reads in theirs) and, when that is not the staff pages'
+    language, also in the pages' language. Unknown factors keep the name stored in the body.
+    """
+    language = summary_language(language)
+    content = load_content(language)
+    names, ratings = _names(content), _rating_labels(content)
+    if language != wording.PAGE_LANGUAGE and wording.PAGE_LANGUAGE in available_languages():
+        page_content = load_content(wording.PAGE_LANGUAGE)
+        names_also, ratings_also = _names(page_content), _rating_labels(page_content)
+    else:
+        names_also, ratings_also = {}, {}
     factors = []
-    names = {}
+    priority_names: dict[str, NameView] = {}
     for factor in body.get("factors") or []:
-        names[factor.get("id")] = factor.get("name") or factor.get("id") or ""
+        factor_id = str(factor.get("id") or "")
+        name = names.get(factor_id) or str(factor.get("name") or factor_id)
+        name_also = _also(name, names_also.get(factor_id))
+        priority_names[factor_id] = NameView(name, name_also)
+        value = factor.get("rating")
+        if value in ratings:
+            rating, rating_also = ratings[value], _also(ratings[value], ratings_also.get(value))
+        elif factor.get("rating_label"):
+            rating, rating_also = str(factor["rating_label"]), None
+        else:
+            rating, rating_also, value = wording.text("summary.skipped"), None, None
         words = factor.get("reflection")
         note = None
         if words is None:
-            note = "Skipped" if factor.get("reflection_skipped") else "Not answered"
+            note = wording.text("summary.skipped" if factor.get("reflection_skipped") else "summary.not_answered")
         factors.append(
             FactorView(
-                id=str(factor.get("id") or ""),
-                name=str(factor.get("name") or factor.get("id") or ""),
-                rating=str(factor.get("rating_label") or "Skipped"),
-                words=words,
-                note=note,
+                id=factor_id, name=name, rating=rating, words=words, note=note,
+                rating_value=str(value) if value else None, name_also=name_also, rating_also=rating_also,
             )
         )
+    priorities = tuple(priority_names.get(str(p)) or NameView(str(p)) for p in body.get("priorities") or [])
     return SummaryView(
         factors=factors,
-        priorities=[str(names.get(p, p)) for p in body.get("priorities") or []],
+        priorities=[str(p) for p in priorities],
         clarity_before=body.get("clarity_before"),
         clarity_after=body.get("clarity_after"),
+        language=language,
+        priority_names=priorities,
     )

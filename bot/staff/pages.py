@@ -8,15 +8,16 @@ from typing import Any, Callable, Iterable
 from urllib.parse import quote
 
 import jinja2
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from bot.staff import sessions
-from bot.staff.access import AUDIENCE_LABELS, ROLE_LABELS, STATS_ROLES
-from bot.staff.formatting import channel_label, local_time, status_label
+from bot.staff import sessions, wording
+from bot.staff.access import STATS_ROLES
+from bot.staff.formatting import audience_label, channel_label, language_label, local_time, role_label, status_label
 from bot.store import staff_repository as staff_repo
 from bot.store.db import session_scope
 from bot.store.models import ADMIN, Practitioner
@@ -43,8 +44,14 @@ _environment = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-_environment.filters.update(when=local_time, status=status_label, channel=channel_label)
-_environment.globals.update(ROLE_LABELS=ROLE_LABELS, AUDIENCE_LABELS=AUDIENCE_LABELS, CSRF_FIELD=sessions.CSRF_FIELD)
+_environment.filters.update(
+    when=local_time, status=status_label, channel=channel_label, role=role_label, audience=audience_label, language=language_label,
+    language_in_text=lambda code: wording.label("language_in_text", code),
+    code=lambda value: Markup("<code>{}</code>").format(value),  # the value escaped inside
+)
+# t("key", name=value): the staff pages' wording (wording.yml), escaped, with escaped values; PAGE_LANGUAGE is its language.
+_environment.globals.update(t=lambda key, **values: wording.load().markup(key, **values), PAGE_LANGUAGE=wording.PAGE_LANGUAGE,
+                            CSRF_FIELD=sessions.CSRF_FIELD)
 
 
 def render(name: str, status_code: int = 200, headers: dict[str, str] | None = None, **context: Any) -> HTMLResponse:
@@ -91,17 +98,18 @@ class StaffRequest:
 
 def not_found(sr: StaffRequest | None = None) -> HTMLResponse:
     """The one answer for 'does not exist' and 'not yours': the two must look the same."""
+    title = wording.text("errors.not_found_title")
     if sr is not None:
-        return sr.page("error.html", status_code=404, title="Not found", message="There is nothing here, or it is not part of your queue.")
-    return render("error.html", status_code=404, title="Not found", message="There is nothing here.")
+        return sr.page("error.html", status_code=404, title=title, message=wording.text("errors.not_found_in_queue"))
+    return render("error.html", status_code=404, title=title, message=wording.text("errors.not_found"))
 
 
 def forbidden_csrf() -> HTMLResponse:
     return render(
         "error.html",
         status_code=403,
-        title="Form expired",
-        message="This form was out of date or not sent from this site. Go back, reload the page and try again.",
+        title=wording.text("errors.form_expired_title"),
+        message=wording.text("errors.form_expired"),
     )
 
 

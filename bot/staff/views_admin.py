@@ -2,31 +2,85 @@
 from __future__ import annotations
 
 import logging
+from statistics import median
+from typing import Sequence
 
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 from starlette.responses import Response
 
+from bot.content.loader import available_languages
 from bot.settings import get_settings
+from bot.staff import wording
 from bot.staff.access import ADMIN_ROLES, STATS_ROLES
 from bot.staff.pages import StaffRequest, not_found, staff_page
 from bot.staff.tracker import tracker_database_url
 from bot.store import staff_repository as staff_repo
-from bot.store.models import ADMIN, Participant
+from bot.store.models import ADMIN, HANDOFF_FOLLOWED_UP, RUN_COMPLETED, ActivityRun, Handoff, Participant
+from bot.store.staff_repository import SiteStats
 
 logger = logging.getLogger(__name__)
 CONFIRM_WORD = "DELETE"
 
 
+def language_stats(*, session: Session, site_ids: Sequence[int] | None, include_unassigned: bool = False) -> list[tuple[str, SiteStats]]:
+    """The figures of staff_repository.site_stats split by the participants' language (their language now).
+
+    The same rules as site_stats: runs counted by the participant's site (``include_unassigned`` adds those not linked
+    to a site yet), handoffs by the handoff's site, ``site_ids`` None for every site. Every language with content is
+    listed, even at zero, then any other language found in the data.
+    """
+    runs = select(ActivityRun.id, ActivityRun.status, ActivityRun.started_at, ActivityRun.completed_at, Participant.language).join(
+        Participant, Participant.id == ActivityRun.participant_id
+    )
+    handoffs = (
+        select(Handoff.status, Participant.language)
+        .join(ActivityRun, ActivityRun.id == Handoff.run_id)
+        .join(Participant, Participant.id == ActivityRun.participant_id)
+    )
+    if site_ids is not None:
+        in_sites = Participant.site_id.in_(site_ids)
+        runs = runs.where(or_(in_sites, Participant.site_id.is_(None)) if include_unassigned else in_sites)
+        handoffs = handoffs.where(Handoff.site_id.in_(site_ids))
+    run_rows = session.execute(runs).all()
+    handoff_rows = session.execute(handoffs).all()
+    found = {r.language for r in run_rows} | {h.language for h in handoff_rows}
+    languages = [*available_languages(), *sorted(found - set(available_languages()))]
+    result = []
+    for language in languages:
+        rows = [r for r in run_rows if r.language == language]
+        completed = [r for r in rows if r.status == RUN_COMPLETED and r.completed_at is not None]
+        minutes = [(r.completed_at - r.started_at).total_seconds() / 60 for r in completed]
+        before, after = staff_repo._clarity_pairs(session=session, run_ids=[r.id for r in completed])  # the same pairs as site_stats
+        statuses = [h.status for h in handoff_rows if h.language == language]
+        result.append((language, SiteStats(
+            started=len(rows),
+            completed=len(completed),
+            handed_off=len(statuses),
+            followed_up=sum(1 for s in statuses if s == HANDOFF_FOLLOWED_UP),
+            median_minutes_to_complete=round(median(minutes), 1) if minutes else None,
+            clarity_pairs=len(before),
+            clarity_before_mean=round(sum(before) / len(before), 2) if before else None,
+            clarity_after_mean=round(sum(after) / len(after), 2) if after else None,
+            clarity_improved=sum(1 for b, a in zip(before, after, strict=True) if a > b),
+        )))
+    return result
+
+
 @staff_page(STATS_ROLES)
 def stats_page(sr: StaffRequest) -> Response:
-    """Started, completed, handed off, followed up, median time to complete, clarity before vs after."""
+    """Started, completed, handed off, followed up, median time to complete, clarity before vs after; by site, then by language."""
     default_code = get_settings().default_site_code
     sites = staff_repo.visible_sites(session=sr.db, practitioner=sr.me)
-    rows = [
-        (site, staff_repo.site_stats(session=sr.db, site_ids=[site.id], include_unassigned=site.code == default_code))
-        for site in sites
-    ]
+    rows = []
+    by_language = []
+    for site in sites:
+        include_unassigned = site.code == default_code
+        rows.append((site, staff_repo.site_stats(session=sr.db, site_ids=[site.id], include_unassigned=include_unassigned)))
+        by_language.append((site, language_stats(session=sr.db, site_ids=[site.id], include_unassigned=include_unassigned)))
     overall = staff_repo.site_stats(session=sr.db, site_ids=None) if sr.me.role == ADMIN else None
-    return sr.page("stats.html", rows=rows, overall=overall)
+    overall_by_language = language_stats(session=sr.db, site_ids=None) if sr.me.role == ADMIN else None
+    return sr.page("stats.html", rows=rows, overall=overall, by_language=by_language, overall_by_language=overall_by_language)
 
 
 def _participant_details(sr: StaffRequest, participant: Participant) -> dict:
@@ -70,7 +124,7 @@ def participant_delete(sr: StaffRequest) -> Response:
     if sr.field("confirm").strip() != CONFIRM_WORD:
         return sr.page(
             "participant.html", status_code=400, confirm_word=CONFIRM_WORD,
-            error=f"Type {CONFIRM_WORD} to confirm.", **_participant_details(sr, participant),
+            error=wording.text("errors.confirm_word", word=CONFIRM_WORD), **_participant_details(sr, participant),
         )
     public_id = participant.public_id
     counts = staff_repo.participant_row_counts(session=sr.db, participant_id=participant.id)
@@ -83,8 +137,8 @@ def participant_delete(sr: StaffRequest) -> Response:
             tracker_rows = staff_repo.delete_tracker_events(url=tracker_url, sender_ids=sender_ids)
         except Exception as exc:  # noqa: BLE001 - the message would carry the sender ids
             logger.error("tracker deletion failed (%s) for participant %s", type(exc).__name__, public_id)
-            return sr.page("error.html", status_code=500, title="Not deleted",
-                           message="The conversation history could not be deleted from the tracker store. Nothing was deleted; try again.")
+            return sr.page("error.html", status_code=500, title=wording.text("errors.not_deleted_title"),
+                           message=wording.text("errors.not_deleted"))
     staff_repo.delete_participant(session=sr.db, participant=participant)
     sr.audit("participant_deleted", "participant", public_id)
     logger.info("participant %s deleted by practitioner %s", public_id, sr.me.id)

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
+from sqlalchemy import select
 from starlette.responses import Response
 
 from bot.content import load_content
@@ -10,8 +12,9 @@ from bot.staff.access import QUEUE_ROLES, scope_for, sees_both_audiences
 from bot.staff.csv_export import queue_csv
 from bot.staff.formatting import summary_view
 from bot.staff.pages import StaffRequest, staff_page
+from bot.staff.wording import PAGE_LANGUAGE
 from bot.store import staff_repository as staff_repo
-from bot.store.models import ADMIN, HANDOFF_STATUSES, Handoff
+from bot.store.models import ADMIN, HANDOFF_STATUSES, ActivityRun, Handoff, Participant
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,19 @@ def _handoffs(sr: StaffRequest, wanted: QueueFilter) -> list[Handoff] | None:
     return staff_repo.queue(session=sr.db, scope=scope, status=wanted.status, assigned_to_id=sr.me.id if wanted.mine else None)
 
 
+def _languages(sr: StaffRequest, handoffs: Sequence[Handoff]) -> dict[int, str]:
+    """Each handoff's participant language ("en", "fr"), in one query: handoff id -> language."""
+    if not handoffs:
+        return {}
+    rows = sr.db.execute(
+        select(Handoff.id, Participant.language)
+        .join(ActivityRun, ActivityRun.id == Handoff.run_id)
+        .join(Participant, Participant.id == ActivityRun.participant_id)
+        .where(Handoff.id.in_([h.id for h in handoffs]))
+    )
+    return {handoff_id: language for handoff_id, language in rows}
+
+
 @staff_page(QUEUE_ROLES)
 def queue_page(sr: StaffRequest) -> Response:
     """The practitioner's queue, newest first, with status filters."""
@@ -48,7 +64,8 @@ def queue_page(sr: StaffRequest) -> Response:
     handoffs = _handoffs(sr, wanted)
     if handoffs is None:
         handoffs = []
-    rows = [(h, summary_view(h.summary.body if h.summary else {})) for h in handoffs]
+    languages = _languages(sr, handoffs)
+    rows = [(h, summary_view(h.summary.body if h.summary else {}, languages.get(h.id))) for h in handoffs]
     return sr.page(
         "queue.html",
         rows=rows,
@@ -62,13 +79,13 @@ def queue_page(sr: StaffRequest) -> Response:
 
 @staff_page(QUEUE_ROLES)
 def queue_export(sr: StaffRequest) -> Response:
-    """The same queue as CSV (participants' words included, formulas neutralised)."""
+    """The same queue as CSV (participants' words included, formulas neutralised), with each case's language."""
     wanted = _filter(sr)
     handoffs = _handoffs(sr, wanted) or []
-    factors = [(f.id, f.name) for f in load_content().factors]
+    factors = [(f.id, f.name) for f in load_content(PAGE_LANGUAGE).factors]  # columns named in the pages' language
     sr.audit("queue_exported", "queue", f"{len(handoffs)} handoffs")
     return Response(
-        queue_csv(handoffs, factors).encode("utf-8-sig"),  # the BOM makes spreadsheets read UTF-8
+        queue_csv(handoffs, factors, _languages(sr, handoffs)).encode("utf-8-sig"),  # the BOM makes spreadsheets read UTF-8
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="magnetic-factors-queue.csv"'},
     )

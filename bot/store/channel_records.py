@@ -61,5 +61,16 @@ def link_site_by_invite(*, session: Session, channel: str, external_id: str, cod
         return False
     identity = get_or_create_identity(session=session, channel=channel, external_id=external_id)
     identity.participant.site_id = invite.site_id
+    if invite.language and identity.participant.language_chosen_at is None:
+        identity.participant.language = invite.language
+        identity.participant.language_chosen_at = utcnow()
     session.flush()
     return True
+
+
+def language_of(*, session: Session, channel: str, external_id: str, default: str = "en") -> str:
+    """The language a sender's participant chose or was detected in ("en" for someone the bot has not met)."""
+    identity = find_identity(session=session, channel=channel, external_id=external_id)
+    if identity is None or identity.participant is None:
+        return default
+    return identity.participant.language or default

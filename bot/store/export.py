@@ -23,6 +23,7 @@ CLARITY_AFTER = "clarity_after"
 RUN_COLUMNS = (
     "participant_id",
     "participant_role",
+    "participant_language",
     "site_code",
     "participant_channels",
     "run_id",
@@ -154,6 +155,7 @@ def run_record(
     return {
         "participant_id": participant.public_id,
         "participant_role": participant.role,
+        "participant_language": participant.language,
         "site_code": site_code,
         "participant_channels": channels,
         "run_id": run.public_id,

@@ -101,6 +101,7 @@ class Participant(Base):
     site_id = Column(Integer, ForeignKey("sites.id"), nullable=True)
     role = Column(String(32), nullable=True)
     language = Column(String(8), nullable=False, default="en")
+    language_chosen_at = Column(DateTime, nullable=True)  # set when the language was chosen (invite, reply, switch)
     created_at = Column(DateTime, nullable=False, default=utcnow)
     site = relationship("Site")
     identities = relationship("ChannelIdentity", back_populates="participant", cascade="all, delete-orphan", passive_deletes=True)
@@ -291,5 +292,6 @@ class InviteCode(Base):
     code = Column(String(64), nullable=False, unique=True)
     site_id = Column(Integer, ForeignKey("sites.id", ondelete="CASCADE"), nullable=False)
     practitioner_id = Column(Integer, ForeignKey("practitioners.id", ondelete="SET NULL"), nullable=True)
+    language = Column(String(8), nullable=True)  # the language of the people it invites, when the practitioner knows it
     created_at = Column(DateTime, nullable=False, default=utcnow)
     expires_at = Column(DateTime, nullable=True)

@@ -6,7 +6,7 @@ from datetime import datetime
 from statistics import median
 from typing import Iterable, Sequence
 
-from sqlalchemy import bindparam, create_engine, delete, func, inspect, or_, select, text
+from sqlalchemy import bindparam, create_engine, delete, func, inspect, or_, select, text, update
 from sqlalchemy.orm import Session, selectinload
 
 from bot.store.export import clarity_score
@@ -33,6 +33,7 @@ from bot.store.models import (
     Summary,
     utcnow,
 )
+from bot.store.staff_models import StaffSessionRow
 
 CLARITY_QUESTIONS = ("clarity_before", "clarity_after")
 
@@ -98,10 +99,12 @@ def list_practitioners(*, session: Session) -> list[Practitioner]:
 
 
 def create_invite(
-    *, session: Session, code: str, site: Site, practitioner: Practitioner | None = None, expires_at: datetime | None = None
+    *, session: Session, code: str, site: Site, practitioner: Practitioner | None = None, expires_at: datetime | None = None,
+    language: str | None = None,
 ) -> InviteCode:
-    """A new invite code linking participants who use it to ``site``."""
-    invite = InviteCode(code=code, site_id=site.id, practitioner_id=practitioner.id if practitioner else None, expires_at=expires_at)
+    """A new invite code linking participants who use it to ``site`` (and, when given, starting them in ``language``)."""
+    invite = InviteCode(code=code, site_id=site.id, practitioner_id=practitioner.id if practitioner else None, expires_at=expires_at,
+                        language=language)
     session.add(invite)
     session.flush()
     return invite
@@ -129,6 +132,104 @@ def failed_attempts_since(*, session: Session, key: str, since: datetime) -> int
 def prune_login_attempts(*, session: Session, before: datetime) -> None:
     """Forget sign-in attempts older than ``before``."""
     session.execute(delete(LoginAttempt).where(LoginAttempt.created_at < before).execution_options(synchronize_session=False))
+
+
+def login_failures_in_a_row(*, session: Session, key: str, since: datetime) -> tuple[int, datetime | None]:
+    """Failed sign-ins under ``key`` after its last success (and after ``since``), and when the last one was."""
+    last_success = session.execute(
+        select(func.max(LoginAttempt.created_at)).where(
+            LoginAttempt.key == key, LoginAttempt.succeeded.is_(True), LoginAttempt.created_at > since
+        )
+    ).scalar_one()
+    count, last = session.execute(
+        select(func.count(LoginAttempt.id), func.max(LoginAttempt.created_at)).where(
+            LoginAttempt.key == key, LoginAttempt.succeeded.is_(False), LoginAttempt.created_at > (last_success or since)
+        )
+    ).one()
+    return int(count), last
+
+
+def clear_login_attempts(
+    *, session: Session, key: str | None = None, key_prefix: str | None = None, key_suffix: str | None = None
+) -> int:
+    """Forget the sign-in attempts under ``key``, or every key starting with ``key_prefix`` / ending with ``key_suffix``.
+
+    Returns how many were forgotten.
+    """
+    statement = delete(LoginAttempt)
+    if key is not None:
+        statement = statement.where(LoginAttempt.key == key)
+    elif key_prefix is not None:
+        statement = statement.where(LoginAttempt.key.startswith(key_prefix, autoescape=True))
+    elif key_suffix is not None:
+        statement = statement.where(LoginAttempt.key.endswith(key_suffix, autoescape=True))
+    else:
+        raise ValueError("a key, a key prefix or a key suffix is required")
+    return int(session.execute(statement.execution_options(synchronize_session=False)).rowcount or 0)
+
+
+# ---- staff sessions (server side) ---------------------------------------------------------------
+def create_staff_session(*, session: Session, practitioner: Practitioner, token_hash: str, expires_at: datetime) -> StaffSessionRow:
+    """A new signed-in session of ``practitioner`` (only the digest of the cookie's token is stored)."""
+    now = utcnow()
+    row = StaffSessionRow(token_hash=token_hash, practitioner_id=practitioner.id, created_at=now, last_seen_at=now, expires_at=expires_at)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def live_staff_session(*, session: Session, token_hash: str, idle_since: datetime, now: datetime) -> StaffSessionRow | None:
+    """The session with this token digest if it is not ended, not past its end, used since ``idle_since`` and its account active."""
+    return session.execute(
+        select(StaffSessionRow)
+        .join(Practitioner, Practitioner.id == StaffSessionRow.practitioner_id)
+        .where(
+            StaffSessionRow.token_hash == token_hash,
+            StaffSessionRow.ended_at.is_(None),
+            StaffSessionRow.expires_at > now,
+            StaffSessionRow.last_seen_at > idle_since,
+            Practitioner.is_active.is_(True),
+        )
+    ).scalar_one_or_none()
+
+
+def end_staff_session(*, session: Session, token_hash: str, reason: str) -> bool:
+    """End one session now; False if it was already ended or does not exist."""
+    result = session.execute(
+        update(StaffSessionRow)
+        .where(StaffSessionRow.token_hash == token_hash, StaffSessionRow.ended_at.is_(None))
+        .values(ended_at=utcnow(), end_reason=reason)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)
+
+
+def end_staff_sessions_of(*, session: Session, practitioner: Practitioner, reason: str) -> int:
+    """End every open session of an account now; how many were open (expired ones are ended too, but not counted)."""
+    now = utcnow()
+    open_now = int(
+        session.execute(
+            select(func.count(StaffSessionRow.id)).where(
+                StaffSessionRow.practitioner_id == practitioner.id, StaffSessionRow.ended_at.is_(None), StaffSessionRow.expires_at > now
+            )
+        ).scalar_one()
+    )
+    session.execute(
+        update(StaffSessionRow)
+        .where(StaffSessionRow.practitioner_id == practitioner.id, StaffSessionRow.ended_at.is_(None))
+        .values(ended_at=now, end_reason=reason)
+        .execution_options(synchronize_session=False)
+    )
+    return open_now
+
+
+def prune_staff_sessions(*, session: Session, before: datetime) -> None:
+    """Forget sessions that ended, or reached their end, before ``before``."""
+    session.execute(
+        delete(StaffSessionRow)
+        .where(or_(StaffSessionRow.expires_at < before, StaffSessionRow.ended_at < before))
+        .execution_options(synchronize_session=False)
+    )
 
 
 # ---- queues -------------------------------------------------------------------------------------

@@ -36,6 +36,11 @@ MAX_MESSAGE_CHARS = 10_000
 MAX_BODY_BYTES = 64 * 1024  # 10,000 characters of 4-byte emoji, JSON-escaped, still fit
 RASA_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
 WEBHOOK_PATH = "/webhooks/webchat/webhook"
+# The page's own words (labels, buttons, hints, errors) in every language it speaks, the first being the default; the
+# page is rendered in one and chat.js switches between them (the participant's language comes with each bot reply).
+PAGE_STRINGS: dict[str, dict[str, str]] = json.loads((STATIC_DIR / "chat" / "strings.json").read_text(encoding="utf-8"))
+DEFAULT_LANGUAGE = next(iter(PAGE_STRINGS))
+LANGUAGE_PATTERN = re.compile(r"[a-z]{2}")  # what Rasa's webchat channel sends in Content-Language
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; object-src 'none'",
@@ -86,6 +91,36 @@ def encodable(text: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+def page_language(request: Request) -> tuple[str, bool]:
+    """The language to show the page in and whether the link asked for it: ?lang=fr, else the browser's highest choice it speaks."""
+    asked = request.query_params.get("lang", "").strip().lower()
+    if asked in PAGE_STRINGS:
+        return asked, True
+    ranked = []
+    for position, part in enumerate(request.headers.get("accept-language", "").split(",")[:20]):
+        tag, _, params = part.strip().partition(";")
+        weight = 1.0
+        if params.strip().startswith("q="):
+            try:
+                weight = float(params.strip()[2:])
+            except ValueError:
+                weight = 0.0
+        code = tag.strip().split("-")[0].lower()
+        if weight > 0 and code:
+            ranked.append((-weight, position, code))
+    for _, _, code in sorted(ranked):
+        if code in PAGE_STRINGS:
+            return code, False
+    return DEFAULT_LANGUAGE, False
+
+
+def with_language(messages: list, language: Optional[str]) -> list:
+    """Each bot message marked with the language it is written in (from Rasa's Content-Language header), when known."""
+    if not language or not LANGUAGE_PATTERN.fullmatch(language):
+        return messages
+    return [{**m, "lang": language} if isinstance(m, dict) else m for m in messages]
 
 
 class ChatProxy:
@@ -160,7 +195,11 @@ class ChatProxy:
             # The bot answers every message; no reply means an action failed, so the page offers to send it again.
             logger.error("webchat proxy: Rasa answered with no message")
             return api_error(502, "unavailable")
-        return JSONResponse(messages, headers={**SECURITY_HEADERS, **NO_STORE})
+        language = reply.headers.get("content-language", "").strip().lower()
+        if not LANGUAGE_PATTERN.fullmatch(language):
+            language = ""
+        headers = {**SECURITY_HEADERS, **NO_STORE, **({"Content-Language": language} if language else {})}
+        return JSONResponse(with_language(messages, language), headers=headers)
 
 
 class SecureStaticFiles(StaticFiles):
@@ -179,9 +218,13 @@ class SecureStaticFiles(StaticFiles):
 
 
 async def chat_page(request: Request) -> Response:
-    """The chat page itself (all behaviour is in /static/chat/chat.js)."""
-    context = {"asset_version": ASSET_VERSION, "max_chars": MAX_MESSAGE_CHARS, "answer_chars": MAX_ANSWER_CHARS}
-    return templates.TemplateResponse(request, "chat.html", context, headers={**SECURITY_HEADERS, **NO_STORE})
+    """The chat page itself (all behaviour is in /static/chat/chat.js), in the language the link or browser asks for."""
+    language, asked = page_language(request)
+    context = {"asset_version": ASSET_VERSION, "max_chars": MAX_MESSAGE_CHARS, "answer_chars": MAX_ANSWER_CHARS,
+               "lang": language, "lang_asked": asked, "t": PAGE_STRINGS[language], "switch": PAGE_STRINGS[PAGE_STRINGS[language]["switch_to"]],
+               "strings": PAGE_STRINGS}
+    headers = {**SECURITY_HEADERS, **NO_STORE, "Content-Language": language, "Vary": "Accept-Language"}
+    return templates.TemplateResponse(request, "chat.html", context, headers=headers)
 
 
 proxy = ChatProxy()

@@ -65,3 +65,37 @@ def test_oui_is_consent_in_french(bilingual: Chat) -> None:
     bilingual.say("Bonjour")
     bilingual.say("oui")
     assert bilingual.step() == "role"
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_an_invite_in_a_language_starts_in_it_whatever_the_first_message(bilingual: Chat, session: Session, language: str) -> None:
+    from bot.store import channel_records, staff_repository
+    from bot.store.repository import get_or_create_site
+
+    site = get_or_create_site(session=session, code="yarmouth", name="Yarmouth")
+    staff_repository.create_invite(session=session, code=f"yar-{language}", site=site, language=language)
+    assert channel_records.link_site_by_invite(session=session, channel="rest", external_id=bilingual.sender_id, code=f"yar-{language}")
+    # "/start" alone is no language at all: the invite's language applies, not the English-or-French offer.
+    assert texts(bilingual.say("/start")) == intro_and_consent(load_content(language))
+    participant = bilingual.identity().participant
+    assert (participant.language, participant.site_id, participant.language_chosen_at is not None) == (language, site.id, True)
+
+
+def test_a_language_chosen_is_recorded_as_chosen_and_a_guess_is_not(bilingual: Chat) -> None:
+    bilingual.say("Bonjour")
+    assert bilingual.identity().participant.language_chosen_at is None  # detected, not chosen
+    bilingual.say("English")
+    participant = bilingual.identity().participant
+    assert (participant.language, participant.language_chosen_at is not None) == ("en", True)
+
+
+def test_an_invite_does_not_override_a_language_the_participant_chose(bilingual: Chat, session: Session) -> None:
+    from bot.store import channel_records, staff_repository
+    from bot.store.repository import get_or_create_site
+
+    bilingual.say("1")
+    bilingual.say("Français")
+    site = get_or_create_site(session=session, code="truro", name="Truro")
+    staff_repository.create_invite(session=session, code="truro-en", site=site, language="en")
+    assert channel_records.link_site_by_invite(session=session, channel="rest", external_id=bilingual.sender_id, code="truro-en")
+    assert bilingual.identity().participant.language == "fr"

@@ -20,18 +20,18 @@ from tests.store.dataset import EXPECTED_RECORDS, FIXED_TEXT, FRENCH_TEXT, PHONE
 PYTHON = REPO_ROOT / ".venv" / "bin" / "python"
 
 HEADER = (
-    "participant_id,participant_role,site_code,participant_channels,run_id,run_role,run_status,run_channel,"
+    "participant_id,participant_role,participant_language,site_code,participant_channels,run_id,run_role,run_status,run_channel,"
     "content_version,started_at,completed_at,clarity_before,clarity_after,handoff_status,handoff_audience,"
     "summary_text,summary_body,current,question_id,factor,text,value,skipped,answer_channel,answer_created_at,"
     "superseded_at"
 )
 WS = (
-    "ws0001,work_seeker,halifax,rest;twilio,run-ws-1,work_seeker,completed,rest,v1,"
+    "ws0001,work_seeker,en,halifax,rest;twilio,run-ws-1,work_seeker,completed,rest,v1,"
     "2026-03-02T14:01:00.000000+00:00,2026-03-02T14:09:00.000000+00:00,2,4,new,case_manager,"
     '"Strengths: skills\nPriorities: pay 💼, ""fair""",'
     '"{""note"": ""équipe 🙂"", ""priorities"": [""pay""], ""strengths"": [""skills""], ""stressors"": []}",'
 )
-EMP = "emp0001,employer,,telegram,run-emp-1,employer,paused,telegram,v1,2026-03-02T14:20:00.000000+00:00,,3,,,,,,"
+EMP = "emp0001,employer,fr,,telegram,run-emp-1,employer,paused,telegram,v1,2026-03-02T14:20:00.000000+00:00,,3,,,,,,"
 EXPECTED_CSV = "\r\n".join(
     [
         HEADER,
@@ -46,7 +46,7 @@ EXPECTED_CSV = "\r\n".join(
         EMP + "true,clarity_before,,3 - somewhat,3,false,telegram,2026-03-02T14:21:00.000000+00:00,",
         EMP + 'true,culture_reflection,culture,"On est une petite équipe; «bienvenue» à tous, ça compte. Été 2026 ✨",,'
         "false,telegram,2026-03-02T14:22:00.000000+00:00,",
-        "anon0001,,,rest,run-declined,,declined,rest,v1,2026-03-02T14:30:00.000000+00:00,,,,,,,,,,,,,,,,",
+        "anon0001,,en,,rest,run-declined,,declined,rest,v1,2026-03-02T14:30:00.000000+00:00,,,,,,,,,,,,,,,,",
         "",
     ]
 )

@@ -89,3 +89,20 @@ def test_to_gsm7_leaves_gsm7_text_unchanged() -> None:
 
 def test_max_body_is_twilios_limit() -> None:
     assert gsm7.MAX_BODY == 1600
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "encoding"),
+    [
+        ("l'honnêteté, ça compte", "l'honnêteté, ça compte", "UCS-2"),  # ê and ç kept: the message goes UCS-2
+        ("cœur à l'ouvrage", "cœur à l'ouvrage", "UCS-2"),  # œ has no decomposition and is still a letter
+        ("Été, élève, où, Ça", "Été, élève, où, Ça", "GSM-7"),  # GSM-7 has these
+        ("“Quoted” – fine…", '"Quoted" - fine...', "GSM-7"),  # look-alikes still replaced
+        ("ﬁne ＡＢ", "fine AB", "GSM-7"),  # compatibility forms become their plain letters
+        ("Great \U0001F44D team", "Great  team", "GSM-7"),  # emoji are not letters: dropped
+        ("Zoë Nguyễn 李", "Zoë Nguyễn 李", "UCS-2"),  # names in any script are never changed
+    ],
+)
+def test_sms_text_keeps_every_letter(text: str, expected: str, encoding: str) -> None:
+    assert gsm7.to_sms(text) == expected
+    assert gsm7.encoding(expected) == encoding

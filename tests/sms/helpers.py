@@ -57,10 +57,11 @@ class SmsStack:
         return phone
 
 
-def sms_question(question_id: str, role: Optional[str]) -> str:
-    """A question exactly as it reads by SMS: GSM-7, with its 'Reply 1 ..., 2 ...' line."""
-    step = load_content().step(question_id)
-    return gsm7.to_gsm7(with_options(expected_prompt(question_id, role), step.options))
+def sms_question(question_id: str, role: Optional[str], language: str = "en") -> str:
+    """A question exactly as it reads by SMS, with its 'Reply 1 ..., 2 ...' line in the participant's language."""
+    content = load_content(language)
+    step = content.step(question_id)
+    return gsm7.to_sms(with_options(expected_prompt(question_id, role, content), step.options, content.messages))
 
 
 def identity(db_url: str, number: str) -> Optional[ChannelIdentity]:

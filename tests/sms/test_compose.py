@@ -55,10 +55,12 @@ def test_other_custom_payloads_use_their_text_and_empty_ones_vanish() -> None:
     assert compose([{"custom": {"type": "other"}}, {"text": "  "}]) == []
 
 
-def test_everything_is_converted_to_gsm7() -> None:
-    text = "\u201cGreat\u201d \u2014 you\u2019re done\u2026 \U0001F389 caf\u00e9 na\u00efve"
-    assert render({"text": text}) == "\"Great\" - you're done... café naive"
+def test_look_alikes_become_gsm7_emoji_go_and_letters_stay() -> None:
+    text = "\u201cGreat\u201d \u2014 you\u2019re done\u2026 \U0001F389 caf\u00e9"
+    assert render({"text": text}) == "\"Great\" - you're done... café"
     assert gsm7.is_gsm7(render({"text": text}))
+    # ï is not GSM-7: kept as typed (the message goes UCS-2), never stripped to "naive".
+    assert render({"text": "na\u00efve"}) == "na\u00efve" and gsm7.encoding(render({"text": "na\u00efve"})) == "UCS-2"
 
 
 def test_long_text_is_split_at_spaces_within_the_body_limit() -> None:

@@ -38,7 +38,7 @@ def test_anything_else_is_an_answer(body: str) -> None:
 
 @pytest.mark.parametrize("opt_out_type, expected", [("STOP", OPT_OUT), ("start", OPT_IN), ("HELP", HELP), ("", None), ("OTHER", None)])
 def test_twilio_advanced_opt_out_type_wins(opt_out_type: str, expected: str | None) -> None:
-    assert keyword_of("ARRET", opt_out_type) == expected
+    assert keyword_of("NOPE", opt_out_type) == expected
 
 
 def test_channel_wording_is_one_gsm7_segment_each() -> None:
@@ -78,3 +78,17 @@ def test_a_broken_edit_keeps_the_last_good_wording(tmp_path: Path) -> None:
     never_good.write_text('help: "x"\n')
     with pytest.raises(SmsMessagesError, match="'opted_in' is missing"):
         channel_messages(never_good)
+
+
+def test_french_carrier_keywords() -> None:
+    from bot.channels.sms_keywords import HELP, OPT_OUT, keyword_language, keyword_of
+    assert [keyword_of(w) for w in ("ARRET", "Arrêt.", "aide", "AIDE!")] == [OPT_OUT, OPT_OUT, HELP, HELP]
+    assert [keyword_language(w) for w in ("ARRÊT", "aide", "HELP", "stop")] == ["fr", "fr", None, None]
+    assert keyword_of("arrêt de travail de nuit") is None  # only the whole message
+
+
+def test_french_channel_messages_are_checked_like_the_english_ones() -> None:
+    from bot.channels.sms_keywords import channel_messages
+    english, french = channel_messages(language="en"), channel_messages(language="fr")
+    assert set(english) == set(french) and french != english
+    assert "ARRET" in french["help"] and "STOP" in english["help"]

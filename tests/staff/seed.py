@@ -59,3 +59,38 @@ def seed_handoff(session: Session, *, site: Site, role: str, sender: str, words:
     default_site = repository.get_or_create_site(session=session, code="default", name="Demo")
     return repository.create_handoff(session=session, run=run, summary=summary, default_site=default_site)
 
+
+
+def seed_handoff_in_language(
+    session: Session, *, language: str, site: Site, role: str, sender: str, words: dict[str, str], ratings: dict[str, str],
+    clarity: tuple[int, int] = (2, 4), priorities: tuple[str, ...] = ("pay", "arrangements"),
+) -> Handoff:
+    """Like seed_handoff, by a participant speaking ``language``: answers typed and summary built in that language.
+
+    ``ratings`` maps factor id to strength, stressor or both.
+    """
+    content = load_content(language)
+    labels = {o.value: o.label for o in content.step("skills_rating").options}
+    identity = repository.get_or_create_identity(session=session, channel="rest", external_id=sender)
+    participant = identity.participant
+    participant.role = role
+    participant.site_id = site.id
+    participant.language = language
+    participant.language_chosen_at = utcnow()
+    run = repository.start_run(session=session, participant=participant, channel="rest", step_id="share", content_version=content.version)
+    run.role = role
+    save = lambda qid, text, **kw: repository.save_answer(session=session, run=run, question_id=qid, text=text, channel="rest", **kw)  # noqa: E731
+    save("clarity_before", str(clarity[0]), value=str(clarity[0]))
+    for factor in FACTORS:
+        save(f"{factor}_rating", labels[ratings[factor]], factor=factor, value=ratings[factor])
+        save(f"{factor}_reflection", words[factor], factor=factor)
+    save("priorities", " ".join(str(FACTORS.index(p) + 1) for p in priorities), value=",".join(priorities))
+    save("clarity_after", str(clarity[1]), value=str(clarity[1]))
+    body = build_summary(content, role, repository.current_answers(session=session, run=run))
+    summary = repository.save_summary(session=session, run=run, body=body, text=summary_text(content, body))
+    repository.record_consent(session=session, participant=participant, run=run, kind="share", granted=True,
+                              wording=content.step("share").prompt_for(role), channel="rest")
+    run.status = RUN_COMPLETED
+    run.completed_at = utcnow()
+    default_site = repository.get_or_create_site(session=session, code="default", name="Demo")
+    return repository.create_handoff(session=session, run=run, summary=summary, default_site=default_site)

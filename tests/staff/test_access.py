@@ -191,7 +191,8 @@ def test_sign_in_form_without_its_token_is_403(world: World, page: Page) -> None
     assert "mf_staff" not in {c["name"] for c in page.context.cookies()}
 
 
-def test_five_wrong_passwords_then_429_even_with_the_right_one(world: World, page: Page) -> None:
+def test_five_wrong_passwords_then_a_wait_even_with_the_right_one(world: World, page: Page) -> None:
+    # From the same address only, and a growing wait rather than a 15-minute lock (tests/staff/test_sign_in_throttle.py).
     for _ in range(5):
         sign_in(page, world.base, LOCKED.email, "wrong password 123")
         assert page.locator(".error").inner_text() == "That email and password do not match an active account."
@@ -205,11 +206,11 @@ def test_five_wrong_passwords_then_429_even_with_the_right_one(world: World, pag
     page.on("response", remember)
     sign_in(page, world.base, LOCKED.email, LOCKED.password)
     assert response is not None and response.status == 429
-    assert response.headers["retry-after"] == "900"
+    assert 50 <= int(response.headers["retry-after"]) <= 60
     assert page.locator("h1").inner_text() == "Too many sign-in attempts"
-    assert "wait 15 minutes" in page.locator("main").inner_text()
+    assert "wait 1 minute" in page.locator("main").inner_text()
     assert "/staff/login" in page.url and "mf_staff" in {c["name"] for c in page.context.cookies()}
-    # the lock is per email: a colleague on the same computer still signs in
+    # the wait is per account: a colleague on the same computer still signs in
     page.context.clear_cookies()
     sign_in(page, world.base, CM.email, CM.password)
     assert page.url == f"{world.base}/staff/"

@@ -85,3 +85,14 @@ def test_set_password_deactivate_list_and_invite(site_db: str) -> None:
         row = session.execute(select(InviteCode)).scalar_one()
         assert (row.code, row.practitioner_id) == (code, account.id)
         assert 6.9 < (row.expires_at - row.created_at).total_seconds() / 86400 <= 7.0
+
+
+def test_an_invite_can_carry_a_language_and_refuses_one_the_bot_does_not_speak(site_db: str) -> None:
+    french = staff(site_db, "invite", "--site", "halifax", "--language", "fr")
+    assert french.returncode == 0, french.stderr
+    plain = staff(site_db, "invite", "--site", "halifax")
+    with session_scope(site_db) as session:
+        languages = {row.code: row.language for row in session.execute(select(InviteCode)).scalars()}
+    assert languages == {french.stdout.strip(): "fr", plain.stdout.strip(): None}
+    refused = staff(site_db, "invite", "--site", "halifax", "--language", "de")
+    assert refused.returncode == 2 and "invalid choice: 'de'" in refused.stderr

@@ -66,11 +66,11 @@ def test_queue_csv_rows_are_quoted_and_formula_safe() -> None:
         site=SimpleNamespace(name="Halifax"), assigned_to=SimpleNamespace(display_name="-Casey"), run=SimpleNamespace(channel="rest"),
         summary=SimpleNamespace(body=BODY),
     )
-    text = queue_csv([handoff], [("skills", "Skills & competencies"), ("pay", "Pay & benefits"), ("values", "Values")])
+    text = queue_csv([handoff], [("skills", "Skills & competencies"), ("pay", "Pay & benefits"), ("values", "Values")], {7: "en"})
     rows = list(csv.reader(io.StringIO(text, newline="")))
     assert rows[0][-6:] == ["Skills & competencies - rating", "Skills & competencies - their words", "Pay & benefits - rating",
                             "Pay & benefits - their words", "Values - rating", "Values - their words"]
-    assert rows[1] == ["7", "2026-03-02T14:05:00.000000+00:00", "In review", "Work seeker", "Halifax", "'-Casey", "Web (REST)", "2", "4",
+    assert rows[1] == ["7", "2026-03-02T14:05:00.000000+00:00", "In review", "Work seeker", "English", "Halifax", "'-Casey", "Web (REST)", "2", "4",
                        "Pay & benefits; unknown", "Strength", "'=cmd|' /C calc'!A0", "Skipped", "Skipped", "", ""]
     assert text.endswith("\r\n")
 
@@ -122,11 +122,11 @@ def test_session_cookie_round_trip_flags_and_tampering(clean_settings: pytest.Mo
     assert "HttpOnly" in header and "SameSite=lax" in header and "Path=/staff" in header and "Max-Age=28800" in header
     assert "Secure" not in header
     value = _cookie_value(response)
-    assert sessions.read(_request_with(value)) == state
-    assert sessions.read(_request_with(value[:-2] + ("AA" if not value.endswith("AA") else "BB"))) is None
+    assert sessions.decode(_request_with(value)) == state
+    assert sessions.decode(_request_with(value[:-2] + ("AA" if not value.endswith("AA") else "BB"))) is None
     clean_settings.setenv("SECRET_KEY", "another-secret-key")
     get_settings.cache_clear()
-    assert sessions.read(_request_with(value)) is None
+    assert sessions.decode(_request_with(value)) is None
 
 
 def test_session_cookie_is_secure_behind_https(clean_settings: pytest.MonkeyPatch) -> None:
@@ -144,14 +144,14 @@ def test_session_expires_after_idle_time_and_absolute_lifetime(clean_settings: p
     sessions.write(response, state)
     value = _cookie_value(response)
     clean_settings.setattr(time, "time", lambda: real_time() + sessions.IDLE_SECONDS - 60)
-    assert sessions.read(_request_with(value)) == state
+    assert sessions.decode(_request_with(value)) == state
     clean_settings.setattr(time, "time", lambda: real_time() + sessions.IDLE_SECONDS + 60)
-    assert sessions.read(_request_with(value)) is None
+    assert sessions.decode(_request_with(value)) is None
     # kept busy (cookie refreshed) but past the absolute lifetime: signed out anyway
     clean_settings.setattr(time, "time", lambda: real_time() + sessions.ABSOLUTE_SECONDS + 60)
     refreshed = Response()
     sessions.write(refreshed, state)
-    assert sessions.read(_request_with(_cookie_value(refreshed))) is None
+    assert sessions.decode(_request_with(_cookie_value(refreshed))) is None
 
 
 def test_csrf_compare() -> None:

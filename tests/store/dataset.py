@@ -89,6 +89,7 @@ def _work_seeker(session: Session, clock: Clock) -> None:
 
 def _employer(session: Session, clock: Clock) -> None:
     person = _participant(session, public_id="emp0001", role=EMPLOYER, identities=[("telegram", "777000")])
+    person.language = "fr"
     run = _run(session, person, public_id="run-emp-1", channel="telegram", started=t(20))
     _answer(session, clock, run, t(21), "clarity_before", "3 - somewhat", value="3", channel="telegram")
     _answer(session, clock, run, t(22), "culture_reflection", FRENCH_TEXT, factor="culture", channel="telegram")
@@ -131,6 +132,7 @@ EXPECTED_RECORDS: list[dict[str, Any]] = [
     {
         "participant_id": "ws0001",
         "participant_role": "work_seeker",
+        "participant_language": "en",
         "site_code": "halifax",
         "participant_channels": ["rest", "twilio"],
         "run_id": "run-ws-1",
@@ -175,6 +177,7 @@ EXPECTED_RECORDS: list[dict[str, Any]] = [
     {
         "participant_id": "emp0001",
         "participant_role": "employer",
+        "participant_language": "fr",
         "site_code": None,
         "participant_channels": ["telegram"],
         "run_id": "run-emp-1",
@@ -197,6 +200,7 @@ EXPECTED_RECORDS: list[dict[str, Any]] = [
     {
         "participant_id": "anon0001",
         "participant_role": None,
+        "participant_language": "en",
         "site_code": None,
         "participant_channels": ["rest"],
         "run_id": "run-declined",

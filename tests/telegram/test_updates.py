@@ -79,3 +79,10 @@ def test_wording_file_without_a_message_is_refused(tmp_path: Path) -> None:
     path.write_text('non_text: "Only text please."\nedited: ""\n')
     with pytest.raises(WordingError, match="edited"):
         load_wording(path)
+
+
+def test_french_wording_has_every_english_message_in_french() -> None:
+    english, french = wording("en"), wording("fr")
+    assert set(french) == set(english)
+    assert "texte" in french["non_text"] and "RETOUR" in french["edited"]
+    assert wording("de") == english  # a language without a file gets English

@@ -352,3 +352,26 @@ def test_a_failed_turn_asks_to_send_again_and_the_resent_answer_is_saved(tg_stac
     assert all_answers(tg_stack.db_url, user.chat_id) == []
     user.say("Yes")
     assert [(a.question_id, a.text) for a in all_answers(tg_stack.db_url, user.chat_id)] == [("consent", "Yes")]
+
+
+def test_a_french_participant_gets_the_channel_notes_and_keyboards_in_french(tg_stack: Stack, fake_api: FakeBotApi) -> None:
+    fr = load_content("fr")
+    user = TelegramUser(tg_stack.rasa_url, fake_api)
+    assert [m["text"] for m in user.say("Bonjour")][-1] == fr.step("consent").prompt_for(None)
+    assert user.keyboard() == ["Oui", "Non"]
+    user.tap("Oui")
+    work_seeker = next(o.label for o in fr.step("role").options if o.value == "work_seeker")
+    user.tap(work_seeker)
+    user.tap("2")
+    question = fake_api.delivered(user.chat_id)[-1]
+    assert user.keyboard() == [o.label for o in fr.step("skills_rating").options]
+    replies = user.send_update(message_update(user.chat_id, **STICKER))
+    assert [m["text"] for m in replies] == [wording("fr")["non_text"], question["text"]]
+    user.tap(fr.step("skills_rating").options[0].label)
+    sent = message_update(user.chat_id, text="Soudure et premiers soins, pis je suis fiable")
+    user.send_update(sent)
+    edit = message_update(user.chat_id, text="Soudure, premiers soins et conduite", edited=True)
+    edit["edited_message"]["message_id"] = sent["message"]["message_id"]
+    assert [m["text"] for m in user.send_update(edit)] == [wording("fr")["edited"]]
+    assert [(a.question_id, a.text) for a in all_answers(tg_stack.db_url, user.chat_id)][-1] == (
+        "skills_reflection", "Soudure et premiers soins, pis je suis fiable")

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from bot.content import load_content
 from bot.store import repository as repo
 from bot.store.db import session_factory
-from bot.store.models import Answer, Handoff
+from bot.store.models import ActivityRun, Answer, ChannelIdentity, ConsentRecord, Handoff, Participant, Summary
 from tests.support.stack import Stack
 
 REPLY_TIMEOUT_MS = 60_000
@@ -144,6 +144,56 @@ class ChatPage:
     def do(self, turn: Turn) -> None:
         (self.click_choice if turn.action == "click" else self.type_message)(turn.text)
 
+    # ---- languages (these find controls by id, so they work whatever language the page is in) ---------------------
+    def press_start(self) -> None:
+        self.page.locator("#start-button").click()
+        self.wait_reply()
+
+    def type_in_box(self, text: str) -> None:
+        box = self.page.locator("#message")
+        box.fill(text)
+        box.press("Enter")
+        self.wait_reply()
+
+    def answer(self, text: str) -> None:
+        """Click the choice labelled ``text`` if there is one, else type it."""
+        (self.click_choice if text in self.choice_labels() else self.type_in_box)(text)
+
+    def switch_language(self) -> None:
+        """Press the visible language switch (a message to the bot once the conversation has begun)."""
+        talking = bool(self.stored()["items"])
+        self.page.locator("#language-switch").click()
+        if talking:
+            self.wait_reply()
+
+    def switch(self) -> dict[str, Any]:
+        """The language switch as shown: its visible text, the lang of that text and whether it is shown."""
+        return self.page.eval_on_selector(
+            "#language-switch", "b => ({text: b.textContent, lang: (b.querySelector('[lang]') || {}).lang || null, hidden: b.hidden})"
+        )
+
+    def html_lang(self) -> str:
+        return self.page.evaluate("() => document.documentElement.lang")
+
+    def bot_langs(self) -> list[Optional[str]]:
+        """The lang attribute of every bot message and summary in the log, in order (None where it is unset)."""
+        return self.page.eval_on_selector_all("#log .msg.bot, #log .summary", "nodes => nodes.map(n => n.getAttribute('lang'))")
+
+    def user_langs(self) -> list[Optional[str]]:
+        return self.page.eval_on_selector_all("#log .msg.user", "nodes => nodes.map(n => n.getAttribute('lang'))")
+
+    def choices_lang(self) -> Optional[str]:
+        return self.page.eval_on_selector("#log .choices", "n => n.getAttribute('lang')")
+
+    def page_texts(self) -> dict[str, str]:
+        """The page's fixed words as shown now."""
+        return self.page.evaluate(
+            "() => ({title: document.title, heading: document.querySelector('h1').textContent,"
+            " start: document.getElementById('start-button').textContent, send: document.getElementById('send').textContent,"
+            " message_label: document.querySelector(\"label[for='message']\").textContent,"
+            " forget_button: document.getElementById('forget-button').textContent})"
+        )
+
     def run_axe(self, axe_source: str) -> list[dict[str, Any]]:
         """axe-core's violations for the page as it is now (WCAG 2.x A and AA rules plus best practices)."""
         if not self.page.evaluate("() => typeof window.axe === 'object'"):
@@ -184,4 +234,27 @@ def saved_run(stack: Stack, sender: str) -> dict[str, Any]:
             "answers": {q: (a.text, a.value) for q, a in answers.items()},
             "channels": {a.channel for a in all_answers},
             "handoff_audience": None if handoff is None else handoff.audience,
+        }
+
+
+def saved_records(stack: Stack, sender: str) -> dict[str, Any]:
+    """The web chat sender's participant language, and its latest run's answers, consents and summary, oldest first."""
+    with session_factory(stack.db_url)() as session:
+        identity = session.execute(
+            select(ChannelIdentity).where(ChannelIdentity.channel == "webchat", ChannelIdentity.external_id == sender)
+        ).scalar_one()
+        participant = session.get(Participant, identity.participant_id)
+        run = session.execute(
+            select(ActivityRun).where(ActivityRun.participant_id == participant.id).order_by(ActivityRun.id.desc())
+        ).scalars().first()
+        answers = session.execute(select(Answer).where(Answer.run_id == run.id).order_by(Answer.id)).scalars().all()
+        consents = session.execute(select(ConsentRecord).where(ConsentRecord.run_id == run.id).order_by(ConsentRecord.id)).scalars().all()
+        summary = session.execute(select(Summary).where(Summary.run_id == run.id).order_by(Summary.id.desc())).scalars().first()
+        return {
+            "language": participant.language,
+            "status": run.status,
+            "role": run.role,
+            "answers": [(a.question_id, a.text, a.value, a.channel) for a in answers],
+            "consents": [(c.kind, c.granted, c.wording, c.reply_text, c.channel) for c in consents],
+            "summary_text": None if summary is None else summary.text,
         }

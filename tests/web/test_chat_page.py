@@ -292,7 +292,7 @@ def test_server_copes_with_long_and_oversized_messages(chat: ChatPage, web_stack
     api = f"{web_stack.web_url}/chat/api/message"
     reply = chat.page.request.post(api, data={"sender": chat.sender, "message": "b" * 5000})
     assert reply.status == 200
-    assert reply.json() == [{"text": message("too_long", limit=4000)}]
+    assert reply.json() == [{"text": message("too_long", limit=4000), "lang": "en"}]  # every reply says its language
     oversized = chat.page.request.post(api, data={"sender": chat.sender, "message": "b" * 10_001})
     assert (oversized.status, oversized.json()) == (413, {"error": "too_long"})
     saved = saved_run(web_stack, chat.sender)

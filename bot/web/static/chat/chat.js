@@ -1,5 +1,7 @@
 /* Magnetic Factors web chat: sends messages to /chat/api/message, keeps the chat in this browser, and renders
-   every text with textContent (never as HTML). No libraries, no requests to any other site. */
+   every text with textContent (never as HTML). No libraries, no requests to any other site.
+   Languages: the page's own words come from #chat-strings (bot/web/static/chat/strings.json); each bot message
+   carries the language it is written in ("lang"), which is marked on it and which the whole page then follows. */
 (function () {
   "use strict";
 
@@ -10,14 +12,17 @@
   // Resume codes use only these consonants (bot/activity/flow.py _CODE_LETTERS): a typo never goes out as an answer.
   var CODE_PATTERN = /^\s*([BCDFGHJKLMNPQRSTVWXZ]{4})\s*-?\s*(\d{3})\s*$/i;
   var RATINGS = { strength: "+", stressor: "\u2212", both: "\u00b1" };
-  var ERRORS = {
-    too_long: "That message is too long to send. Please make it shorter.",
-    unavailable: "Sorry, the chat can't be reached right now. Your message was not sent: please try again in a moment.",
-    network: "Your message could not be sent. Check your internet connection and try again.",
-    too_many_codes: "Too many codes were tried from here. Please wait a few minutes, then try your code again.",
-    bad_text: "Some characters in that message could not be sent. Please type it again.",
-    other: "Sorry, something went wrong and your message was not sent. Please try again."
-  };
+  var ERRORS = ["too_long", "unavailable", "network", "too_many_codes", "bad_text", "other"];
+  var STRINGS = readStrings();
+  var DEFAULT_LANG = Object.prototype.hasOwnProperty.call(STRINGS, "en") ? "en" : Object.keys(STRINGS)[0];
+  // The page's fixed words and where they go (the template renders them in the first language; these follow a switch).
+  var PAGE_TEXTS = [
+    [".skip-link", "skip"], [".site-header h1", "heading"], [".site-header > p", "tagline"], ["#conversation-heading", "conversation"],
+    ["#start p", "start_text"], ["#start-button", "start"], ["label[for='message']", "message_label"], ["#send", "send"],
+    ["#message-help", "message_help"], ["#resume summary", "resume_summary"], ["#resume-help", "resume_help"],
+    ["label[for='resume-code']", "resume_label"], ["#resume-form button[type='submit']", "resume_button"],
+    ["#forget summary", "forget_summary"], ["#forget p", "forget_text"], ["#forget-button", "forget_button"]
+  ];
 
   var root = document.getElementById("chat");
   var log = document.getElementById("log");
@@ -33,12 +38,75 @@
   var resumeStatus = document.getElementById("resume-status");
   var forgetBox = document.getElementById("forget");
   var forgetButton = document.getElementById("forget-button");
+  var languageSwitch = document.getElementById("language-switch");
 
   var answerChars = parseInt(root.getAttribute("data-answer-chars"), 10) || 4000;
   var storageWorks = true;
   var busy = false;
   var summaryCount = 0;
   var state = readStore();
+  // A saved conversation keeps its language; a new one takes the link's (?lang=) or else the one the page was served in.
+  if (!knownLang(state.lang) || (!state.items.length && root.hasAttribute("data-lang-asked"))) {
+    state.lang = knownLang(document.documentElement.lang) ? document.documentElement.lang : DEFAULT_LANG;
+  }
+
+  // ---- languages -----------------------------------------------------------------------------
+  function readStrings() {
+    try {
+      var parsed = JSON.parse(document.getElementById("chat-strings").textContent);
+      if (parsed && typeof parsed === "object" && Object.keys(parsed).length) { return parsed; }
+    } catch (e) { /* fall through */ }
+    return { en: {} };
+  }
+
+  function knownLang(lang) {
+    return typeof lang === "string" && Object.prototype.hasOwnProperty.call(STRINGS, lang);
+  }
+
+  // The page's words in ``lang`` (default: the conversation's language), with {name} filled in from ``values``.
+  function t(key, values, lang) {
+    var table = STRINGS[knownLang(lang) ? lang : state.lang] || {};
+    var text = typeof table[key] === "string" ? table[key] : (STRINGS[DEFAULT_LANG] || {})[key];
+    text = typeof text === "string" ? text : "";
+    return text.replace(/\{(\w+)\}/g, function (whole, name) {
+      return values && values[name] !== undefined && values[name] !== null ? String(values[name]) : whole;
+    });
+  }
+
+  function number(value) {
+    return value.toLocaleString(t("locale") || "en");
+  }
+
+  function otherLang() {
+    var target = t("switch_to");
+    return knownLang(target) && target !== state.lang ? target : Object.keys(STRINGS).filter(function (l) { return l !== state.lang; })[0];
+  }
+
+  // Everything fixed on the page follows the conversation's language; messages keep the language each was written in.
+  function applyLanguage() {
+    document.documentElement.lang = state.lang;
+    document.title = t("title");
+    PAGE_TEXTS.forEach(function (pair) {
+      var node = document.querySelector(pair[0]);
+      if (node) { node.textContent = t(pair[1]); }
+    });
+    var target = otherLang();
+    languageSwitch.hidden = !target;
+    if (target) {
+      var name = el("span", null, t("language_name", null, target));
+      name.lang = target;
+      languageSwitch.textContent = "";
+      languageSwitch.appendChild(name);
+    }
+    updateCounter();
+  }
+
+  function setLanguage(lang) {
+    if (!knownLang(lang) || lang === state.lang) { return; }
+    state.lang = lang;
+    save();
+    applyLanguage();
+  }
 
   // ---- identity and storage ------------------------------------------------------------------
   function newSender() {
@@ -48,7 +116,7 @@
   }
 
   function freshState() {
-    return { v: 1, sender: newSender(), items: [] };
+    return { v: 1, sender: newSender(), items: [], lang: state && knownLang(state.lang) ? state.lang : DEFAULT_LANG };
   }
 
   function readStore() {
@@ -75,7 +143,7 @@
       storageWorks = true;
     } catch (e) {
       if (storageWorks) {
-        setStatus(statusLine, "This browser is not keeping a copy of the chat, so it will be gone if you close this page. Your answers are still saved with us.", false);
+        setStatus(statusLine, t("no_storage"), false);
       }
       storageWorks = false;
     }
@@ -89,43 +157,50 @@
     return node;
   }
 
-  function textBubble(who, text) {
-    var bubble = el("div", "msg " + who);
-    bubble.appendChild(el("span", "visually-hidden", who === "user" ? "You said: " : "Helper said: "));
+  // A message is marked with its own language, so a screen reader reads it in the right voice whatever the page is in.
+  function marked(node, lang) {
+    if (knownLang(lang)) { node.lang = lang; }
+    return node;
+  }
+
+  function textBubble(who, text, lang) {
+    var bubble = marked(el("div", "msg " + who), lang);
+    bubble.appendChild(el("span", "visually-hidden", t(who === "user" ? "you_said" : "helper_said", null, lang)));
     bubble.appendChild(el("p", null, text));
     return bubble;
   }
 
-  function names(factors, rating) {
+  function names(factors, rating, lang) {
     var picked = factors.filter(function (f) { return f.rating === rating; }).map(function (f) { return f.name; });
-    return picked.length ? picked.join(", ") : "none";
+    return picked.length ? picked.join(", ") : t("none", null, lang);
   }
 
-  function summaryBlock(custom) {
+  function summaryBlock(custom, lang) {
     var body = custom.summary && typeof custom.summary === "object" ? custom.summary : null;
     var labels = custom.labels && typeof custom.labels === "object" ? custom.labels : {};
     var factors = body && Array.isArray(body.factors) ? body.factors : null;
     if (!factors) {
-      return textBubble("bot", typeof custom.text === "string" ? custom.text : "");
+      return textBubble("bot", typeof custom.text === "string" ? custom.text : "", lang);
     }
     summaryCount += 1;
-    var section = el("section", "summary");
-    var heading = el("h3", null, custom.title || "Your Magnetic Factors Summary");
+    var section = marked(el("section", "summary"), lang);
+    var heading = el("h3", null, custom.title || t("summary_title", null, lang));
     heading.id = "summary-" + summaryCount;
     section.setAttribute("aria-labelledby", heading.id);
     section.appendChild(heading);
 
     var overview = el("dl");
-    [["strength", labels.strengths || "Strengths"], ["stressor", labels.stressors || "Stressors"], ["both", labels.both || "Both or not sure"]]
+    [["strength", labels.strengths || t("strengths", null, lang)], ["stressor", labels.stressors || t("stressors", null, lang)],
+      ["both", labels.both || t("both", null, lang)]]
       .forEach(function (pair) {
         overview.appendChild(el("dt", null, pair[1]));
-        overview.appendChild(el("dd", null, names(factors, pair[0])));
+        overview.appendChild(el("dd", null, names(factors, pair[0], lang)));
       });
     var byId = {};
     factors.forEach(function (f) { byId[f.id] = f.name; });
     var priorities = (Array.isArray(body.priorities) ? body.priorities : []).map(function (id) { return byId[id]; }).filter(Boolean);
-    overview.appendChild(el("dt", null, labels.priorities || "Top priorities"));
-    overview.appendChild(el("dd", null, priorities.length ? priorities.join(", ") : "none"));
+    overview.appendChild(el("dt", null, labels.priorities || t("priorities", null, lang)));
+    overview.appendChild(el("dd", null, priorities.length ? priorities.join(", ") : t("none", null, lang)));
     section.appendChild(overview);
 
     var list = el("ul", "factors");
@@ -137,14 +212,14 @@
       var mark = el("span", "mark", known ? RATINGS[f.rating] : "\u2013");
       mark.setAttribute("aria-hidden", "true");
       rating.appendChild(mark);
-      rating.appendChild(document.createTextNode(f.rating_label || labels.skipped || "(skipped)"));
+      rating.appendChild(document.createTextNode(f.rating_label || labels.skipped || t("skipped", null, lang)));
       item.appendChild(rating);
       if (typeof f.reflection === "string" && f.reflection) {
         var words = el("blockquote", null, f.reflection);
-        words.setAttribute("aria-label", "In your words");
+        words.setAttribute("aria-label", t("in_your_words", null, lang));
         item.appendChild(words);
       } else {
-        item.appendChild(el("p", "none", f.reflection_skipped ? (labels.skipped || "(skipped)") : (labels.not_answered || "(no answer)")));
+        item.appendChild(el("p", "none", f.reflection_skipped ? (labels.skipped || t("skipped", null, lang)) : (labels.not_answered || t("not_answered", null, lang))));
       }
       list.appendChild(item);
     });
@@ -153,21 +228,21 @@
     if (body.clarity_before != null || body.clarity_after != null) {
       var before = body.clarity_before != null ? body.clarity_before : "-";
       var after = body.clarity_after != null ? body.clarity_after : "-";
-      section.appendChild(el("p", "clarity", "Clarity: " + before + " at the start, " + after + " now (out of 5)."));
+      section.appendChild(el("p", "clarity", t("clarity", { before: before, after: after }, lang)));
     }
     return section;
   }
 
   function itemNode(item) {
-    if (item.from === "user") { return textBubble("user", item.text); }
-    if (item.custom && item.custom.type === "mf_summary") { return summaryBlock(item.custom); }
-    return textBubble("bot", item.text || "");
+    if (item.from === "user") { return textBubble("user", item.text, item.lang); }
+    if (item.custom && item.custom.type === "mf_summary") { return summaryBlock(item.custom, item.lang); }
+    return textBubble("bot", item.text || "", item.lang);
   }
 
-  function choicesNode(buttons) {
-    var group = el("div", "choices");
+  function choicesNode(buttons, lang) {
+    var group = marked(el("div", "choices"), lang);
     group.setAttribute("role", "group");
-    group.setAttribute("aria-label", "Choices");
+    group.setAttribute("aria-label", t("choices", null, lang));
     buttons.forEach(function (button, index) {
       var choice = el("button", "choice");
       choice.type = "button";
@@ -186,15 +261,15 @@
 
   function lastChoices() {
     var last = state.items[state.items.length - 1];
-    return last && last.from === "bot" && Array.isArray(last.buttons) && last.buttons.length ? last.buttons : null;
+    return last && last.from === "bot" && Array.isArray(last.buttons) && last.buttons.length ? last : null;
   }
 
   // Only the latest question's choices are offered: older ones would answer a question no longer asked.
   function refreshChoices() {
     Array.prototype.forEach.call(log.querySelectorAll(".choices"), function (node) { node.remove(); });
-    var buttons = lastChoices();
-    if (buttons) {
-      var group = choicesNode(buttons);
+    var question = lastChoices();
+    if (question) {
+      var group = choicesNode(question.buttons, question.lang);
       log.appendChild(group);
       return group;
     }
@@ -210,6 +285,7 @@
     log.appendChild(fragment);
     refreshChoices();
     updateStart();
+    applyLanguage();
     window.setTimeout(function () { log.setAttribute("aria-live", "polite"); }, 0);
   }
 
@@ -237,11 +313,12 @@
   // ---- talking to the bot --------------------------------------------------------------------
   function toItem(message) {
     if (!message || typeof message !== "object") { return null; }
+    var lang = knownLang(message.lang) ? message.lang : undefined;
     if (message.custom && typeof message.custom === "object") {
-      return { from: "bot", custom: message.custom, text: typeof message.text === "string" ? message.text : "" };
+      return { from: "bot", custom: message.custom, text: typeof message.text === "string" ? message.text : "", lang: lang };
     }
     if (typeof message.text !== "string") { return null; }
-    var item = { from: "bot", text: message.text };
+    var item = { from: "bot", text: message.text, lang: lang };
     if (Array.isArray(message.buttons)) {
       item.buttons = message.buttons
         .filter(function (b) { return b && typeof b.title === "string" && typeof b.payload === "string"; })
@@ -251,20 +328,21 @@
   }
 
   function errorCode(response) {
-    return response.json().then(function (body) { return body && ERRORS[body.error] ? body.error : "other"; }, function () { return "other"; });
+    return response.json().then(function (body) { return body && ERRORS.indexOf(body.error) >= 0 ? body.error : "other"; }, function () { return "other"; });
   }
 
   // Sends one message; resolves true when the bot answered, false when it was not sent.
   function send(text, options) {
     options = options || {};
     if (busy) {
-      setStatus(statusLine, "Please wait for the reply to your last message.", false);
+      setStatus(statusLine, t("wait"), false);
       return Promise.resolve(false);
     }
     busy = true;
     composer.setAttribute("aria-busy", "true");
     setStatus(statusLine, "", false);
-    var userItem = { from: "user", text: text };
+    // The participant's words are marked with the language the bot then reads them in (set again from its reply below).
+    var userItem = { from: "user", text: text, lang: state.lang };
     state.items.push(userItem);
     save();
     Array.prototype.forEach.call(log.querySelectorAll(".choices"), function (node) { node.remove(); });
@@ -272,7 +350,7 @@
     log.appendChild(bubble);
     updateStart();
     reveal(bubble);
-    var slow = window.setTimeout(function () { setStatus(statusLine, "Waiting for the reply\u2026", false); }, 1200);
+    var slow = window.setTimeout(function () { setStatus(statusLine, t("waiting"), false); }, 1200);
 
     return window.fetch(API_URL, {
       method: "POST",
@@ -287,6 +365,12 @@
       throw new Error("network");
     }).then(function (messages) {
       var items = (Array.isArray(messages) ? messages : []).map(toItem).filter(Boolean);
+      var replyLang = items.length ? items[items.length - 1].lang : undefined;
+      if (knownLang(replyLang) && replyLang !== userItem.lang) {
+        userItem.lang = replyLang;  // "Bonjour" typed on the English page, "English" on the French one
+        bubble.lang = replyLang;
+        bubble.firstChild.textContent = t("you_said", null, replyLang);
+      }
       var first = null;
       items.forEach(function (item) {
         state.items.push(item);
@@ -294,7 +378,9 @@
         log.appendChild(node);
         first = first || node;
       });
+      if (knownLang(replyLang)) { state.lang = replyLang; }  // the page follows the language the bot now speaks
       save();
+      applyLanguage();
       var choices = refreshChoices();
       setStatus(statusLine, "", false);
       reveal(first);
@@ -310,7 +396,7 @@
       bubble.remove();
       updateStart();
       refreshChoices();
-      setStatus(statusLine, ERRORS[error.message] || ERRORS.other, true);
+      setStatus(statusLine, t("error_" + (ERRORS.indexOf(error.message) >= 0 ? error.message : "other")), true);
       return false;
     }).then(function (sent) {
       window.clearTimeout(slow);
@@ -325,7 +411,7 @@
     var length = textarea.value.length;
     var show = length > answerChars * 0.9;
     counter.hidden = !show;
-    counter.textContent = show ? length.toLocaleString("en") + " of " + answerChars.toLocaleString("en") + " characters" : "";
+    counter.textContent = show ? t("counter", { count: number(length), limit: number(answerChars) }) : "";
     counter.classList.toggle("over", length > answerChars);
   }
 
@@ -333,19 +419,18 @@
     var text = textarea.value;
     if (!text.trim()) {
       textarea.setAttribute("aria-invalid", "true");
-      setStatus(statusLine, "Please type a message first, or pick one of the choices.", true);
+      setStatus(statusLine, t("empty"), true);
       textarea.focus();
       return;
     }
     if (text.length > answerChars) {
       textarea.setAttribute("aria-invalid", "true");
-      setStatus(statusLine, "That's " + text.length.toLocaleString("en") + " characters. An answer can be up to " +
-        answerChars.toLocaleString("en") + ": please make it shorter. Nothing was sent.", true);
+      setStatus(statusLine, t("over_limit", { count: number(text.length), limit: number(answerChars) }), true);
       textarea.focus();
       return;
     }
     if (busy) {
-      setStatus(statusLine, "Please wait for the reply to your last message.", false);
+      setStatus(statusLine, t("wait"), false);
       return;
     }
     textarea.value = "";
@@ -377,7 +462,20 @@
   });
 
   startButton.addEventListener("click", function () {
-    send("Hi", { focusChoices: true });
+    send(t("greeting"), { focusChoices: true });  // "Bonjour" on the French page: the bot starts in French
+  });
+
+  // The visible language switch. Mid-conversation it tells the bot ("français", "English"), which saves the choice on
+  // the participant and answers in that language (the page follows its reply); before the first message it only
+  // changes the page, and Start then greets the bot in that language.
+  languageSwitch.addEventListener("click", function () {
+    var target = otherLang();
+    if (!target) { return; }
+    if (!state.items.length) {
+      setLanguage(target);
+      return;
+    }
+    send(t("switch_message", null, target));
   });
 
   // ---- continuing with a code from another device --------------------------------------------
@@ -386,7 +484,7 @@
     var match = CODE_PATTERN.exec(resumeInput.value);
     if (!match) {
       resumeInput.setAttribute("aria-invalid", "true");
-      setStatus(resumeStatus, "A code has 4 letters and 3 numbers, like KTPW-482. Please check it and try again.", true);
+      setStatus(resumeStatus, t("bad_code"), true);
       resumeInput.focus();
       return;
     }
@@ -415,7 +513,7 @@
     save();
     renderAll();
     forgetBox.open = false;
-    setStatus(statusLine, "This browser no longer shows your chat. Press Start to begin a new one.", false);
+    setStatus(statusLine, t("cleared"), false);
     startButton.focus();
   });
 

@@ -1,0 +1,92 @@
+"""A whole activity in French by SMS (simulator, real Rasa and action servers): French options line, accents kept, switches."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from bot.activity.summary import sms_summary_text
+from bot.channels.sms_keywords import channel_messages
+from bot.content import gsm7, load_content
+from bot.store.db import session_scope
+from bot.store.models import ActivityRun, ChannelIdentity, ConsentRecord, Participant, Summary
+from tests.sms.helpers import CHANNEL, answers, identity, is_opted_out, sms_question
+from tests.support.french import french_script
+
+pytestmark = [pytest.mark.e2e]
+FRENCH_SEGMENT_TARGET = 40  # issue 14: a whole French activity by SMS, summary included
+
+
+def stored(db_url: str, number: str) -> tuple[Participant, list[ConsentRecord], Summary]:
+    with session_scope(db_url) as session:
+        found = session.execute(select(ChannelIdentity).where(ChannelIdentity.channel == CHANNEL, ChannelIdentity.external_id == number)).scalar_one()
+        participant = session.get(Participant, found.participant_id)
+        run = session.execute(select(ActivityRun).where(ActivityRun.participant_id == participant.id)).scalars().one()
+        consents = list(session.execute(select(ConsentRecord).where(ConsentRecord.run_id == run.id).order_by(ConsentRecord.id)).scalars())
+        summary = session.execute(select(Summary).where(Summary.run_id == run.id).order_by(Summary.id.desc())).scalars().first()
+        session.expunge_all()
+        return participant, consents, summary
+
+
+@pytest.mark.parametrize("role", ["work_seeker", "employer"])
+def test_whole_activity_in_french_by_sms(sms_stack, new_phone, role: str) -> None:
+    fr = load_content("fr")
+    phone = new_phone()
+    script = french_script(role)
+    received: list[str] = []
+    asked_role = None
+    for turn in script:
+        bodies = phone.text(turn.text)
+        received += bodies
+        if turn.question_id == "clarity_before":
+            asked_role = role
+        if turn.question_id is None:
+            assert bodies[-1] == gsm7.to_sms(fr.message("completed_shared", practitioner=fr.practitioner(role)))
+        else:
+            # The question and its options line are French: "Répondez 1 Oui ou 2 Non", never "Reply".
+            assert bodies[-1].endswith(sms_question(turn.question_id, asked_role, "fr")), (turn.text, bodies[-1])
+            assert "Reply " not in bodies[-1]
+    participant, consents, summary = stored(sms_stack.db_url, phone.number)
+    assert participant.language == "fr"
+    saved = answers(sms_stack.db_url, phone.number)
+    assert [(a.question_id, a.text) for a in saved] == [(asked.question_id, given.text) for asked, given in zip(script[:-1], script[1:], strict=True)]
+    assert [(c.kind, c.granted, c.wording, c.reply_text) for c in consents] == [
+        ("participate", True, fr.step("consent").prompt_for(None), "oui"), ("share", True, fr.step("share").prompt_for(role), "Oui")]
+    # The SMS summary is the French one, with the participant's accents as typed (ê, ç: UCS-2 rather than stripped).
+    sms_summary = sms_summary_text(fr, summary.body)
+    assert any(body.startswith(sms_summary) for body in received)
+    assert sms_summary.startswith(fr.message("summary_title") + "\n")
+    accented = [w.strip(",.") for w in " ".join(r.text for r in saved).split() if not gsm7.is_gsm7(w)]
+    assert bool(accented) == (role == "work_seeker")  # "honnêteté": a letter GSM-7 lacks
+    assert gsm7.encoding(sms_summary) == ("UCS-2" if accented else "GSM-7")
+    if accented:
+        assert "l'honnêteté" in sms_summary and "honnetete" not in sms_summary
+    assert sum(gsm7.segments(b) for b in received) <= FRENCH_SEGMENT_TARGET
+
+
+def test_switching_language_by_sms_each_way_keeps_every_answer(sms_stack, new_phone) -> None:
+    en, fr = load_content("en"), load_content("fr")
+    phone = new_phone()
+    for text in ["hi", "yes", "Looking for work", "3", "1", "Forklift and Excel"]:
+        phone.text(text)
+    bodies = phone.text("en français svp")
+    # "français" needs ç (UCS-2): sent apart, so the GSM-7 question after it is not charged at UCS-2 rates.
+    assert bodies == [fr.message("language_set"), sms_question("capacity_rating", "work_seeker", "fr")]
+    phone.text("2")
+    assert phone.text("Trente heures par semaine, pas de fin de semaine, ça me convient") == [sms_question("pay_rating", "work_seeker", "fr")]
+    bodies = phone.text("English please")
+    assert bodies == ["\n\n".join([en.message("language_set"), sms_question("pay_rating", "work_seeker", "en")])]
+    texts = {a.question_id: a.text for a in answers(sms_stack.db_url, phone.number)}
+    assert texts["skills_reflection"] == "Forklift and Excel"
+    assert texts["capacity_reflection"] == "Trente heures par semaine, pas de fin de semaine, ça me convient"
+
+
+def test_french_keywords_and_help_in_the_participants_language(sms_stack, new_phone) -> None:
+    phone = new_phone()
+    assert phone.text("AIDE") == [channel_messages(language="fr")["help"]]
+    english = new_phone()
+    assert english.text("HELP") == [channel_messages(language="en")["help"]]
+    phone.text("Bonjour, je cherche du travail")
+    assert phone.text("HELP") == [channel_messages(language="fr")["help"]]  # the carrier keyword, answered in French
+    assert phone.text("ARRÊT") == [] and is_opted_out(sms_stack.db_url, phone.number)
+    assert phone.text("START") == [channel_messages(language="fr")["opted_in"]]
+    assert identity(sms_stack.db_url, phone.number).opted_out_at is None
