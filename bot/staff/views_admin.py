@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-from statistics import median
 from typing import Sequence
 
 from sqlalchemy import or_, select
@@ -16,7 +15,7 @@ from bot.staff.access import ADMIN_ROLES, STATS_ROLES
 from bot.staff.pages import StaffRequest, not_found, staff_page
 from bot.staff.tracker import tracker_database_url
 from bot.store import staff_repository as staff_repo
-from bot.store.models import ADMIN, HANDOFF_FOLLOWED_UP, RUN_COMPLETED, ActivityRun, Handoff, Participant
+from bot.store.models import ADMIN, ActivityRun, Handoff, Participant
 from bot.store.staff_repository import SiteStats
 
 logger = logging.getLogger(__name__)
@@ -49,21 +48,8 @@ def language_stats(*, session: Session, site_ids: Sequence[int] | None, include_
     result = []
     for language in languages:
         rows = [r for r in run_rows if r.language == language]
-        completed = [r for r in rows if r.status == RUN_COMPLETED and r.completed_at is not None]
-        minutes = [(r.completed_at - r.started_at).total_seconds() / 60 for r in completed]
-        before, after = staff_repo._clarity_pairs(session=session, run_ids=[r.id for r in completed])  # the same pairs as site_stats
         statuses = [h.status for h in handoff_rows if h.language == language]
-        result.append((language, SiteStats(
-            started=len(rows),
-            completed=len(completed),
-            handed_off=len(statuses),
-            followed_up=sum(1 for s in statuses if s == HANDOFF_FOLLOWED_UP),
-            median_minutes_to_complete=round(median(minutes), 1) if minutes else None,
-            clarity_pairs=len(before),
-            clarity_before_mean=round(sum(before) / len(before), 2) if before else None,
-            clarity_after_mean=round(sum(after) / len(after), 2) if after else None,
-            clarity_improved=sum(1 for b, a in zip(before, after, strict=True) if a > b),
-        )))
+        result.append((language, staff_repo.stats_of(session=session, run_rows=rows, statuses=statuses)))
     return result
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from statistics import median
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from sqlalchemy import bindparam, create_engine, delete, func, inspect, or_, select, text, update
 from sqlalchemy.orm import Session, selectinload
@@ -416,17 +416,19 @@ def site_stats(*, session: Session, site_ids: Sequence[int] | None, include_unas
     if site_filter is not None:
         runs = runs.where(site_filter)
     rows = session.execute(runs).all()
-    completed = [r for r in rows if r.status == RUN_COMPLETED and r.completed_at is not None]
-    minutes = [(r.completed_at - r.started_at).total_seconds() / 60 for r in completed]
-
-    before, after = _clarity_pairs(session=session, run_ids=[r.id for r in completed])
-
     handoffs = select(Handoff.status)
     if site_ids is not None:
         handoffs = handoffs.where(Handoff.site_id.in_(site_ids))
-    statuses = list(session.execute(handoffs).scalars())
+    return stats_of(session=session, run_rows=rows, statuses=list(session.execute(handoffs).scalars()))
+
+
+def stats_of(*, session: Session, run_rows: Sequence[Any], statuses: Sequence[str]) -> SiteStats:
+    """The figures for these runs (rows with id, status, started_at, completed_at) and handoff statuses."""
+    completed = [r for r in run_rows if r.status == RUN_COMPLETED and r.completed_at is not None]
+    minutes = [(r.completed_at - r.started_at).total_seconds() / 60 for r in completed]
+    before, after = _clarity_pairs(session=session, run_ids=[r.id for r in completed])
     return SiteStats(
-        started=len(rows),
+        started=len(run_rows),
         completed=len(completed),
         handed_off=len(statuses),
         followed_up=sum(1 for s in statuses if s == HANDOFF_FOLLOWED_UP),
