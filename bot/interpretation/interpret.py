@@ -20,7 +20,7 @@ from bot.interpretation.decision import (
     Decision,
 )
 from bot.interpretation.intents import ASIDE_INTENTS, QUESTION_INTENTS, REQUEST_INTENTS, THANKS_INTENT
-from bot.interpretation.nlu import NluResult
+from bot.interpretation.nlu import NluResult, with_step_prior
 from bot.interpretation.numbers import option_number, scale_number
 from bot.interpretation.text import normalise, parse_multi
 
@@ -44,6 +44,14 @@ CLAUSE_BREAK = re.compile(r"[,.;:!]+|\s[-\u2013\u2014]+\s|\band\b|\bbut\b|\bmais
 DISCOURSE = re.compile(
     r"^(?:(?:ok|okay|so|and|wait|sorry|hey|um|uh|hmm|well|also|just|quick question|honestly|roughly|oh"
     r"|ben|bon|pis|alors|donc|attends|désolé|desole|euh|mais|pis là|et)\s+)+"
+)
+# A question inside a sentence: a question word and an inverted verb ("after this what happens", "ok so do i get a call").
+EMBEDDED_QUESTION = re.compile(
+    r"\bwhat happens(?:\s+(?:now|next|after|then|if|when|to)\b|$)"
+    r"|\b(?:what|who|how|when|where|why|whats|hows)\s+(?:do|does|did|will|would|can|should)\s+(?:i|you|u|we)\b"
+    r"|\b(?:do|does|can|will|would|should|could)\s+(?:i|u|you|we|someone|anyone|they)\s+(?:get|have|need|see|know|hear|call|contact|talk|delete|change|skip|stop|keep|go)\b"
+    r"|\b(?:is|are)\s+(?:this|u|you)\s+(?:a|an|like|real|really|just|gonna|private|confidential|anonymous)\b"
+    r"|\b(?:qu'est[- ]ce qu|est[- ]ce qu|c'est quoi|cest quoi|ça veut dire|ca veut dire|qui va|comment je|comment on|combien de temps)"
 )
 QUESTION_WORDS = re.compile(
     r"^(?:if\b|explain\b|define\b|tell me\b|si je\b|si on\b|explique|expliquez)"
@@ -73,6 +81,7 @@ CHOICE_CHECK = 0.25
 STRICT_SURE = 0.80
 STRICT_MARGIN = 0.40
 STRICT_WORDS = 8
+STEP_PRIOR = 2.0  # how much likelier the step's own options are, at a choice step
 OTHER_SURE = 0.45  # a request, question or aside at a choice step
 
 
@@ -83,7 +92,7 @@ def looks_like_question(text: str, norm: str) -> bool:
 
 def worded_as_question(text: str, norm: str) -> bool:
     """A question word or inverted verb starting a clause ("sorry, are you a bot"), or "if ..." / "explain ..."."""
-    if QUESTION_WORDS.search(norm) or QUESTION_START.match(DISCOURSE.sub("", norm)):
+    if QUESTION_WORDS.search(norm) or QUESTION_START.match(DISCOURSE.sub("", norm)) or EMBEDDED_QUESTION.search(norm):
         return True
     clauses = [c.strip() for c in CLAUSE_BREAK.split(text.lower()) if c.strip()]
     return any(QUESTION_START.match(DISCOURSE.sub("", normalise(c))) for c in clauses)
@@ -185,14 +194,18 @@ def _choice(text: str, norm: str, step: Step, nlu: NluResult, content: Content) 
             return Decision(ANSWER, options=(next(o for o in options if o.value == str(n)),), reason="scale_number")
 
     words = len(norm.split())
+    if not strict:
+        nlu = with_step_prior(nlu, {i for o in options for i in o.intents}, STEP_PRIOR)
     mapped = _mapped(nlu, options)
     if strict:
         return _strict(text, norm, words, mapped, nlu, options)
+    asking = looks_like_question(text, norm)
     if mapped is not None:
         if nlu.confidence >= CHOICE_SURE and nlu.margin >= CHOICE_MARGIN and not nlu.fell_back:
-            return Decision(ANSWER, options=(mapped,), confidence=nlu.confidence, reason="nlu")
+            # Asked as a question ("strength compared to who?"), it is checked, never taken at once.
+            kind = CONFIRM_OPTION if asking else ANSWER
+            return Decision(kind, options=(mapped,), confidence=nlu.confidence, reason="nlu_asking" if asking else "nlu")
     other = _nlu_other(nlu)
-    asking = looks_like_question(text, norm)
     if other is not None and other.kind == QUESTION and asking and nlu.confidence >= OTHER_SURE and not nlu.fell_back:
         return other  # "define stressor", "stressor means what?": a question that names an option is still a question
     inside = matching.named_inside(norm, options) if not asking else None

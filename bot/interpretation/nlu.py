@@ -41,3 +41,15 @@ class NluResult:
             return 0.0
         second = self.ranking[1][1] if len(self.ranking) > 1 else 0.0
         return self.ranking[0][1] - second
+
+
+def with_step_prior(nlu: NluResult, option_intents: set[str], weight: float) -> NluResult:
+    """The ranking with the current step's option intents weighted up (the step is context: at "Strength or stressor?"
+    a reply is most likely an answer to it) and renormalised, so a statement like "I'm switching careers" at the role
+    question reads as its option rather than as a request that shares its words."""
+    if not nlu.ranking or weight == 1.0 or not option_intents:
+        return nlu
+    weighted = [(n, c * (weight if n in option_intents else 1.0)) for n, c in nlu.ranking]
+    total = sum(c for _, c in weighted) or 1.0
+    ranked = tuple(sorted(((n, c / total) for n, c in weighted), key=lambda nc: -nc[1]))
+    return NluResult(ranking=ranked, fell_back=nlu.fell_back and ranked[0][0] == nlu.ranking[0][0])

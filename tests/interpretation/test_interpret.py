@@ -7,8 +7,8 @@ import pytest
 
 from bot.content import load_content
 from bot.interpretation import decision as meant
-from bot.interpretation.interpret import interpret
-from bot.interpretation.nlu import NluResult
+from bot.interpretation.interpret import interpret, worded_as_question
+from bot.interpretation.nlu import NluResult, with_step_prior
 from bot.interpretation.numbers import option_number, scale_number
 from bot.interpretation.topics import term_asked, yes_or_no
 
@@ -174,8 +174,40 @@ def test_sure_nlu_maps_a_sentence_to_an_option(raw: str, value: str) -> None:
 
 
 def test_unsure_nlu_proposes_the_option() -> None:
-    decision = decide("kinda hard for me tbh", "skills_rating", nlu("choose_stressor", 0.4, 0.3))
+    result = NluResult(ranking=(("choose_stressor", 0.3), ("inform", 0.3), ("help", 0.2), ("choose_strength", 0.2)))
+    decision = decide("kinda hard for me tbh", "skills_rating", result)
     assert (decision.kind, picked(decision)) == (meant.CONFIRM_OPTION, "stressor")
+
+
+def test_the_step_is_context_its_options_outweigh_a_request_sharing_words() -> None:
+    # "changer" is also in "change language": at the role question the role is the likelier meaning.
+    result = NluResult(ranking=(("go_back", 0.40), ("role_work_seeker", 0.35), ("change_language", 0.15), ("inform", 0.10)))
+    decision = decide("je veux changer de carrière", "role", result)
+    assert (decision.kind, picked(decision)) == (meant.CONFIRM_OPTION, "work_seeker")
+    assert [n for n, _ in with_step_prior(result, {"role_work_seeker"}, 2.0).ranking][0] == "role_work_seeker"
+    assert sum(c for _, c in with_step_prior(result, {"role_work_seeker"}, 2.0).ranking) == pytest.approx(1.0)
+
+
+def test_the_step_prior_never_touches_consent() -> None:
+    result = NluResult(ranking=(("ask_who_sees", 0.50), ("affirm", 0.45), ("inform", 0.05)))
+    assert decide("ok and who sees it", "consent", result).kind == meant.QUESTION
+
+
+def test_a_choice_asked_as_a_question_is_checked_not_taken() -> None:
+    result = NluResult(ranking=(("choose_both", 0.8), ("ask_meaning", 0.1), ("inform", 0.1)))
+    decision = decide("strength compared to who, other businesses?", "skills_rating", result)
+    assert (decision.kind, picked(decision)) == (meant.CONFIRM_OPTION, "both")
+
+
+@pytest.mark.parametrize("raw", ["ok but after this what happens", "so do i get a call after", "is this like a real person"])
+def test_a_question_inside_a_sentence_is_worded_as_a_question(raw: str) -> None:
+    assert worded_as_question(raw, raw)
+
+
+@pytest.mark.parametrize("raw", ["a place where I can ask questions", "I know what I want", "people who do what they say",
+                                 "the main thing is that a boss respects me", "knowing who is the boss"])
+def test_a_clause_that_only_contains_a_question_word_is_a_statement(raw: str) -> None:
+    assert not worded_as_question(raw, raw)
 
 
 @pytest.mark.parametrize(("norm", "count", "expected"), [

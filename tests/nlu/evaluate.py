@@ -71,7 +71,7 @@ def training_items(language: Optional[str] = None) -> list[Item]:
     """The NLU training examples (of one language, or all), each labelled at the steps where its intent has a clear meaning."""
     items = []
     for path in sorted(NLU_DATA.glob("*.yml")):
-        path_language = "fr" if path.stem == "fr" else "en"
+        path_language = "fr" if path.stem == "fr" or path.stem.startswith("fr_") else "en"
         if language is not None and path_language != language:
             continue
         for block in (yaml.safe_load(path.read_text()) or {}).get("nlu") or ():
