@@ -50,6 +50,7 @@ def with_step_prior(nlu: NluResult, option_intents: set[str], weight: float) -> 
     if not nlu.ranking or weight == 1.0 or not option_intents:
         return nlu
     weighted = [(n, c * (weight if n in option_intents else 1.0)) for n, c in nlu.ranking]
-    total = sum(c for _, c in weighted) or 1.0
+    unlisted = max(0.0, 1.0 - sum(c for _, c in nlu.ranking))  # Rasa lists the top intents only: the rest keeps its share
+    total = (sum(c for _, c in weighted) + unlisted) or 1.0
     ranked = tuple(sorted(((n, c / total) for n, c in weighted), key=lambda nc: -nc[1]))
     return NluResult(ranking=ranked, fell_back=nlu.fell_back and ranked[0][0] == nlu.ranking[0][0])

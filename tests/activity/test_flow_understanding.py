@@ -52,7 +52,7 @@ def test_what_a_stressor_means_for_this_role(chat: Chat, content: Content) -> No
 
 def test_a_probable_option_is_confirmed_then_saved_with_the_words_given(chat: Chat, content: Content) -> None:
     drive(chat, "skills_rating")
-    outcome = chat.say("kinda hard for me tbh", intent="choose_stressor", confidence=0.4)
+    outcome = chat.say("kinda hard for me tbh", intent="choose_stressor", confidence=0.3)
     assert texts(outcome) == [message(content, "confirm_option", option="Stressor").text]
     assert "skills_rating" not in chat.current()
     chat.say("yes")
@@ -62,7 +62,7 @@ def test_a_probable_option_is_confirmed_then_saved_with_the_words_given(chat: Ch
 
 def test_no_to_a_proposed_option_asks_again(chat: Chat, content: Content) -> None:
     drive(chat, "skills_rating")
-    chat.say("kinda hard for me tbh", intent="choose_stressor", confidence=0.4)
+    chat.say("kinda hard for me tbh", intent="choose_stressor", confidence=0.3)
     outcome = chat.say("no")
     assert outcome.messages[0] == message(content, "confirm_no_option") and "skills_rating" not in chat.current()
 

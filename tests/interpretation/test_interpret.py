@@ -244,3 +244,9 @@ def test_nlu_result_from_rasa_parse_data_drops_the_fallback_intent() -> None:
              "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.3}, {"name": "affirm", "confidence": 0.28}, {"name": "deny", "confidence": 0.25}]}
     result = NluResult.from_parse_data(parse)
     assert (result.intent, result.fell_back, round(result.margin, 2)) == ("affirm", True, 0.03)
+
+
+def test_the_step_prior_keeps_the_share_of_intents_rasa_did_not_list() -> None:
+    lone = NluResult(ranking=(("pause", 0.3),))
+    assert with_step_prior(lone, {"choose_stressor"}, 2.0).ranking == (("pause", pytest.approx(0.3)),)
+    assert decide("gotta run to my shift now bye", "capacity_rating", lone).kind == meant.UNCLEAR
