@@ -194,11 +194,10 @@ def _choice(text: str, norm: str, step: Step, nlu: NluResult, content: Content) 
             return Decision(ANSWER, options=(next(o for o in options if o.value == str(n)),), reason="scale_number")
 
     words = len(norm.split())
-    if not strict:
-        nlu = with_step_prior(nlu, {i for o in options for i in o.intents}, STEP_PRIOR)
-    mapped = _mapped(nlu, options)
     if strict:
-        return _strict(text, norm, words, mapped, nlu, options)
+        return _strict(text, norm, words, _mapped(nlu, options), nlu, options)
+    nlu = with_step_prior(nlu, {i for o in options for i in o.intents}, STEP_PRIOR)
+    mapped = _mapped(nlu, options)
     asking = looks_like_question(text, norm)
     if mapped is not None:
         if nlu.confidence >= CHOICE_SURE and nlu.margin >= CHOICE_MARGIN and not nlu.fell_back:
