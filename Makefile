@@ -3,14 +3,14 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 RASA := .venv/bin/rasa
 MODEL := models/mfbot.tar.gz
-TRAINING_INPUTS := config.yml domain.yml $(shell find bot/data -name '*.yml' 2>/dev/null)
+TRAINING_INPUTS := config.yml domain.yml $(shell find bot/data \( -name '*.yml' -o -type d \) 2>/dev/null)  # folders too: a removed file retrains
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONHASHSEED := 0
 
 .DEFAULT_GOAL := help
 .PHONY: stop-prod prod-secrets load-test security-check
-.PHONY: eval-nlu
+.PHONY: eval-nlu format
 .PHONY: help setup setup-test system-deps venv node migrate train run shell sms telegram-poll test test-fast validate lint bench run-prod lock clean test-web test-staff
 
 help: ## List the targets
@@ -59,12 +59,20 @@ validate: venv ## Check the Rasa training data and the activity content
 eval-nlu: venv train ## Interpretation figures: train, dev and held-out test splits side by side (issue 10 targets)
 	@$(PY) -m tests.nlu.evaluate 2>/dev/null
 
-lint: venv ## Lint the code and type-check the engine, interpretation, content and actions
+lint: venv ## Lint the code (ruff) and type-check every module under bot/ (mypy)
 	.venv/bin/ruff check bot tests bench
+	.venv/bin/ruff format --check bot tests bench
 	.venv/bin/mypy
+
+format: venv ## Format the code (ruff format) and apply the safe lint fixes
+	.venv/bin/ruff format bot tests bench
+	.venv/bin/ruff check --fix bot tests bench
 
 test: setup-test train ## Run every test (unit, content, Rasa data and conversation tests, end to end, browser)
 	@bash scripts/test.sh
+
+test-fast: venv ## Every test that needs no server, browser or PostgreSQL (about a minute; no model needed)
+	.venv/bin/pytest -q -m "not e2e and not browser and not postgres" --ignore=tests/nlu --ignore=tests/dialogue
 
 test-web: setup-test train ## Only the web chat page tests (headless Chromium, real Rasa and action server)
 	@bash scripts/node-deps.sh && .venv/bin/pytest tests/web -q

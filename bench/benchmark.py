@@ -7,6 +7,7 @@ reports are given. CPU ms per reply (all the bot's processes) hardly moves with 
 Targets (issue 10): at 20 conversations, messages/s >= 1.5x stock and p95 <= stock; at 1 conversation, p95 <= stock.
 Usage: .venv/bin/python bench/benchmark.py [--levels 1,20,50] [--duration 20] [--slices 2] [--sms-report F] [--load-report F]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -79,7 +80,9 @@ class LevelResult:
         return None if value is None else value * 1000
 
 
-async def stock_worker(client: httpx.AsyncClient, record: Callable[[Request], None], stopping: Callable[[], bool]) -> None:
+async def stock_worker(
+    client: httpx.AsyncClient, record: Callable[[Request], None], stopping: Callable[[], bool]
+) -> None:
     """One conversation after another with the stock bot; an empty reply counts as an error."""
     while not stopping():
         sender = f"stock-{uuid.uuid4().hex[:10]}"
@@ -96,11 +99,21 @@ def ours_worker_factory(rng: random.Random, book: PromptBook, finished: list[Pla
     """Complete activities one after another, each by a new participant; completed plans are kept for the DB check."""
     content = book.content
 
-    async def worker(client: httpx.AsyncClient, record: Callable[[Request], None], stopping: Callable[[], bool]) -> None:
+    async def worker(
+        client: httpx.AsyncClient, record: Callable[[Request], None], stopping: Callable[[], bool]
+    ) -> None:
         while not stopping():
             plan = make_plan(content, f"bench-{uuid.uuid4().hex[:10]}", rng.choice(ROLES), rng)
-            result = await run_participant(client, WEBHOOK, plan, book, deadline=time.monotonic() + 600, timeout=60,
-                                           on_request=record, stop=stopping)
+            result = await run_participant(
+                client,
+                WEBHOOK,
+                plan,
+                book,
+                deadline=time.monotonic() + 600,
+                timeout=60,
+                on_request=record,
+                stop=stopping,
+            )
             if result.finished:
                 finished.append(plan)
 
@@ -134,13 +147,21 @@ class TurnClient:
             return await self.inner.post(*args, **kwargs)
 
 
-async def measure(bot: Bot, level: int, worker: Callable[..., Awaitable[None]], *, warmup: float, duration: float) -> LevelResult:
+async def measure(
+    bot: Bot, level: int, worker: Callable[..., Awaitable[None]], *, warmup: float, duration: float
+) -> LevelResult:
     """Run ``level`` workers; count replies completed inside the window [warmup, warmup + duration]."""
     return (await measure_together([(bot, worker)], level, warmup=warmup, duration=duration))[0]
 
 
-async def measure_together(runs: list[tuple[Bot, Callable[..., Awaitable[None]]]], level: int, *, warmup: float,
-                           duration: float, take_turns: bool = False) -> list[LevelResult]:
+async def measure_together(
+    runs: list[tuple[Bot, Callable[..., Awaitable[None]]]],
+    level: int,
+    *,
+    warmup: float,
+    duration: float,
+    take_turns: bool = False,
+) -> list[LevelResult]:
     """``level`` workers for each bot at once (taking turns, if asked, between the bots); one result per bot."""
     start = time.monotonic()
     window_start, window_end = start + warmup, start + warmup + duration
@@ -217,7 +238,13 @@ def print_table(rows: list[Row], out=sys.stdout) -> None:
     cells = [header] + [r.cells() for r in rows]
     widths = [max(len(c[i]) for c in cells) for i in range(len(header))]
     for n, line in enumerate(cells):
-        print("  ".join(c.ljust(w) if i == 0 or i == 4 else c.rjust(w) for i, (c, w) in enumerate(zip(line, widths, strict=True))), file=out)
+        print(
+            "  ".join(
+                c.ljust(w) if i == 0 or i == 4 else c.rjust(w)
+                for i, (c, w) in enumerate(zip(line, widths, strict=True))
+            ),
+            file=out,
+        )
         if n == 0:
             print("  ".join("-" * w for w in widths), file=out)
 
@@ -228,11 +255,20 @@ def sms_rows(path: Optional[Path]) -> list[Row]:
         return []
     rows = []
     for line in path.read_text().splitlines():
-        match = re.match(r"^(work seeker|employer)\s+(\d+)\s+(\d+)\s+(\d+)\b.*?(OK|OVER TARGET|RECORDED.*)?$", line.strip())
+        match = re.match(
+            r"^(work seeker|employer)\s+(\d+)\s+(\d+)\s+(\d+)\b.*?(OK|OVER TARGET|RECORDED.*)?$", line.strip()
+        )
         if match:
             target = re.search(r"target: (\d+)", path.read_text())
-            rows.append(Row(f"SMS segments per activity, {match.group(1)}", float(match.group(4)), None,
-                            f"<= {target.group(1)}" if target else "", (match.group(5) == "OK") if match.group(5) else None))
+            rows.append(
+                Row(
+                    f"SMS segments per activity, {match.group(1)}",
+                    float(match.group(4)),
+                    None,
+                    f"<= {target.group(1)}" if target else "",
+                    (match.group(5) == "OK") if match.group(5) else None,
+                )
+            )
     return rows
 
 
@@ -243,15 +279,26 @@ def load_rows(path: Optional[Path]) -> list[Row]:
     s = json.loads(path.read_text())
     kills = ", ".join(f["kill"] for f in s.get("faults", [])) or "no kills"
     return [
-        Row(f"load test: finished of {s['participants']} ({kills})", float(s["finished"]), None, f"= {s['participants']}", s["finished"] == s["participants"]),
+        Row(
+            f"load test: finished of {s['participants']} ({kills})",
+            float(s["finished"]),
+            None,
+            f"= {s['participants']}",
+            s["finished"] == s["participants"],
+        ),
         Row("load test: messages/s (prod profile)", float(s["messages_per_s"]), None, "", None, "{:.1f}"),
         Row("load test: latency p95 ms (prod profile)", float(s["latency_ms"]["p95"]), None, "", None),
         Row("load test: database problems", float(s["db_problems"]), None, "= 0", s["db_problems"] == 0 and s["ok"]),
     ]
 
 
-def build_rows(levels: dict[tuple[str, int], LevelResult], memory: dict[str, int], training: dict[str, Optional[float]],
-               db_problems: int, checked: int) -> list[Row]:
+def build_rows(
+    levels: dict[tuple[str, int], LevelResult],
+    memory: dict[str, int],
+    training: dict[str, Optional[float]],
+    db_problems: int,
+    checked: int,
+) -> list[Row]:
     rows: list[Row] = []
     for level in sorted({lvl for _, lvl in levels}):
         ours, stock = levels[("ours", level)], levels[("stock", level)]
@@ -260,26 +307,75 @@ def build_rows(levels: dict[tuple[str, int], LevelResult], memory: dict[str, int
             passed = None
             if level in LATENCY_LEVELS and q == 95 and ours.p(95) is not None and stock.p(95) is not None:
                 passed = ours.p(95) <= stock.p(95)
-            rows.append(Row(f"latency p{q} ms, {level} conversations", ours.p(q), stock.p(q), "<= stock" if passed is not None else "", passed))
+            rows.append(
+                Row(
+                    f"latency p{q} ms, {level} conversations",
+                    ours.p(q),
+                    stock.p(q),
+                    "<= stock" if passed is not None else "",
+                    passed,
+                )
+            )
         passed = ours.throughput >= THROUGHPUT_TARGET * stock.throughput if at_target else None
-        rows.append(Row(f"messages/s, {level} conversations", ours.throughput, stock.throughput,
-                        f">= {THROUGHPUT_TARGET:g}x stock" if at_target else "", passed, "{:.1f}"))
-        rows.append(Row(f"CPU ms per reply, {level} conversations", ours.cpu_ms_per_reply, stock.cpu_ms_per_reply, "", None, "{:.1f}"))
-    rows.append(Row("failed replies, all levels", float(sum(r.errors for (b, _), r in levels.items() if b == "ours")),
-                    float(sum(r.errors for (b, _), r in levels.items() if b == "stock")), "= 0 (ours)",
-                    sum(r.errors for (b, _), r in levels.items() if b == "ours") == 0))
-    rows.append(Row(f"answers checked in DB ({checked} activities)", float(db_problems), None, "0 problems", db_problems == 0))
+        rows.append(
+            Row(
+                f"messages/s, {level} conversations",
+                ours.throughput,
+                stock.throughput,
+                f">= {THROUGHPUT_TARGET:g}x stock" if at_target else "",
+                passed,
+                "{:.1f}",
+            )
+        )
+        rows.append(
+            Row(
+                f"CPU ms per reply, {level} conversations",
+                ours.cpu_ms_per_reply,
+                stock.cpu_ms_per_reply,
+                "",
+                None,
+                "{:.1f}",
+            )
+        )
+    rows.append(
+        Row(
+            "failed replies, all levels",
+            float(sum(r.errors for (b, _), r in levels.items() if b == "ours")),
+            float(sum(r.errors for (b, _), r in levels.items() if b == "stock")),
+            "= 0 (ours)",
+            sum(r.errors for (b, _), r in levels.items() if b == "ours") == 0,
+        )
+    )
+    rows.append(
+        Row(f"answers checked in DB ({checked} activities)", float(db_problems), None, "0 problems", db_problems == 0)
+    )
     mb = {k: v / 2**20 for k, v in memory.items()}
     rows.append(Row("resident memory MB, idle", mb.get("ours_idle"), mb.get("stock_idle"), "", None))
-    rows.append(Row("resident memory MB, peak under load", mb.get("ours_peak"), mb.get("stock_peak"), f"< {MEMORY_TARGET_MB}",
-                    mb["ours_peak"] < MEMORY_TARGET_MB if "ours_peak" in mb else None))
-    rows.append(Row("training from scratch, s", training.get("ours"), training.get("stock"), f"< {TRAINING_TARGET_S}",
-                    training["ours"] < TRAINING_TARGET_S if training.get("ours") is not None else None, "{:.1f}"))
+    rows.append(
+        Row(
+            "resident memory MB, peak under load",
+            mb.get("ours_peak"),
+            mb.get("stock_peak"),
+            f"< {MEMORY_TARGET_MB}",
+            mb["ours_peak"] < MEMORY_TARGET_MB if "ours_peak" in mb else None,
+        )
+    )
+    rows.append(
+        Row(
+            "training from scratch, s",
+            training.get("ours"),
+            training.get("stock"),
+            f"< {TRAINING_TARGET_S}",
+            training["ours"] < TRAINING_TARGET_S if training.get("ours") is not None else None,
+            "{:.1f}",
+        )
+    )
     return rows
 
 
-async def run_levels(stock: Bot, ours: Bot, levels: list[int], *, warmup: float, duration: float, seed: int,
-                     slices: int = 1) -> tuple[dict, list[Plan]]:
+async def run_levels(
+    stock: Bot, ours: Bot, levels: list[int], *, warmup: float, duration: float, seed: int, slices: int = 1
+) -> tuple[dict, list[Plan]]:
     """Each level: stock and ours in turn, ``slices`` times each (``duration`` split between them), figures pooled.
 
     At one conversation the two bots take turns message by message instead (TakingTurns), for the whole duration.
@@ -301,8 +397,9 @@ async def run_levels(stock: Bot, ours: Bot, levels: list[int], *, warmup: float,
     for level in levels:
         if level == 1:
             print(f"  stock and ours, taking turns: 1 conversation each for {warmup + duration:.0f} s ...", flush=True)
-            for result in await measure_together([(stock, stock_worker), (ours, ours_worker)], 1, warmup=warmup,
-                                                 duration=duration, take_turns=True):
+            for result in await measure_together(
+                [(stock, stock_worker), (ours, ours_worker)], 1, warmup=warmup, duration=duration, take_turns=True
+            ):
                 pool(result)
             continue
         part = duration / max(1, slices)
@@ -319,8 +416,12 @@ def parse_args(argv: Optional[list[str]]) -> argparse.Namespace:
     parser.add_argument("--levels", default="1,20,50", help="concurrent conversations, comma-separated")
     parser.add_argument("--duration", type=float, default=20.0, help="measured seconds per bot and level")
     parser.add_argument("--warmup", type=float, default=4.0, help="unmeasured seconds before each window")
-    parser.add_argument("--slices", type=int, default=2, help="turns each bot takes at levels above 1 (the duration is split)")
-    parser.add_argument("--stock-dir", type=Path, help="reuse this `rasa init` project (its training is then not timed)")
+    parser.add_argument(
+        "--slices", type=int, default=2, help="turns each bot takes at levels above 1 (the duration is split)"
+    )
+    parser.add_argument(
+        "--stock-dir", type=Path, help="reuse this `rasa init` project (its training is then not timed)"
+    )
     parser.add_argument("--no-train", action="store_true", help="do not time a training of our bot")
     parser.add_argument("--sms-report", type=Path, help="output of bench/sms_segments.py to include")
     parser.add_argument("--load-report", type=Path, help="JSON summary of bench/load_test.py to include")
@@ -352,8 +453,11 @@ def main(argv: Optional[list[str]] = None) -> int:
         ours = start_ours(workdir)
         time.sleep(2)
         memory["stock_idle"], memory["ours_idle"] = tree_rss(stock.processes.pids()), tree_rss(ours.processes.pids())
-        results, finished = asyncio.run(run_levels(stock, ours, levels, warmup=args.warmup, duration=args.duration, seed=args.seed,
-                                                   slices=args.slices))
+        results, finished = asyncio.run(
+            run_levels(
+                stock, ours, levels, warmup=args.warmup, duration=args.duration, seed=args.seed, slices=args.slices
+            )
+        )
         memory["stock_peak"] = max(r.peak_rss for (b, _), r in results.items() if b == "stock")
         memory["ours_peak"] = max(r.peak_rss for (b, _), r in results.items() if b == "ours")
         # The benchmark talks to Rasa's REST channel (as stock is served); the load test uses the web chat.
@@ -368,20 +472,38 @@ def main(argv: Optional[list[str]] = None) -> int:
             print(f"Work directory kept: {workdir}")
     rows = build_rows(results, memory, training, len(problems), len(finished))
     rows += sms_rows(args.sms_report) + load_rows(args.load_report)
-    print(f"\nOur bot vs stock `rasa init` (same Rasa, same machine, {args.duration:.0f} s per level, alternating"
-          f"{f' in {args.slices} turns' if args.slices > 1 else ''}):\n")
+    print(
+        f"\nOur bot vs stock `rasa init` (same Rasa, same machine, {args.duration:.0f} s per level, alternating"
+        f"{f' in {args.slices} turns' if args.slices > 1 else ''}):\n"
+    )
     print_table(rows)
     for problem in problems[:10]:
         print(f"  DB: {problem}")
     failed = [r.metric for r in rows if r.passed is False]
     print(f"\n{'All targets met.' if not failed else 'Targets missed: ' + '; '.join(failed)}")
     if args.json:
-        args.json.write_text(json.dumps({
-            "levels": {f"{b}@{lvl}": {"p50_ms": r.p(50), "p95_ms": r.p(95), "p99_ms": r.p(99), "msgs_per_s": r.throughput,
-                                       "errors": r.errors, "peak_rss_mb": r.peak_rss / 2**20, "cpu_ms_per_reply": r.cpu_ms_per_reply}
-                       for (b, lvl), r in results.items()},
-            "memory_mb": {k: v / 2**20 for k, v in memory.items()}, "training_s": training, "db_problems": problems[:50],
-        }, indent=2))
+        args.json.write_text(
+            json.dumps(
+                {
+                    "levels": {
+                        f"{b}@{lvl}": {
+                            "p50_ms": r.p(50),
+                            "p95_ms": r.p(95),
+                            "p99_ms": r.p(99),
+                            "msgs_per_s": r.throughput,
+                            "errors": r.errors,
+                            "peak_rss_mb": r.peak_rss / 2**20,
+                            "cpu_ms_per_reply": r.cpu_ms_per_reply,
+                        }
+                        for (b, lvl), r in results.items()
+                    },
+                    "memory_mb": {k: v / 2**20 for k, v in memory.items()},
+                    "training_s": training,
+                    "db_problems": problems[:50],
+                },
+                indent=2,
+            )
+        )
     return 0 if not failed else 1
 
 

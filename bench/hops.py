@@ -1,12 +1,13 @@
 """Where the time of one reply goes, hop by hop, for our bot and a stock `rasa init` bot, one conversation at a time.
 
-Starts both bots as the benchmark does (bench/servers.py: ours through bot.devstack) with timing hooks loaded
+Starts both bots as the benchmark does (bench/servers.py: ours through bot.devtools.devstack) with timing hooks loaded
 (bench/hop_timing), runs whole conversations (one at a time, or --concurrency at once), and prints for each hop the
 time spent in a typical reply (the middle 20% by latency) and in the slowest 10% of replies, with the CPU time per
 reply of each process; for ours, also by message number. Each timed call carries its conversation's sender id, so
 replies running at the same time are told apart.
 Usage: .venv/bin/python bench/hops.py [--conversations 8] [--concurrency 1] [--stock-dir DIR] [--keep]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,9 +52,12 @@ RASA_HOPS = [
     ("actions: SQLite commit", "Session.commit"),
     ("actions: rest of the turn", "turn.handle_turn - ActivityFlow.handle - Session.commit"),
     ("Rasa: tracker saved", "MessageProcessor.save_tracker"),
-    ("Rasa: rest (lock, rules, events)", "Agent.handle_message - MessageProcessor.fetch_tracker_and_update_session"
-     " - MessageProcessor.parse_message - MessageProcessor._predict_next_with_tracker - RemoteAction.run"
-     " - MessageProcessor.save_tracker"),
+    (
+        "Rasa: rest (lock, rules, events)",
+        "Agent.handle_message - MessageProcessor.fetch_tracker_and_update_session"
+        " - MessageProcessor.parse_message - MessageProcessor._predict_next_with_tracker - RemoteAction.run"
+        " - MessageProcessor.save_tracker",
+    ),
 ]
 
 
@@ -82,7 +86,9 @@ def per_reply(replies: list[tuple[str, Request]], timings: dict[Optional[str], l
         sums: dict[str, float] = collections.defaultdict(float)
         sums["client"] = request.latency * 1000
         rows, row_starts = timings.get(sender, []), starts.get(sender, [])
-        for name, start, ms, _ in rows[bisect.bisect_left(row_starts, request.started):bisect.bisect_right(row_starts, end)]:
+        for name, start, ms, _ in rows[
+            bisect.bisect_left(row_starts, request.started) : bisect.bisect_right(row_starts, end)
+        ]:
             if start + ms / 1000 <= end + 0.001:
                 sums[name] += ms
         out.append(sums)
@@ -116,8 +122,15 @@ async def converse(bot: Bot, count: int, book: PromptBook, rng: random.Random, c
                 else:
                     plan = make_plan(book.content, f"hops-{uuid.uuid4().hex[:10]}", rng.choice(ROLES), rng)
                     index = iter(range(1000))
-                    await run_participant(client, WEBHOOK, plan, book, deadline=time.monotonic() + 600, timeout=60,
-                                          on_request=lambda r, i=index, s=plan.sender: done.append((next(i), s, r)))
+                    await run_participant(
+                        client,
+                        WEBHOOK,
+                        plan,
+                        book,
+                        deadline=time.monotonic() + 600,
+                        timeout=60,
+                        on_request=lambda r, i=index, s=plan.sender: done.append((next(i), s, r)),
+                    )
 
         await asyncio.gather(*(worker() for _ in range(concurrency)))
     return done
@@ -131,8 +144,11 @@ def report(name: str, bot: Bot, replies: list[Reply], timings, cpu: dict[str, fl
     p40, p60, p90 = (percentile(latencies, q) for q in (40, 60, 90))
     typical = [s for s in sums if p40 <= s["client"] <= p60]
     slow = [s for s in sums if s["client"] >= p90]
-    print(f"\n{name}: {len(requests)} replies, p50 {percentile(latencies, 50):.1f} ms, p95 {percentile(latencies, 95):.1f} ms"
-          f" ({sum(1 for _, _, r in replies if r.error)} failed)", file=out)
+    print(
+        f"\n{name}: {len(requests)} replies, p50 {percentile(latencies, 50):.1f} ms, p95 {percentile(latencies, 95):.1f} ms"
+        f" ({sum(1 for _, _, r in replies if r.error)} failed)",
+        file=out,
+    )
     print(f"  {'hop':48s} {'typical':>8s} {'slowest 10%':>12s}   (ms per reply, means)", file=out)
     figures = {}
     for label, formula in [("reply latency (client)", "client")] + RASA_HOPS:
@@ -145,8 +161,15 @@ def report(name: str, bot: Bot, replies: list[Reply], timings, cpu: dict[str, fl
     for process, seconds in cpu.items():
         print(f"  CPU ms per reply, {process:30s} {seconds * 1000 / max(1, len(replies)):8.1f}", file=out)
     if bot.name == "ours":
-        columns = [("latency", "client"), ("tracker", RASA_HOPS[1][1]), ("NLU", RASA_HOPS[2][1]), ("policy", RASA_HOPS[3][1]),
-                   ("action HTTP", RASA_HOPS[4][1]), ("engine", RASA_HOPS[7][1]), ("commit", RASA_HOPS[9][1])]
+        columns = [
+            ("latency", "client"),
+            ("tracker", RASA_HOPS[1][1]),
+            ("NLU", RASA_HOPS[2][1]),
+            ("policy", RASA_HOPS[3][1]),
+            ("action HTTP", RASA_HOPS[4][1]),
+            ("engine", RASA_HOPS[7][1]),
+            ("commit", RASA_HOPS[9][1]),
+        ]
         by_index: dict[int, list[dict[str, float]]] = collections.defaultdict(list)
         for (i, _, _), s in zip(good, sums, strict=True):
             by_index[i].append(s)
@@ -154,8 +177,12 @@ def report(name: str, bot: Bot, replies: list[Reply], timings, cpu: dict[str, fl
         for i, group in sorted(by_index.items()):
             cells = [statistics.median([hop_value(s, f) or 0.0 for s in group]) for _, f in columns]
             print(f"  {i + 1:>32d}  " + "  ".join(f"{c:7.1f}" for c in cells), file=out)
-    return {"p50_ms": percentile(latencies, 50), "p95_ms": percentile(latencies, 95), "hops": figures,
-            "cpu_ms_per_reply": {p: s * 1000 / max(1, len(replies)) for p, s in cpu.items()}}
+    return {
+        "p50_ms": percentile(latencies, 50),
+        "p95_ms": percentile(latencies, 95),
+        "hops": figures,
+        "cpu_ms_per_reply": {p: s * 1000 / max(1, len(replies)) for p, s in cpu.items()},
+    }
 
 
 def process_names(bot: Bot) -> dict[str, list[int]]:
@@ -167,8 +194,12 @@ def process_names(bot: Bot) -> dict[str, list[int]]:
 
 def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--conversations", type=int, default=8, help="measured conversations of ours (stock: 5x as many)")
-    parser.add_argument("--concurrency", type=int, default=1, help="conversations at once (stock's are 4 messages long)")
+    parser.add_argument(
+        "--conversations", type=int, default=8, help="measured conversations of ours (stock: 5x as many)"
+    )
+    parser.add_argument(
+        "--concurrency", type=int, default=1, help="conversations at once (stock's are 4 messages long)"
+    )
     parser.add_argument("--stock-dir", type=Path, help="reuse this `rasa init` project instead of creating one")
     parser.add_argument("--bots", default="stock,ours", help="which bots to measure, comma-separated")
     parser.add_argument("--no-hooks", action="store_true", help="no timing hooks: latency and CPU only")
@@ -193,7 +224,9 @@ def main(argv: Optional[list[str]] = None) -> int:
         for name in names:
             timing_dirs[name].mkdir()
             if not args.no_hooks:
-                os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(HOOKS), saved_env.get("PYTHONPATH", "")) if p)
+                os.environ["PYTHONPATH"] = os.pathsep.join(
+                    p for p in (str(HOOKS), saved_env.get("PYTHONPATH", "")) if p
+                )
                 os.environ["HOP_TIMING_DIR"] = str(timing_dirs[name])
             print(f"Starting {name} ...", flush=True)
             bots[name] = start_stock(workdir, project, model) if name == "stock" else start_ours(workdir)
@@ -208,7 +241,9 @@ def main(argv: Optional[list[str]] = None) -> int:
             processes = process_names(bot)
             before = {p: tree_cpu_seconds(pids) for p, pids in processes.items()}
             print(f"Measuring {name}: {args.concurrency} conversation(s) at a time ...", flush=True)
-            count = args.conversations * (5 if name == "stock" else 1)  # about as many replies: stock's conversation is 4 messages
+            count = args.conversations * (
+                5 if name == "stock" else 1
+            )  # about as many replies: stock's conversation is 4 messages
             replies = asyncio.run(converse(bot, count, book, rng, args.concurrency))
             cpu = {p: tree_cpu_seconds(pids) - before[p] for p, pids in processes.items() if process_tree(pids)}
             results[name] = report(name, bot, replies, load_timings(timing_dirs[name]), cpu)

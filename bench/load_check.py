@@ -1,4 +1,5 @@
 """After a load run: check in the database that every planned answer is stored exactly once, in order, for its sender."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -14,7 +15,7 @@ CHANNEL = "webchat"  # the load test talks to the web chat, as the public would
 
 def _chunks(items: list, size: int = 500) -> Iterable[list]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def check_database(database_url: str, plans: list[Plan], channel: str = CHANNEL) -> list[str]:
@@ -37,17 +38,25 @@ def check_database(database_url: str, plans: list[Plan], channel: str = CHANNEL)
                     identities[identity.external_id].append(identity)
             participant_ids = [rows[0].participant_id for rows in identities.values() if len(rows) == 1]
             for chunk in _chunks(participant_ids):
-                query = select(ActivityRun.id, ActivityRun.participant_id, ActivityRun.status).where(ActivityRun.participant_id.in_(chunk))
+                query = select(ActivityRun.id, ActivityRun.participant_id, ActivityRun.status).where(
+                    ActivityRun.participant_id.in_(chunk)
+                )
                 for run in conn.execute(query):
                     runs[run.participant_id].append(run)
-                query = (select(ConsentRecord.participant_id, ConsentRecord.kind, ConsentRecord.granted)
-                         .where(ConsentRecord.participant_id.in_(chunk)).order_by(ConsentRecord.id))
+                query = (
+                    select(ConsentRecord.participant_id, ConsentRecord.kind, ConsentRecord.granted)
+                    .where(ConsentRecord.participant_id.in_(chunk))
+                    .order_by(ConsentRecord.id)
+                )
                 for consent in conn.execute(query):
                     consents[consent.participant_id].append((consent.kind, consent.granted))
             run_ids = [run.id for participant_runs in runs.values() for run in participant_runs]
             for chunk in _chunks(run_ids):
-                query = (select(Answer.run_id, Answer.question_id, Answer.text, Answer.superseded_at, Answer.channel)
-                         .where(Answer.run_id.in_(chunk)).order_by(Answer.id))
+                query = (
+                    select(Answer.run_id, Answer.question_id, Answer.text, Answer.superseded_at, Answer.channel)
+                    .where(Answer.run_id.in_(chunk))
+                    .order_by(Answer.id)
+                )
                 for answer in conn.execute(query):
                     answers[answer.run_id].append(answer)
                 for handoff in conn.execute(select(Handoff.run_id).where(Handoff.run_id.in_(chunk))):
@@ -76,7 +85,9 @@ def check_database(database_url: str, plans: list[Plan], channel: str = CHANNEL)
             problems.append(f"{plan.sender}: {handoffs.get(run.id, 0)} handoffs (expected 1)")
         expected_consents = [("participate", True), ("share", True)]
         if consents.get(identity.participant_id, []) != expected_consents:
-            problems.append(f"{plan.sender}: consent records {consents.get(identity.participant_id, [])} (expected {expected_consents})")
+            problems.append(
+                f"{plan.sender}: consent records {consents.get(identity.participant_id, [])} (expected {expected_consents})"
+            )
     return problems
 
 
@@ -91,8 +102,10 @@ def answer_problems(plan: Plan, rows: list, channel: str) -> list[str]:
         else:
             duplicates = sorted({q for q in got if got.count(q) > 1})
             missing = [q for q in expected if q not in got]
-            problems.append(f"{plan.sender}: answer history has {len(got)} rows, expected {len(expected)}; "
-                            f"duplicated {duplicates}, missing {missing}")
+            problems.append(
+                f"{plan.sender}: answer history has {len(got)} rows, expected {len(expected)}; "
+                f"duplicated {duplicates}, missing {missing}"
+            )
     for row in rows:
         if row.question_id in plan.answers and row.text != plan.answers[row.question_id]:
             problems.append(f"{plan.sender}: the stored text of {row.question_id} is not the one sent")

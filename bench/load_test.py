@@ -6,6 +6,7 @@ Usage (against a running production profile, loopback only):
   .venv/bin/python bench/load_test.py --url http://127.0.0.1:8080 --participants 200 --kill rasa-1@0.3 --kill actions-1@0.5
 DATABASE_URL (or --database-url) names the database to check; PROD_DIR/PROD_PORT_BASE reach scripts/run-prod.sh for kills.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -77,8 +78,11 @@ class LoadReport:
     @property
     def errors_before_faults(self) -> int:
         first = min((t for _, t in self.faults), default=None)
-        return sum(1 for r in self.requests
-                   if r.error is not None and (first is None or r.started + r.latency - self.started < first))
+        return sum(
+            1
+            for r in self.requests
+            if r.error is not None and (first is None or r.started + r.latency - self.started < first)
+        )
 
     def ok(self) -> bool:
         """Every participant finished, the database matches, and no error happened that no fault explains."""
@@ -115,10 +119,20 @@ def make_plans(count: int, seed: int, tag: Optional[str] = None) -> list[Plan]:
 
 def run_prod_script(*args: str, env: Optional[dict[str, str]] = None, timeout: float = 600) -> int:
     """Run scripts/run-prod.sh (kill NAME, start) with this process's environment; its exit code."""
-    proc = subprocess.run(["bash", str(REPO / "scripts" / "run-prod.sh"), *args], env=env or os.environ.copy(),
-                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, timeout=timeout, check=False)
+    proc = subprocess.run(
+        ["bash", str(REPO / "scripts" / "run-prod.sh"), *args],
+        env=env or os.environ.copy(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
     if proc.returncode != 0:
-        print(f"load_test: run-prod.sh {' '.join(args)} exited {proc.returncode}: {proc.stderr.strip()[-500:]}", file=sys.stderr)
+        print(
+            f"load_test: run-prod.sh {' '.join(args)} exited {proc.returncode}: {proc.stderr.strip()[-500:]}",
+            file=sys.stderr,
+        )
     return proc.returncode
 
 
@@ -166,9 +180,12 @@ async def run_load(
 
     limits = httpx.Limits(max_connections=len(plans) + 10, max_keepalive_connections=len(plans) + 10)
     async with httpx.AsyncClient(base_url=base_url, limits=limits) as client:
+
         async def one(index: int, plan: Plan) -> Result:
             await asyncio.sleep(ramp * index / max(1, len(plans)))
-            return await run_participant(client, WEBHOOK, plan, book, deadline=deadline, timeout=timeout, on_request=on_request)
+            return await run_participant(
+                client, WEBHOOK, plan, book, deadline=deadline, timeout=timeout, on_request=on_request
+            )
 
         report.results = list(await asyncio.gather(*(one(i, p) for i, p in enumerate(plans))))
     report.elapsed = time.monotonic() - started
@@ -179,17 +196,28 @@ async def run_load(
 
 def print_report(report: LoadReport, out=sys.stdout) -> None:
     s = report.summary()
-    print(f"Load test: {s['finished']}/{s['participants']} participants finished in {s['elapsed_s']} s; "
-          f"{s['answered']} replies ({s['messages_per_s']}/s), latency p50/p95/p99 "
-          f"{s['latency_ms']['p50']}/{s['latency_ms']['p95']}/{s['latency_ms']['p99']} ms", file=out)
+    print(
+        f"Load test: {s['finished']}/{s['participants']} participants finished in {s['elapsed_s']} s; "
+        f"{s['answered']} replies ({s['messages_per_s']}/s), latency p50/p95/p99 "
+        f"{s['latency_ms']['p50']}/{s['latency_ms']['p95']}/{s['latency_ms']['p99']} ms",
+        file=out,
+    )
     print(f"  faults injected: {s['faults'] or 'none'}; restarts: {s['restarts'] or 'none'}", file=out)
-    print(f"  failed requests: {s['errors'] or 'none'} ({s['errors_before_first_fault']} before the first fault); "
-          f"re-asked questions: {s['resyncs']}; replies slower than 30 s: {s['replies_over_30s']}", file=out)
+    print(
+        f"  failed requests: {s['errors'] or 'none'} ({s['errors_before_first_fault']} before the first fault); "
+        f"re-asked questions: {s['resyncs']}; replies slower than 30 s: {s['replies_over_30s']}",
+        file=out,
+    )
     unfinished = [r for r in report.results if not r.finished]
     for r in unfinished[:10]:
-        last = ", ".join(f"+{q.started - report.started:.1f}s {q.latency:.1f}s {q.error or 'ok'}" for q in r.requests[-4:])
+        last = ", ".join(
+            f"+{q.started - report.started:.1f}s {q.latency:.1f}s {q.error or 'ok'}" for q in r.requests[-4:]
+        )
         print(f"  unfinished: {r.plan.sender} after {len(r.requests)} messages ({r.failure}); last: {last}", file=out)
-    print(f"  database check: {'every answer stored exactly once, in order' if not report.db_problems else str(len(report.db_problems)) + ' problems'}", file=out)
+    print(
+        f"  database check: {'every answer stored exactly once, in order' if not report.db_problems else str(len(report.db_problems)) + ' problems'}",
+        file=out,
+    )
     for problem in report.db_problems[:20]:
         print(f"    {problem}", file=out)
     print(f"  RESULT: {'PASS' if report.ok() else 'FAIL'}", file=out)
@@ -197,11 +225,17 @@ def print_report(report: LoadReport, out=sys.stdout) -> None:
 
 def parse_args(argv: Optional[list[str]]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--url", default=f"http://127.0.0.1:{os.environ.get('PROD_PORT_BASE', '8080')}", help="nginx (or a web app) base URL")
+    parser.add_argument(
+        "--url",
+        default=f"http://127.0.0.1:{os.environ.get('PROD_PORT_BASE', '8080')}",
+        help="nginx (or a web app) base URL",
+    )
     parser.add_argument("--participants", type=int, default=200)
     parser.add_argument("--time-limit", type=float, default=900.0, help="seconds; the run stops by itself")
     parser.add_argument("--kill", action="append", default=[], metavar="NAME@FRACTION", help="e.g. rasa-1@0.3")
-    parser.add_argument("--restart-after", type=float, default=None, help="seconds after each kill to run `run-prod.sh start`")
+    parser.add_argument(
+        "--restart-after", type=float, default=None, help="seconds after each kill to run `run-prod.sh start`"
+    )
     parser.add_argument("--ramp", type=float, default=10.0, help="seconds over which participants start")
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""))
     parser.add_argument("--seed", type=int, default=7)
@@ -226,9 +260,18 @@ def main(argv: Optional[list[str]] = None) -> int:
     args = parse_args(argv)
     plans = make_plans(args.participants, args.seed)
     faults = tuple(Fault.parse(k) for k in args.kill)
-    report = asyncio.run(run_load(args.url, plans, time_limit=args.time_limit, faults=faults, kill=_kill,
-                                  restart=_restart if args.restart_after is not None else None,
-                                  restart_after=args.restart_after, ramp=args.ramp))
+    report = asyncio.run(
+        run_load(
+            args.url,
+            plans,
+            time_limit=args.time_limit,
+            faults=faults,
+            kill=_kill,
+            restart=_restart if args.restart_after is not None else None,
+            restart_after=args.restart_after,
+            ramp=args.ramp,
+        )
+    )
     report.db_problems = check_database(args.database_url, plans)
     print_report(report)
     if args.json:

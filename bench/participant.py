@@ -1,5 +1,6 @@
 """A simulated participant: answers whatever question the bot asks, from its own plan, over a JSON chat endpoint
 (the web chat proxy, or the REST webhook: both take {sender, message} and return the bot's messages)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -76,7 +77,9 @@ def make_plan(content: Content, sender: str, role: str, rng: random.Random) -> P
             picks = rng.sample(range(1, len(step.options) + 1), k=min(2, step.max_choices))
             answers[step.id] = " ".join(str(p) for p in picks)
         elif step.kind == "text":
-            answers[step.id] = f"{sender} says {rng.choice(['day shifts', 'a kind team', 'fair pay', 'a bus route'])} ({step.id})"
+            answers[step.id] = (
+                f"{sender} says {rng.choice(['day shifts', 'a kind team', 'fair pay', 'a bus route'])} ({step.id})"
+            )
         else:  # scale and choice: a number or an option's label
             option = rng.choice(step.options)
             answers[step.id] = rng.choice([option.label, str(step.options.index(option) + 1)])
@@ -118,7 +121,9 @@ class PromptBook:
         return any((r.get("text") or "") == self.system_error for r in replies)
 
 
-async def send(client: httpx.AsyncClient, url: str, sender: str, text: str, timeout: float) -> tuple[Optional[list[dict]], Request]:
+async def send(
+    client: httpx.AsyncClient, url: str, sender: str, text: str, timeout: float
+) -> tuple[Optional[list[dict]], Request]:
     """POST one message; the replies (None on failure) and the timing."""
     started = time.monotonic()
     try:
@@ -160,7 +165,9 @@ async def run_participant(
         if stop is not None and stop():
             result.failure = "stopped"
             return result
-        replies, request = await send(client, url, plan.sender, text, min(timeout, max(1.0, deadline - time.monotonic())))
+        replies, request = await send(
+            client, url, plan.sender, text, min(timeout, max(1.0, deadline - time.monotonic()))
+        )
         step_id = None
         finished = replies is not None and book.finished(replies)
         if replies is not None and book.is_system_error(replies):

@@ -4,6 +4,7 @@ and a private production profile (scripts/run-prod.sh), then one table: attack, 
 Usage: .venv/bin/python bench/security_check.py [--profile embedded|production|both] [--verbose] [--keep DIR]
 Everything runs on loopback, in its own directory, database and ports; nothing touches var/ or `make run-prod`'s data.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,7 +25,7 @@ from sqlalchemy import create_engine, text
 from bench.security import attacks
 from bench.security.profiles import Running, fake_twilio, start_embedded, start_production
 from bench.security.target import Target, Try
-from bot.devstack import REPO
+from bot.devtools.devstack import REPO
 from bot.staff.ratelimit import MAX_FAILURES_PER_ADDRESS
 from bot.store.attempts import FREE_FAILURES
 
@@ -69,23 +70,65 @@ def postgres_lock(target: Target) -> Callable[[], None]:
 
 
 def export_csv(target: Target) -> str:
-    done = subprocess.run([str(REPO / ".venv" / "bin" / "python"), "-m", "bot", "export", "--format", "csv"], cwd=REPO,
-                          capture_output=True, env={**os.environ, "DATABASE_URL": target.db_url}, timeout=120, check=True)
+    done = subprocess.run(
+        [str(REPO / ".venv" / "bin" / "python"), "-m", "bot", "export", "--format", "csv"],
+        cwd=REPO,
+        capture_output=True,
+        env={**os.environ, "DATABASE_URL": target.db_url},
+        timeout=120,
+        check=True,
+    )
     return done.stdout.decode("utf-8")
 
 
 def hsts_with_tls(workdir: Path) -> list[Try]:
     """Render the production nginx configuration with a self-signed certificate: nginx -t passes and HSTS is sent."""
     cert, key = workdir / "cert.pem", workdir / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=bot.test",
-                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
-    env = {**os.environ, "PROD_DIR": str(workdir / "tls"), "PROD_ENV_FILE": str(workdir / "none.env"), "PROD_PORT_BASE": "31200",
-           "TLS_CERT_FILE": str(cert), "TLS_KEY_FILE": str(key)}
-    done = subprocess.run(["bash", str(REPO / "scripts" / "run-prod.sh"), "check-config"], env=env, capture_output=True, text=True,
-                          timeout=120, check=False)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=bot.test",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    env = {
+        **os.environ,
+        "PROD_DIR": str(workdir / "tls"),
+        "PROD_ENV_FILE": str(workdir / "none.env"),
+        "PROD_PORT_BASE": "31200",
+        "TLS_CERT_FILE": str(cert),
+        "TLS_KEY_FILE": str(key),
+    }
+    done = subprocess.run(
+        ["bash", str(REPO / "scripts" / "run-prod.sh"), "check-config"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     conf = (workdir / "tls" / "nginx" / "nginx.conf").read_text() if done.returncode == 0 else ""
-    return [Try("nginx -t with TLS", 0, done.returncode),
-            Try("HSTS header in the TLS server", True, 'add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;' in conf)]
+    return [
+        Try("nginx -t with TLS", 0, done.returncode),
+        Try(
+            "HSTS header in the TLS server",
+            True,
+            'add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;' in conf,
+        ),
+    ]
 
 
 def attack_list(target: Target, workdir: Path) -> list[tuple[str, str, Callable[[], list[Try]]]]:
@@ -98,9 +141,17 @@ def attack_list(target: Target, workdir: Path) -> list[tuple[str, str, Callable[
         ("5", "crash mid-turn, then Twilio retries the MessageSid", lambda: attacks.crash_mid_turn(target)),
         ("6", "SMS while the database is locked", lambda: attacks.locked_database(target, lambda: lock(target))),
         ("7", "guess resume codes, rotating sender ids", lambda: attacks.resume_guessing(target, FREE_FAILURES)),
-        ("8", "formulas into the research CSV export", lambda: attacks.csv_formulas(target, lambda: export_csv(target))),
+        (
+            "8",
+            "formulas into the research CSV export",
+            lambda: attacks.csv_formulas(target, lambda: export_csv(target)),
+        ),
         ("9", "malformed bodies; action server down", lambda: attacks.bad_bodies(target)),
-        ("10", "Host header, X-Forwarded-For, headers, sender ids", lambda: attacks.web_surface(target, MAX_FAILURES_PER_ADDRESS)),
+        (
+            "10",
+            "Host header, X-Forwarded-For, headers, sender ids",
+            lambda: attacks.web_surface(target, MAX_FAILURES_PER_ADDRESS),
+        ),
     ]
     if target.profile == "production":
         plan.append(("10", "HSTS in the nginx template with TLS", lambda: hsts_with_tls(workdir)))
@@ -133,13 +184,23 @@ def print_table(rows: list[Row], verbose: bool, out=sys.stdout) -> None:
             print(f"  {row.profile} #{row.number} did not run: {row.error}", file=out)
         for t in row.tries:
             if verbose or not t.refused:
-                print(f"  {'ok  ' if t.refused else 'FAIL'} {row.profile} #{row.number} {t.what}: expected {t.expected!r}, got {t.got!r}", file=out)
+                print(
+                    f"  {'ok  ' if t.refused else 'FAIL'} {row.profile} #{row.number} {t.what}: expected {t.expected!r}, got {t.got!r}",
+                    file=out,
+                )
 
 
 def postgres_database() -> str:
-    subprocess.run(["bash", str(REPO / "scripts" / "postgres.sh"), "start"], check=True, capture_output=True, timeout=300)
-    done = subprocess.run(["bash", str(REPO / "scripts" / "postgres.sh"), "createdb", DATABASE], check=True, capture_output=True,
-                          text=True, timeout=120)
+    subprocess.run(
+        ["bash", str(REPO / "scripts" / "postgres.sh"), "start"], check=True, capture_output=True, timeout=300
+    )
+    done = subprocess.run(
+        ["bash", str(REPO / "scripts" / "postgres.sh"), "createdb", DATABASE],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     return done.stdout.strip()
 
 
@@ -173,7 +234,12 @@ def main(argv: Optional[list[str]] = None) -> int:
                 rows += run_attacks(running, workdir, log)
             finally:
                 running.stop()
-                subprocess.run(["bash", str(REPO / "scripts" / "postgres.sh"), "dropdb", DATABASE], capture_output=True, timeout=120, check=False)
+                subprocess.run(
+                    ["bash", str(REPO / "scripts" / "postgres.sh"), "dropdb", DATABASE],
+                    capture_output=True,
+                    timeout=120,
+                    check=False,
+                )
     finally:
         fake.stop()
     print_table(rows, args.verbose)

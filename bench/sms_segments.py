@@ -1,14 +1,15 @@
 """SMS segments a complete activity costs per role and language, against the 30 (English) and 40 (French) targets."""
+
 from __future__ import annotations
 
 import sys
 import tempfile
 from pathlib import Path
 
-from bot.channels.sms_compose import SEPARATOR
-from bot.channels.sms_sandbox import start_sandbox
+from bot.channels.sms.compose import SEPARATOR
 from bot.cli.sms import SEGMENT_TARGET
 from bot.content import gsm7
+from bot.devtools.sms_sandbox import start_sandbox
 from bot.store.channel_records import segments_used
 from bot.store.db import dispose_all, session_scope
 
@@ -41,7 +42,9 @@ REFLECTIONS_FR = [
 def activity(role_label: str, language: str = "en") -> list[str]:
     """Every text a participant sends to do the whole activity and share the summary."""
     texts = ["hi", "yes", role_label, "2"] if language == "en" else ["Bonjour", "oui", role_label, "2"]
-    for rating, reflection in zip(["1", "2", "3", "1", "2", "3"], REFLECTIONS if language == "en" else REFLECTIONS_FR, strict=True):
+    for rating, reflection in zip(
+        ["1", "2", "3", "1", "2", "3"], REFLECTIONS if language == "en" else REFLECTIONS_FR, strict=True
+    ):
         texts += [rating, reflection]
     return texts + ["3 4", "4", "1", "1"]
 
@@ -53,7 +56,9 @@ def main() -> int:
         sandbox = start_sandbox(database_url, workdir=Path(tmp))
         rows = []
         try:
-            runs = [(role, label, "en") for role, label in ROLES.items()] + [(role, label, "fr") for role, label in ROLES_FR.items()]
+            runs = [(role, label, "en") for role, label in ROLES.items()] + [
+                (role, label, "fr") for role, label in ROLES_FR.items()
+            ]
             for number, (role, label, language) in enumerate(runs, start=1):
                 phone = sandbox.phone(f"+1902555{number:04d}")
                 texts = activity(label, language)
@@ -64,12 +69,28 @@ def main() -> int:
                 parts = [part for b in bodies for part in b.split(SEPARATOR)]
                 separately = (len(parts), sum(gsm7.segments(part) for part in parts))
                 ucs2 = sum(1 for b in bodies if not gsm7.is_gsm7(b))
-                rows.append((role, language, len(texts), len(bodies), ucs2, recorded, sent, separately, max(len(b) for b in bodies)))
+                rows.append(
+                    (
+                        role,
+                        language,
+                        len(texts),
+                        len(bodies),
+                        ucs2,
+                        recorded,
+                        sent,
+                        separately,
+                        max(len(b) for b in bodies),
+                    )
+                )
         finally:
             sandbox.stop()
             dispose_all()
-    print(f"\nSMS segments for one complete activity (targets: English {SEGMENT_TARGET}, French {FRENCH_SEGMENT_TARGET} outgoing segments or fewer)\n")
-    print(f"{'role':<12} {'lang':<4} {'texts in':>8} {'SMS out':>7} {'UCS-2':>5} {'segments':>8} {'target':>6} {'unjoined SMS/segments':>22} {'longest':>7}  result")
+    print(
+        f"\nSMS segments for one complete activity (targets: English {SEGMENT_TARGET}, French {FRENCH_SEGMENT_TARGET} outgoing segments or fewer)\n"
+    )
+    print(
+        f"{'role':<12} {'lang':<4} {'texts in':>8} {'SMS out':>7} {'UCS-2':>5} {'segments':>8} {'target':>6} {'unjoined SMS/segments':>22} {'longest':>7}  result"
+    )
     failed = False
     for role, language, texts_in, bodies, ucs2, recorded, sent, separately, longest in rows:
         target = SEGMENT_TARGET if language == "en" else FRENCH_SEGMENT_TARGET
@@ -77,10 +98,14 @@ def main() -> int:
         failed |= not ok
         note = "OK" if ok else ("OVER TARGET" if recorded > target else f"RECORDED {recorded} != SENT {sent}")
         unjoined = f"{separately[0]}/{separately[1]}"
-        print(f"{role:<12} {language:<4} {texts_in:>8} {bodies:>7} {ucs2:>5} {recorded:>8} {target:>6} {unjoined:>22} {longest:>7}  {note}")
+        print(
+            f"{role:<12} {language:<4} {texts_in:>8} {bodies:>7} {ucs2:>5} {recorded:>8} {target:>6} {unjoined:>22} {longest:>7}  {note}"
+        )
     print("\nsegments: recorded in outbound_messages (equal to the segments of the bodies the fake Twilio received);")
     print("unjoined: the same replies sent one bot message per SMS; longest: characters of the longest body;")
-    print("UCS-2: bodies that keep a letter GSM-7 lacks (the participant's ê or ç, or the word français), never stripped.")
+    print(
+        "UCS-2: bodies that keep a letter GSM-7 lacks (the participant's ê or ç, or the word français), never stripped."
+    )
     return 1 if failed else 0
 
 

@@ -1,4 +1,5 @@
 """Small statistics helpers for the load test and the benchmark: percentiles, memory and CPU time of process trees."""
+
 from __future__ import annotations
 
 import os

@@ -1,8 +1,9 @@
-"""Speed-ups for the Rasa server process, installed when Rasa imports our channels (bot/channels/__init__.py).
+"""Speed-ups for the Rasa server process, installed at start-up by bot.rasa_server (never by an import side effect).
 
 Each one replaces a Rasa 3.6 step that redoes constant work on every message; the results are the same.
 Measured with py-spy on the Rasa process during single conversations (bench/hops.py gives the per-hop figures).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -140,8 +141,12 @@ def _reuse_action_server_connections() -> None:
         return fresh
 
     async def request(
-        self: EndpointConfig, method: str = "post", subpath: Optional[str] = None,
-        content_type: Optional[str] = "application/json", compress: bool = False, **kwargs: Any,
+        self: EndpointConfig,
+        method: str = "post",
+        subpath: Optional[str] = None,
+        content_type: Optional[str] = "application/json",
+        compress: bool = False,
+        **kwargs: Any,
     ) -> Optional[Any]:
         if self.cafile:  # a custom CA: Rasa's own request (it builds the SSL context)
             return await rasa_request(self, method, subpath, content_type, compress, **kwargs)
@@ -149,8 +154,9 @@ def _reuse_action_server_connections() -> None:
         headers.update(kwargs.pop("headers", None) or {})
         headers.update(self.headers or {})
         params = self.combine_parameters(kwargs)
-        async with session_for(self).request(method, concat_url(self.url, subpath), headers=headers, params=params,
-                                             compress=compress, **kwargs) as response:
+        async with session_for(self).request(
+            method, concat_url(self.url, subpath), headers=headers, params=params, compress=compress, **kwargs
+        ) as response:
             if response.status >= 400:
                 raise ClientResponseError(response.status, response.reason, await response.content.read())
             try:
@@ -191,18 +197,40 @@ def _reuse_states_of_an_unchanged_tracker() -> None:
     def copied(states: list) -> list:
         return [{key: dict(sub) if isinstance(sub, dict) else sub for key, sub in state.items()} for state in states]
 
-    def past_states(self: DialogueStateTracker, domain: Any, omit_unset_slots: bool = False,
-                    ignore_rule_only_turns: bool = False, rule_only_data: Optional[Dict[str, Any]] = None) -> list:
+    def past_states(
+        self: DialogueStateTracker,
+        domain: Any,
+        omit_unset_slots: bool = False,
+        ignore_rule_only_turns: bool = False,
+        rule_only_data: Optional[Dict[str, Any]] = None,
+    ) -> list:
         events = self.events
         key = (len(events), omit_unset_slots, ignore_rule_only_turns)
-        if (last and last["tracker"] is self and last["domain"] is domain and last["key"] == key
-                and (not events or last["event"] is events[-1]) and last["rule_only_data"] == rule_only_data):
+        if (
+            last
+            and last["tracker"] is self
+            and last["domain"] is domain
+            and last["key"] == key
+            and (not events or last["event"] is events[-1])
+            and last["rule_only_data"] == rule_only_data
+        ):
             return copied(last["states"])
-        states = rasa_past_states(self, domain, omit_unset_slots=omit_unset_slots,
-                                  ignore_rule_only_turns=ignore_rule_only_turns, rule_only_data=rule_only_data)
+        states = rasa_past_states(
+            self,
+            domain,
+            omit_unset_slots=omit_unset_slots,
+            ignore_rule_only_turns=ignore_rule_only_turns,
+            rule_only_data=rule_only_data,
+        )
         last.clear()
-        last.update(tracker=self, domain=domain, key=key, event=events[-1] if events else None,
-                    rule_only_data=copy.deepcopy(rule_only_data), states=copied(states))
+        last.update(
+            tracker=self,
+            domain=domain,
+            key=key,
+            event=events[-1] if events else None,
+            rule_only_data=copy.deepcopy(rule_only_data),
+            states=copied(states),
+        )
         return states
 
     DialogueStateTracker.past_states = past_states
@@ -238,7 +266,9 @@ def _keep_live_trackers_in_the_memory_store() -> None:
         live = live_of(self)
         live.pop(tracker.sender_id, None)
         events = tracker.events
-        sessions = sum(1 for e in events if isinstance(e, ActionExecuted) and e.action_name == ACTION_SESSION_START_NAME)
+        sessions = sum(
+            1 for e in events if isinstance(e, ActionExecuted) and e.action_name == ACTION_SESSION_START_NAME
+        )
         if sessions <= 1:
             live[tracker.sender_id] = (tracker, len(events), events[-1] if events else None)
             while len(live) > LIVE_TRACKERS:
@@ -300,7 +330,12 @@ def _validate_action_events_by_their_type() -> None:
     try:
         event_schema = spec["properties"]["events"]["items"]
         assert spec["properties"]["events"]["type"] == "array" and set(spec) == {"type", "properties"}
-        assert set(spec["properties"]) == {"events", "responses"} and set(event_schema) == {"type", "properties", "required", "oneOf"}
+        assert set(spec["properties"]) == {"events", "responses"} and set(event_schema) == {
+            "type",
+            "properties",
+            "required",
+            "oneOf",
+        }
         names = [sub["properties"]["event"]["const"] for sub in event_schema["oneOf"]]
         assert len(set(names)) == len(names)
     except (AssertionError, KeyError, TypeError):

@@ -1,4 +1,5 @@
 """One typed settings object, read once from the environment."""
+
 from __future__ import annotations
 
 import os
@@ -53,8 +54,11 @@ class Settings:
         """Refuse placeholder secrets outside development."""
         if not self.is_production:
             return
-        weak = [name for name, value in (("SECRET_KEY", self.secret_key), ("ACTION_SERVER_TOKEN", self.action_server_token))
-                if value.lower() in PLACEHOLDER_SECRETS]
+        weak = [
+            name
+            for name, value in (("SECRET_KEY", self.secret_key), ("ACTION_SERVER_TOKEN", self.action_server_token))
+            if value.lower() in PLACEHOLDER_SECRETS
+        ]
         if self.twilio_account_sid and self.twilio_auth_token.lower() in PLACEHOLDER_SECRETS:
             weak.append("TWILIO_AUTH_TOKEN")
         if self.telegram_bot_token and self.telegram_secret_token.lower() in PLACEHOLDER_SECRETS:

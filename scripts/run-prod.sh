@@ -21,7 +21,6 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 PY="$ROOT/.venv/bin/python"
-RASA="$ROOT/.venv/bin/rasa"
 PROD_DIR="$(mkdir -p "${PROD_DIR:-$ROOT/var/prod}" && cd "${PROD_DIR:-$ROOT/var/prod}" && pwd)"
 ENV_FILE="${PROD_ENV_FILE:-$PROD_DIR/prod.env}"
 RUN_DIR="$PROD_DIR/run"
@@ -201,7 +200,7 @@ render_supervisor() {
     sv_program "$SV_CONF" "actions-$i" "$LOG_DIR" 5 "$PY" -m bot actions --host 127.0.0.1 --port "$(action_port "$i")"
   done
   for i in $(seq 1 "$RASA_REPLICAS"); do
-    sv_program "$SV_CONF" "rasa-$i" "$LOG_DIR" 10 "$RASA" run --model models/mfbot.tar.gz --enable-api --auth-token '%(ENV_RASA_TOKEN)s' \
+    sv_program "$SV_CONF" "rasa-$i" "$LOG_DIR" 10 "$PY" -m bot.rasa_server run --model models/mfbot.tar.gz --enable-api --auth-token '%(ENV_RASA_TOKEN)s' \
       --interface 127.0.0.1 --port "$(rasa_port "$i")" --credentials deploy/credentials.prod.yml --endpoints deploy/endpoints.prod.yml \
       --logging-config-file "$PROD_DIR/rasa-logging.yml"
   done

@@ -26,7 +26,7 @@ sed -e "s#http://127.0.0.1:5055/webhook#http://127.0.0.1:$ACTION_PORT/webhook#" 
 CONF="$RUN_DIR/supervisord.conf"
 sv_config "$CONF" "$RUN_DIR" "$LOG_DIR" true
 sv_program "$CONF" actions "$LOG_DIR" 5 "$ROOT/.venv/bin/python" -m bot actions --host 127.0.0.1 --port "$ACTION_PORT"
-sv_program "$CONF" rasa "$LOG_DIR" 10 "$ROOT/.venv/bin/rasa" run --model models/mfbot.tar.gz --interface 127.0.0.1 --port "$RASA_PORT" \
+sv_program "$CONF" rasa "$LOG_DIR" 10 "$ROOT/.venv/bin/python" -m bot.rasa_server run --model models/mfbot.tar.gz --interface 127.0.0.1 --port "$RASA_PORT" \
   --credentials credentials.yml --endpoints "$RUN_DIR/endpoints.run.yml" --logging-config-file logging.yml
 sv_program "$CONF" web "$LOG_DIR" 3 "$ROOT/.venv/bin/python" -m bot web --host "$WEB_HOST" --port "$WEB_PORT"
 

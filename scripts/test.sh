@@ -4,9 +4,23 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=3 PYTHONHASHSEED=0
 mkdir -p test-artifacts
+STARTED=$(date +%s)
+export RASA_START_LOG="$PWD/test-artifacts/rasa-starts.log"
+: > "$RASA_START_LOG"
+# Whatever happens, leave nothing running: the private PostgreSQL cluster the tests started is stopped, and the
+# wall time and the number of Rasa servers started are printed.
+finish() {
+  local code=$?
+  bash scripts/postgres.sh stop > /dev/null 2>&1 || true
+  local seconds=$(( $(date +%s) - STARTED ))
+  echo "== make test: $(( seconds / 60 )) m $(( seconds % 60 )) s wall time, $(wc -l < "$RASA_START_LOG") Rasa server start(s) (test-artifacts/rasa-starts.log), exit $code"
+  exit "$code"
+}
+trap finish EXIT
 
 echo "== lint"
 .venv/bin/ruff check bot tests bench
+.venv/bin/ruff format --check bot tests bench
 .venv/bin/mypy
 
 echo "== content check"

@@ -1,4 +1,5 @@
 """Shared fixtures: a migrated SQLite database per test, and a session on it."""
+
 from __future__ import annotations
 
 import os
@@ -36,4 +37,3 @@ def session(db_url: str) -> Iterator[Session]:
     finally:
         s.rollback()
         s.close()
-

@@ -1,4 +1,5 @@
 """PostgreSQL for tests: start the private cluster with scripts/postgres.sh and hand out a fresh database per session."""
+
 from __future__ import annotations
 
 import os
@@ -22,11 +23,15 @@ class PostgresUnavailable(RuntimeError):
 def run_script(*args: str) -> str:
     """Run scripts/postgres.sh with ``args`` and return the last line it printed (a URL for start/createdb)."""
     try:
-        result = subprocess.run(["bash", str(SCRIPT), *args], capture_output=True, text=True, timeout=SCRIPT_TIMEOUT, check=False)
+        result = subprocess.run(
+            ["bash", str(SCRIPT), *args], capture_output=True, text=True, timeout=SCRIPT_TIMEOUT, check=False
+        )
     except subprocess.TimeoutExpired as exc:
         raise PostgresUnavailable(f"scripts/postgres.sh {' '.join(args)} timed out after {SCRIPT_TIMEOUT}s") from exc
     if result.returncode != 0:
-        raise PostgresUnavailable(f"scripts/postgres.sh {' '.join(args)} exited {result.returncode}:\n{result.stderr.strip()}")
+        raise PostgresUnavailable(
+            f"scripts/postgres.sh {' '.join(args)} exited {result.returncode}:\n{result.stderr.strip()}"
+        )
     lines = result.stdout.strip().splitlines()
     return lines[-1] if lines else ""
 

@@ -5,6 +5,7 @@ Wraps the functions named in HOPS as their modules are imported and appends one 
 message enters a process (ENTRY) and follows it through awaits and asyncio.to_thread (a context variable), so replies
 running at the same time are told apart. Nothing else changes.
 """
+
 from __future__ import annotations
 
 import contextvars
@@ -22,8 +23,10 @@ OUT = os.environ.get("HOP_TIMING_DIR")
 HOPS = {
     # The Rasa server
     "rasa.core.agent": [("Agent", "handle_message")],
-    "rasa.core.processor": [("MessageProcessor", name) for name in (
-        "fetch_tracker_and_update_session", "parse_message", "_predict_next_with_tracker", "save_tracker")],
+    "rasa.core.processor": [
+        ("MessageProcessor", name)
+        for name in ("fetch_tracker_and_update_session", "parse_message", "_predict_next_with_tracker", "save_tracker")
+    ],
     "rasa.core.actions.action": [("RemoteAction", "run")],
     # The action server
     "rasa_sdk.executor": [("ActionExecutor", "run")],
@@ -34,8 +37,12 @@ HOPS = {
 }
 # Where a message enters a process: how to read its sender id from the call's arguments.
 ENTRY = {
-    "Agent.handle_message": lambda args, kwargs: getattr(args[1] if len(args) > 1 else kwargs.get("message"), "sender_id", None),
-    "ActionExecutor.run": lambda args, kwargs: (args[1] if len(args) > 1 else kwargs.get("action_call") or {}).get("sender_id"),
+    "Agent.handle_message": lambda args, kwargs: getattr(
+        args[1] if len(args) > 1 else kwargs.get("message"), "sender_id", None
+    ),
+    "ActionExecutor.run": lambda args, kwargs: (args[1] if len(args) > 1 else kwargs.get("action_call") or {}).get(
+        "sender_id"
+    ),
 }
 _sender: contextvars.ContextVar = contextvars.ContextVar("hop_sender", default=None)
 _lock = threading.Lock()
@@ -62,6 +69,7 @@ def _timed(name: str, fn):
             return None
 
     if inspect.iscoroutinefunction(fn):
+
         @functools.wraps(fn)
         async def timed_async(*args, **kwargs):
             token = enter(args, kwargs)
@@ -72,6 +80,7 @@ def _timed(name: str, fn):
                 _emit(name, started, time.monotonic() - started, _sender.get())
                 if token is not None:
                     _sender.reset(token)
+
         return timed_async
 
     @functools.wraps(fn)
@@ -84,6 +93,7 @@ def _timed(name: str, fn):
             _emit(name, started, time.monotonic() - started, _sender.get())
             if token is not None:
                 _sender.reset(token)
+
     return timed
 
 

@@ -1,5 +1,6 @@
 """Start the two real profiles privately (own directory, database and free loopback ports) with the SMS channel on a
 fake Twilio: the embedded one with scripts/run.sh (what `make run` runs), the production one with scripts/run-prod.sh."""
+
 from __future__ import annotations
 
 import os
@@ -13,9 +14,9 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from bench.security.target import SupervisedOps, Target
-from bot.channels.sms_fake_twilio import FakeTwilio
-from bot.channels.sms_signing import new_sid
-from bot.devstack import REPO, free_port
+from bot.channels.sms.signing import new_sid
+from bot.devtools.devstack import REPO, free_port
+from bot.devtools.fake_twilio import FakeTwilio
 from bot.store import migrate
 
 BANNER = "The Magnetic Factors bot is running."
@@ -36,8 +37,13 @@ class Running:
 
 
 def _twilio_env(fake: FakeTwilio, token: str, sid: str) -> dict[str, str]:
-    return {"TWILIO_ACCOUNT_SID": sid, "TWILIO_AUTH_TOKEN": token, "TWILIO_FROM_NUMBER": PROGRAMME_NUMBER,
-            "TWILIO_API_BASE": fake.base_url, "TWILIO_PUBLIC_URL": ""}
+    return {
+        "TWILIO_ACCOUNT_SID": sid,
+        "TWILIO_AUTH_TOKEN": token,
+        "TWILIO_FROM_NUMBER": PROGRAMME_NUMBER,
+        "TWILIO_API_BASE": fake.base_url,
+        "TWILIO_PUBLIC_URL": "",
+    }
 
 
 def start_embedded(workdir: Path, fake: FakeTwilio, token: str, sid: str) -> Running:
@@ -46,23 +52,52 @@ def start_embedded(workdir: Path, fake: FakeTwilio, token: str, sid: str) -> Run
     db_url = f"sqlite:///{workdir / 'bot.sqlite3'}"
     migrate.upgrade(db_url)
     ports = {"RASA_PORT": free_port(), "ACTION_PORT": free_port(), "WEB_PORT": free_port()}
-    env = {**os.environ, **{k: str(v) for k, v in ports.items()}, "RUN_DIR": str(workdir), "WEB_HOST": "127.0.0.1",
-           "DATABASE_URL": db_url, "SECRET_KEY": "security-check-" + secrets.token_hex(8), **_twilio_env(fake, token, sid)}
+    env = {
+        **os.environ,
+        **{k: str(v) for k, v in ports.items()},
+        "RUN_DIR": str(workdir),
+        "WEB_HOST": "127.0.0.1",
+        "DATABASE_URL": db_url,
+        "SECRET_KEY": "security-check-" + secrets.token_hex(8),
+        **_twilio_env(fake, token, sid),
+    }
     env.pop("TRUSTED_PROXIES", None)
     out = (workdir / "run.out").open("wb")
-    process = subprocess.Popen(["bash", str(REPO / "scripts" / "run.sh")], cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
-                               start_new_session=True)
+    process = subprocess.Popen(
+        ["bash", str(REPO / "scripts" / "run.sh")],
+        cwd=REPO,
+        env=env,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + START_TIMEOUT
     while BANNER not in (workdir / "run.out").read_text(errors="replace"):
         if process.poll() is not None or time.monotonic() > deadline:
             stop_embedded(process)
-            raise RuntimeError(f"scripts/run.sh did not start:\n{(workdir / 'run.out').read_text(errors='replace')[-3000:]}")
+            raise RuntimeError(
+                f"scripts/run.sh did not start:\n{(workdir / 'run.out').read_text(errors='replace')[-3000:]}"
+            )
         time.sleep(0.5)
     rasa, actions, web = (f"http://127.0.0.1:{ports[k]}" for k in ("RASA_PORT", "ACTION_PORT", "WEB_PORT"))
-    ops = SupervisedOps(workdir / "supervisord.conf", {"actions": f"{actions}/health", "rasa": f"{rasa}/", "web": f"{web}/healthz"})
-    target = Target(profile="embedded", public_url=web, rasa_urls=[rasa], action_urls=[actions], webchat_url=rasa,
-                    sms_url=f"{rasa}/webhooks/twilio_sms/webhook", db_url=db_url, twilio=fake, twilio_token=token, twilio_sid=sid,
-                    twilio_number=PROGRAMME_NUMBER, ops=ops, rest=True)
+    ops = SupervisedOps(
+        workdir / "supervisord.conf", {"actions": f"{actions}/health", "rasa": f"{rasa}/", "web": f"{web}/healthz"}
+    )
+    target = Target(
+        profile="embedded",
+        public_url=web,
+        rasa_urls=[rasa],
+        action_urls=[actions],
+        webchat_url=rasa,
+        sms_url=f"{rasa}/webhooks/twilio_sms/webhook",
+        db_url=db_url,
+        twilio=fake,
+        twilio_token=token,
+        twilio_sid=sid,
+        twilio_number=PROGRAMME_NUMBER,
+        ops=ops,
+        rest=True,
+    )
     return Running(target=target, stop=lambda: stop_embedded(process), process=process, env=env)
 
 
@@ -100,15 +135,40 @@ def free_port_base() -> int:
 def start_production(prod_dir: Path, database_url: str, fake: FakeTwilio, token: str, sid: str) -> Running:
     """scripts/run-prod.sh start on a private directory, database and port block (never `make run-prod`'s)."""
     base = free_port_base()
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("DATABASE_URL", "REDIS_HOST", "BOT_ENV", "PUBLIC_BASE_URL", "TRUSTED_PROXIES", "TLS_CERT_FILE", "TLS_KEY_FILE")}
-    env.update(PROD_DIR=str(prod_dir), PROD_ENV_FILE=str(prod_dir / "none.env"), PROD_PORT_BASE=str(base), DATABASE_URL=database_url,
-               SECRET_KEY="security-" + secrets.token_hex(12), RASA_TOKEN="security-" + secrets.token_hex(12),
-               ACTION_SERVER_TOKEN="security-" + secrets.token_hex(12), **_twilio_env(fake, token, sid))
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in (
+            "DATABASE_URL",
+            "REDIS_HOST",
+            "BOT_ENV",
+            "PUBLIC_BASE_URL",
+            "TRUSTED_PROXIES",
+            "TLS_CERT_FILE",
+            "TLS_KEY_FILE",
+        )
+    }
+    env.update(
+        PROD_DIR=str(prod_dir),
+        PROD_ENV_FILE=str(prod_dir / "none.env"),
+        PROD_PORT_BASE=str(base),
+        DATABASE_URL=database_url,
+        SECRET_KEY="security-" + secrets.token_hex(12),
+        RASA_TOKEN="security-" + secrets.token_hex(12),
+        ACTION_SERVER_TOKEN="security-" + secrets.token_hex(12),
+        **_twilio_env(fake, token, sid),
+    )
 
     def script(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(["bash", str(REPO / "scripts" / "run-prod.sh"), *args], env=env, capture_output=True, text=True,
-                              timeout=START_TIMEOUT, check=False)
+        return subprocess.run(
+            ["bash", str(REPO / "scripts" / "run-prod.sh"), *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=START_TIMEOUT,
+            check=False,
+        )
 
     started = script("start")
     if started.returncode != 0:
@@ -121,9 +181,21 @@ def start_production(prod_dir: Path, database_url: str, fake: FakeTwilio, token:
     health |= {f"rasa-{i}": f"{rasa[i - 1]}/status?token={env['RASA_TOKEN']}" for i in (1, 2)}
     health |= {f"web-{i}": f"http://127.0.0.1:{base + 30 + i}/healthz" for i in (1, 2)} | {"nginx": f"{url}/healthz"}
     ops = SupervisedOps(prod_dir / "run" / "supervisord.conf", health)
-    target = Target(profile="production", public_url=url, rasa_urls=rasa, action_urls=actions, webchat_url=f"http://127.0.0.1:{base + 2}",
-                    sms_url=f"{url}/webhooks/twilio_sms/webhook", db_url=database_url, twilio=fake, twilio_token=token, twilio_sid=sid,
-                    twilio_number=PROGRAMME_NUMBER, ops=ops, rest=False)
+    target = Target(
+        profile="production",
+        public_url=url,
+        rasa_urls=rasa,
+        action_urls=actions,
+        webchat_url=f"http://127.0.0.1:{base + 2}",
+        sms_url=f"{url}/webhooks/twilio_sms/webhook",
+        db_url=database_url,
+        twilio=fake,
+        twilio_token=token,
+        twilio_sid=sid,
+        twilio_number=PROGRAMME_NUMBER,
+        ops=ops,
+        rest=False,
+    )
     return Running(target=target, stop=lambda: script("stop"), env=env)
 
 

@@ -1,4 +1,5 @@
 """What an attack needs to know of a running profile: its addresses, its database, its fake Twilio, its processes."""
+
 from __future__ import annotations
 
 import os
@@ -12,9 +13,9 @@ from typing import Any, Optional, Protocol
 
 import httpx
 
-from bot.channels.sms_fake_twilio import FakeTwilio
-from bot.channels.sms_signing import WebhookReply, inbound_params, new_sid, send_signed
-from bot.devstack import REPO, Stack, wait_http
+from bot.channels.sms.signing import WebhookReply, inbound_params, new_sid, send_signed
+from bot.devtools.devstack import REPO, Stack, wait_http
+from bot.devtools.fake_twilio import FakeTwilio
 
 LOOPBACK = "127.0.0.1"
 
@@ -68,8 +69,13 @@ class Target:
 
     def sms(self, number: str, body: str, sid: Optional[str] = None, timeout: float = 60) -> WebhookReply:
         """Post one signed inbound SMS as Twilio would."""
-        params = inbound_params(account_sid=self.twilio_sid, from_number=number, to_number=self.twilio_number, body=body,
-                                message_sid=sid or new_sid("SM"))
+        params = inbound_params(
+            account_sid=self.twilio_sid,
+            from_number=number,
+            to_number=self.twilio_number,
+            body=body,
+            message_sid=sid or new_sid("SM"),
+        )
         return send_signed(url=self.sms_url, auth_token=self.twilio_token, params=params, timeout=timeout)
 
     def texts_to(self, number: str) -> list[str]:
@@ -92,13 +98,17 @@ def port_of(url: str) -> int:
     return httpx.URL(url).port or 80
 
 
-def post_declared(url: str, size: int, content_type: str = "application/json", timeout: float = 30) -> tuple[int, float]:
+def post_declared(
+    url: str, size: int, content_type: str = "application/json", timeout: float = 30
+) -> tuple[int, float]:
     """POST a body of ``size`` bytes over a raw socket; the status line's code and the seconds until it came (0: none)."""
     parsed = httpx.URL(url)
     started = time.monotonic()
     with socket.create_connection((parsed.host, parsed.port or 80), timeout=timeout) as sock:
-        head = (f"POST {parsed.raw_path.decode()} HTTP/1.1\r\nHost: {parsed.host}:{parsed.port}\r\nContent-Type: {content_type}\r\n"
-                f"Content-Length: {size}\r\nConnection: close\r\n\r\n")
+        head = (
+            f"POST {parsed.raw_path.decode()} HTTP/1.1\r\nHost: {parsed.host}:{parsed.port}\r\nContent-Type: {content_type}\r\n"
+            f"Content-Length: {size}\r\nConnection: close\r\n\r\n"
+        )
         sock.sendall(head.encode())
         chunk, sent = b'{"sender": "me", "message": "' + b"x" * 65536, 0
         try:
@@ -121,7 +131,7 @@ def post_declared(url: str, size: int, content_type: str = "application/json", t
 
 
 class DevStackOps:
-    """A bot.devstack Stack: nothing supervises it, so wait_ready starts whatever was killed."""
+    """A bot.devtools.devstack Stack: nothing supervises it, so wait_ready starts whatever was killed."""
 
     def __init__(self, stack: Stack) -> None:
         self.stack = stack
@@ -157,8 +167,13 @@ class SupervisedOps:
         self.health = health  # program name -> health URL
 
     def ctl(self, *args: str) -> str:
-        done = subprocess.run([str(REPO / ".venv" / "bin" / "supervisorctl"), "-c", str(self.conf), *args],
-                              capture_output=True, text=True, timeout=60, check=False)
+        done = subprocess.run(
+            [str(REPO / ".venv" / "bin" / "supervisorctl"), "-c", str(self.conf), *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
         return done.stdout
 
     def pids(self, kind: str) -> dict[str, int]:

@@ -1,4 +1,5 @@
 """The activity form: its validation action hands each message to the engine and closes the loop for the turn."""
+
 from __future__ import annotations
 
 import asyncio

@@ -1,4 +1,5 @@
 """The action server: rasa-sdk's app on loopback, answering only requests that carry the shared token."""
+
 from __future__ import annotations
 
 import hmac

@@ -1,4 +1,5 @@
 """Run one participant message through the activity engine and send the replies through the Rasa dispatcher."""
+
 from __future__ import annotations
 
 import logging
@@ -13,6 +14,7 @@ from bot.activity.replies import BotMessage
 from bot.content import load_content
 from bot.interpretation.nlu import NluResult
 from bot.settings import get_settings
+from bot.staff import notify
 from bot.store.db import session_scope
 
 logger = logging.getLogger(__name__)
@@ -72,7 +74,9 @@ def handle_turn(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[
     content = load_content()
     try:
         with session_scope() as session:
-            outcome = ActivityFlow(session=session, content=content, settings=settings, content_for=load_content).handle(incoming)
+            outcome = ActivityFlow(
+                session=session, content=content, settings=settings, content_for=load_content
+            ).handle(incoming)
     except Exception as exc:  # noqa: BLE001
         # Only the error's type is logged: database errors carry the participant's words in their text.
         logger.error("turn failed (%s) on channel %s", type(exc).__name__, incoming.channel)
@@ -114,10 +118,6 @@ def erase_tracker_later(sender_ids: list[str]) -> None:
 
 def notify_handoff(handoff_id: int) -> None:
     """Tell the site's practitioners about a new handoff (the staff app's notifier, when it is set up)."""
-    try:
-        from bot.staff import notify
-    except ImportError:
-        return
     try:
         notify.notify_handoff_async(handoff_id)
     except Exception:  # noqa: BLE001 - a failed email must never fail the participant's turn

@@ -1,4 +1,5 @@
 """After the activity: sharing late, withdrawing a share, thanks and questions; and deleting everything on request."""
+
 from __future__ import annotations
 
 from typing import Optional
@@ -23,10 +24,16 @@ PENDING_WITHDRAW = "withdraw"
 class AfterCompletion(FlowBase):
     """The conversation once the summary is done, and erasure on request at any time."""
 
-    def _after_completion(self, participant: Participant, run: ActivityRun, incoming: Incoming, out: Outcome) -> Outcome:
+    def _after_completion(
+        self, participant: Participant, run: ActivityRun, incoming: Incoming, out: Outcome
+    ) -> Outcome:
         """Thanks, questions, sharing late, withdrawing, deleting or starting over once the activity is done."""
         raw = incoming.text or ""
-        decision = interpret(raw, self._step_of_kind("review"), incoming.nlu, self.content) if textin.has_words(raw) else Decision(meant.UNCLEAR)
+        decision = (
+            interpret(raw, self._step_of_kind("review"), incoming.nlu, self.content)
+            if textin.has_words(raw)
+            else Decision(meant.UNCLEAR)
+        )
         value = decision.value if decision.kind == meant.REQUEST else None
         practitioner = self.content.practitioner(run.role)
         handoff = repo.handoff_of_run(session=self.session, run=run)
@@ -35,19 +42,32 @@ class AfterCompletion(FlowBase):
             self._restart(participant, run, incoming.channel, out)
         elif value == "delete":
             self._ask_delete(participant, run, out)
-        elif value == "share" or (decision.kind == meant.ANSWER and decision.option is not None and decision.option.value == "yes" and "share" in raw.lower()):
+        elif value == "share" or (
+            decision.kind == meant.ANSWER
+            and decision.option is not None
+            and decision.option.value == "yes"
+            and "share" in raw.lower()
+        ):
             if shared:
                 out.messages.append(BotMessage(self.content.message("share_already", practitioner=practitioner)))
             else:
                 self._hold(run, PENDING_SHARE, raw, None)
-                out.messages.append(BotMessage(self.content.message("share_offer", practitioner=practitioner), options=self._yes_no()))
+                out.messages.append(
+                    BotMessage(self.content.message("share_offer", practitioner=practitioner), options=self._yes_no())
+                )
         elif value == "withdraw":
             if shared:
                 self._hold(run, PENDING_WITHDRAW, raw, None)
-                out.messages.append(BotMessage(self.content.message("withdraw_confirm", practitioner=practitioner), options=self._yes_no()))
+                out.messages.append(
+                    BotMessage(
+                        self.content.message("withdraw_confirm", practitioner=practitioner), options=self._yes_no()
+                    )
+                )
             else:
                 out.messages.append(BotMessage(self.content.message("nothing_shared", practitioner=practitioner)))
-        elif value in ("back", "change") or (decision.kind == meant.ANSWER and decision.option is not None and decision.option.value == "change"):
+        elif value in ("back", "change") or (
+            decision.kind == meant.ANSWER and decision.option is not None and decision.option.value == "change"
+        ):
             out.messages.append(BotMessage(self.content.message("completed_change")))
         elif value == "language":
             self._switch_language(participant, language_named(raw), out)
@@ -56,25 +76,38 @@ class AfterCompletion(FlowBase):
         elif decision.kind == meant.THANKS:
             out.messages.append(BotMessage(self.content.message("thanks_reply")))
         elif decision.kind == meant.QUESTION:
-            out.messages.append(BotMessage(self._faq(decision.value or "", raw, self._step_of_kind("review"), run.role)))
+            out.messages.append(
+                BotMessage(self._faq(decision.value or "", raw, self._step_of_kind("review"), run.role))
+            )
         else:
             out.messages.append(BotMessage(self.content.message("already_completed")))
         return out
 
     def _grant_share(self, participant: Participant, run: ActivityRun, incoming: Incoming, out: Outcome) -> None:
         share_step = self._step_of_kind("share")
-        repo.record_consent(session=self.session, participant=participant, run=run, kind="share", granted=True,
-                            wording=self.content.message("share_offer", practitioner=self.content.practitioner(run.role)),
-                            channel=incoming.channel, reply_text=incoming.text)
+        repo.record_consent(
+            session=self.session,
+            participant=participant,
+            run=run,
+            kind="share",
+            granted=True,
+            wording=self.content.message("share_offer", practitioner=self.content.practitioner(run.role)),
+            channel=incoming.channel,
+            reply_text=incoming.text,
+        )
         self._save(run, share_step, incoming, text=textin.strip_control(incoming.text), value="yes")
         self._hand_off(run, out)
 
     def _hand_off(self, run: ActivityRun, out: Outcome) -> None:
         summary = repo.latest_summary(session=self.session, run=run) or self._save_summary(run)
-        site = repo.get_or_create_site(session=self.session, code=self.settings.default_site_code, name=self.settings.default_site_name)
+        site = repo.get_or_create_site(
+            session=self.session, code=self.settings.default_site_code, name=self.settings.default_site_name
+        )
         handoff = repo.create_handoff(session=self.session, run=run, summary=summary, default_site=site)
         out.handoff_id = handoff.id
-        out.messages.append(BotMessage(self.content.message("completed_shared", practitioner=self.content.practitioner(run.role))))
+        out.messages.append(
+            BotMessage(self.content.message("completed_shared", practitioner=self.content.practitioner(run.role)))
+        )
 
     # ---- deleting on request ------------------------------------------------------------------
     def _ask_delete(self, participant: Participant, run: Optional[ActivityRun], out: Outcome) -> Outcome:
@@ -89,7 +122,12 @@ class AfterCompletion(FlowBase):
         """Erase the participant exactly as the admin deletion does; the audit keeps ids only."""
         public_id = participant.public_id
         out.erased_sender_ids = staff_repo.delete_participant(session=self.session, participant=participant)
-        staff_repo.audit(session=self.session, practitioner=None, action="participant_deleted_on_request", subject_type="participant", subject_id=public_id)
+        staff_repo.audit(
+            session=self.session,
+            practitioner=None,
+            action="participant_deleted_on_request",
+            subject_type="participant",
+            subject_id=public_id,
+        )
         out.messages.append(BotMessage(self.content.message("delete_done")))
         return out
-

@@ -1,25 +1,23 @@
 """The activity as a state machine over the store: one incoming message in, saved answers and replies out."""
+
 from __future__ import annotations
 
-import hashlib
-import re
-import secrets
 from datetime import timedelta
 from typing import Optional
 
-from bot.activity.after import PENDING_DELETE, PENDING_SHARE, PENDING_WITHDRAW, AfterCompletion
+from bot.activity.after import PENDING_DELETE, PENDING_SHARE, PENDING_WITHDRAW
+from bot.activity.first_message import PENDING_LANGUAGE, FirstMessage
 from bot.activity.incoming import Incoming
 from bot.activity.replies import BotMessage, Outcome
+from bot.activity.resume_codes import _CODE_LETTERS, RESUME_CODE_DAYS, PauseAndResume, find_code  # noqa: F401  (re-exported)
 from bot.content.model import Option, Step
 from bot.interpretation import decision as meant
 from bot.interpretation import text as textin
 from bot.interpretation.commands import detect_command
 from bot.interpretation.decision import Decision
 from bot.interpretation.interpret import STRICT_KINDS, interpret
-from bot.interpretation.language import detect_language, language_named
-from bot.interpretation.numbers import option_number
+from bot.interpretation.language import language_named
 from bot.interpretation.topics import yes_or_no
-from bot.store import attempts
 from bot.store import repository as repo
 from bot.store.models import (
     RUN_ACTIVE,
@@ -28,40 +26,26 @@ from bot.store.models import (
     RUN_PAUSED,
     RUN_STOPPED,
     ActivityRun,
-    ChannelIdentity,
     Participant,
 )
 
-RESUME_CODE_DAYS = 7
 IDLE_WELCOME_BACK = timedelta(hours=1)
-_CODE_LETTERS = "BCDFGHJKLMNPQRSTVWXZ"  # no vowels (no words), no look-alikes of digits
-# Codes use only these consonants, so an answer such as "work 100" can never be taken for a code. A code counts
-# when it is the whole message, written with its dash, or named as a code ("my code is PSCL-646", "code: pscl 646").
-_CODE = rf"([{_CODE_LETTERS}]{{4}})\s*-?\s*(\d{{3}})"
-_CODE_WHOLE = re.compile(rf"^\s*(?:code\s*:?\s*)?{_CODE}\s*[.!]?\s*$", re.IGNORECASE)
-_CODE_DASHED = re.compile(rf"(?<![\w-])([{_CODE_LETTERS}]{{4}})-(\d{{3}})(?![\w-])", re.IGNORECASE)
-_CODE_NAMED = re.compile(rf"\bcode\b\W{{0,3}}(?:is\W+|was\W+)?{_CODE}(?!\w)", re.IGNORECASE)
-MISUNDERSTANDINGS_BEFORE_EXPLAINING = 2
 # Pending checks: what the bot asked before acting on a reply.
 PENDING_OPTION = "option"
 PENDING_ANSWER = "answer"
 PENDING_REQUEST = "request"
-PENDING_LANGUAGE = "language"
 STRICT_PENDING = {PENDING_DELETE, PENDING_SHARE, PENDING_WITHDRAW}
 
 
-def find_code(text: str) -> Optional[re.Match]:
-    """A resume code in a message, if it holds one."""
-    return _CODE_WHOLE.match(text) or _CODE_NAMED.search(text) or _CODE_DASHED.search(text)
-
-
-class ActivityFlow(AfterCompletion):
+class ActivityFlow(FirstMessage):
     """Moves one participant's run forward; every change is written to the session before replying."""
 
     # ---- entry point -------------------------------------------------------------------------
     def handle(self, incoming: Incoming) -> Outcome:
         """Process one incoming message and return the replies."""
-        identity = repo.get_or_create_identity(session=self.session, channel=incoming.channel, external_id=incoming.sender_id)
+        identity = repo.get_or_create_identity(
+            session=self.session, channel=incoming.channel, external_id=incoming.sender_id
+        )
         participant = identity.participant
         self._speak(participant)
         out = Outcome()
@@ -95,7 +79,9 @@ class ActivityFlow(AfterCompletion):
             self._resume(run, out, "welcome_back")
             return out
         decision = interpret(raw, self._current_step(run), incoming.nlu, self.content)
-        if (decision.kind == meant.REQUEST and decision.value in ("greet", "repeat", "pause")) or decision.kind == meant.UNCLEAR:
+        if (
+            decision.kind == meant.REQUEST and decision.value in ("greet", "repeat", "pause")
+        ) or decision.kind == meant.UNCLEAR:
             self._resume(run, out, "welcome_back")
             return out
         run.status = RUN_ACTIVE
@@ -103,61 +89,6 @@ class ActivityFlow(AfterCompletion):
         if decision.kind == meant.ANSWER:
             out.messages.append(BotMessage(self.content.message("welcome_back")))
         return self._act(decision, participant, run, incoming, out)
-
-    def _redeem_code(self, identity: ChannelIdentity, match: re.Match, incoming: Incoming, out: Outcome) -> Outcome:
-        key = attempts.identity_key(identity.id)
-        if not attempts.resume_attempt_allowed(session=self.session, key=key, now=self.now()):
-            out.messages.append(BotMessage(self.content.message("resume_code_wait")))
-            return out
-        target = repo.redeem_resume_code(session=self.session, code_hash=self.code_hash(match.group(1), match.group(2)))
-        attempts.record_resume_attempt(session=self.session, key=key, succeeded=target is not None, now=self.now())
-        if target is None:
-            out.messages.append(BotMessage(self.content.message("resume_code_bad")))
-            run = repo.open_run(session=self.session, participant=identity.participant)
-            if run is not None and run.status == RUN_ACTIVE:
-                out.messages += self._ask(run)
-            return out
-        repo.move_identity(session=self.session, identity=identity, participant=target)
-        run = repo.open_run(session=self.session, participant=target)
-        if run is None:
-            self._start(target, incoming.channel, out, intro=False)
-            return out
-        self._clear_pending(run)
-        self._resume(run, out, "resume_code_ok")
-        return out
-
-    # ---- the first message: which language -----------------------------------------------------
-    def _first_message(self, participant: Participant, incoming: Incoming, out: Outcome) -> Outcome:
-        """A new participant: the first message decides the language when it is clear; otherwise the bot asks once."""
-        spoken = self.languages()
-        if participant.language_chosen_at is not None and participant.language in spoken:
-            language: Optional[str] = participant.language  # chosen before the first message (a site invite in French)
-        else:
-            language = detect_language(incoming.text or "", spoken) if len(spoken) > 1 else self.content.language
-        if language is not None:
-            participant.language = language
-            self.content = spoken.get(language, self.content)
-            self._start(participant, incoming.channel, out, intro=True)
-            return out
-        run = repo.start_run(session=self.session, participant=participant, channel=incoming.channel,
-                             step_id=self.content.steps[0].id, content_version=self.content.version)
-        self._hold(run, PENDING_LANGUAGE, None, None)
-        out.messages.append(BotMessage(self.content.message("language_offer")))
-        return out
-
-    def _language_chosen(self, participant: Participant, run: ActivityRun, incoming: Incoming, out: Outcome) -> Outcome:
-        """The reply to "English or French?": 1 or 2, a language's name, or a message in one; English otherwise."""
-        spoken = self.languages()
-        codes = list(spoken)
-        raw = incoming.text or ""
-        number = option_number(textin.normalise(raw), len(codes))
-        language = (codes[number - 1] if number else None) or language_named(raw) or detect_language(raw, spoken) or codes[0]
-        participant.language = language
-        participant.language_chosen_at = self.now()
-        self.content = spoken[language]
-        out.messages += [BotMessage(self.content.message(k)) for k in ("intro_1", "intro_2")]
-        out.messages += self._ask(run)
-        return out
 
     # ---- one message during the activity ------------------------------------------------------
     def _turn(self, participant: Participant, run: ActivityRun, incoming: Incoming, out: Outcome) -> Outcome:
@@ -176,7 +107,9 @@ class ActivityFlow(AfterCompletion):
             return out
         return self._act(interpret(raw, step, incoming.nlu, self.content), participant, run, incoming, out)
 
-    def _act(self, decision: Decision, participant: Participant, run: ActivityRun, incoming: Incoming, out: Outcome) -> Outcome:
+    def _act(
+        self, decision: Decision, participant: Participant, run: ActivityRun, incoming: Incoming, out: Outcome
+    ) -> Outcome:
         """Carry out what the interpretation step decided the message is."""
         step = self._current_step(run)
         kind = decision.kind
@@ -199,7 +132,9 @@ class ActivityFlow(AfterCompletion):
         elif kind == meant.CONFIRM_REQUEST and decision.value in self.content.request_actions:
             self._hold(run, PENDING_REQUEST, incoming.text, decision.value)
             action = self.content.request_actions[decision.value or ""]
-            out.messages.append(BotMessage(self.content.message("confirm_request", action=action), options=self._yes_no()))
+            out.messages.append(
+                BotMessage(self.content.message("confirm_request", action=action), options=self._yes_no())
+            )
         elif kind == meant.CONFIRM_OPTION and decision.option is not None:
             self._hold(run, PENDING_OPTION, incoming.text, decision.option.value)
             out.messages.append(self._confirm_option_message(step, run, decision.option))
@@ -214,28 +149,6 @@ class ActivityFlow(AfterCompletion):
         else:
             self._misunderstood(run, step, out)
         return out
-
-    def _misunderstood(self, run: ActivityRun, step: Step, out: Outcome) -> None:
-        """A choice the bot could not read: re-ask; from the second time in a row, explain each option by number."""
-        run.misunderstandings = (run.misunderstandings or 0) + 1
-        if run.misunderstandings >= MISUNDERSTANDINGS_BEFORE_EXPLAINING and any(o.meaning for o in step.options):
-            lines = [self.content.message("choices_explained")]
-            lines += [
-                self.content.message("choice_line", number=i, label=o.label, meaning=o.meaning) if o.meaning else f"{i} {o.label}"
-                for i, o in enumerate(step.options, start=1)
-            ]
-            out.messages.append(BotMessage("\n".join(lines), options=step.options))
-            return
-        key = "invalid_multi" if step.kind == "multi" else "invalid_choice"
-        out.messages.append(BotMessage(self.content.message(key)))
-        out.messages += self._ask(run)
-
-    def _confirm_option_message(self, step: Step, run: ActivityRun, option: Option) -> BotMessage:
-        if step.kind == "consent":
-            return BotMessage(self.content.message("confirm_consent"), options=self._yes_no())
-        if step.kind == "share":
-            return BotMessage(self.content.message("confirm_share", practitioner=self.content.practitioner(run.role)), options=self._yes_no())
-        return BotMessage(self.content.message("confirm_option", option=option.label), options=self._yes_no())
 
     # ---- checks before acting -----------------------------------------------------------------
     def _pending(self, participant: Participant, run: ActivityRun, incoming: Incoming, out: Outcome) -> Outcome:
@@ -267,9 +180,16 @@ class ActivityFlow(AfterCompletion):
             handoff = repo.handoff_of_run(session=self.session, run=run)
             if said == "yes" and handoff is not None:
                 repo.withdraw_handoff(session=self.session, handoff=handoff)
-                repo.record_consent(session=self.session, participant=participant, run=run, kind="share", granted=False,
-                                    wording=self.content.message("withdraw_confirm", practitioner=self.content.practitioner(run.role)),
-                                    channel=incoming.channel, reply_text=incoming.text)
+                repo.record_consent(
+                    session=self.session,
+                    participant=participant,
+                    run=run,
+                    kind="share",
+                    granted=False,
+                    wording=self.content.message("withdraw_confirm", practitioner=self.content.practitioner(run.role)),
+                    channel=incoming.channel,
+                    reply_text=incoming.text,
+                )
                 out.messages.append(BotMessage(self.content.message("withdrawn")))
             else:
                 out.messages.append(BotMessage(self.content.message("withdraw_kept")))
@@ -300,7 +220,9 @@ class ActivityFlow(AfterCompletion):
             run.misunderstandings = 0
             chosen = [option] if step.kind == "multi" else option
             grant_text = incoming.text if step.kind in STRICT_KINDS else held_text
-            return self._choose(participant, run, step, chosen, incoming, out, reply_text=grant_text, saved_text=held_text)
+            return self._choose(
+                participant, run, step, chosen, incoming, out, reply_text=grant_text, saved_text=held_text
+            )
         out.messages.append(BotMessage(self.content.message("confirm_no_option")))
         self._misunderstood(run, step, out)
         return out
@@ -316,8 +238,18 @@ class ActivityFlow(AfterCompletion):
         return self._turn(participant, run, incoming, out)
 
     # ---- one answer ---------------------------------------------------------------------------
-    def _choose(self, participant: Participant, run: ActivityRun, step: Step, chosen, incoming: Incoming, out: Outcome,
-                *, reply_text: Optional[str], saved_text: Optional[str] = None) -> Outcome:
+    def _choose(
+        self,
+        participant: Participant,
+        run: ActivityRun,
+        step: Step,
+        chosen,
+        incoming: Incoming,
+        out: Outcome,
+        *,
+        reply_text: Optional[str],
+        saved_text: Optional[str] = None,
+    ) -> Outcome:
         text = textin.strip_control(saved_text if saved_text is not None else incoming.text)
         if step.kind == "multi":
             self._save(run, step, incoming, text=text, value=",".join(o.value for o in chosen))
@@ -326,8 +258,16 @@ class ActivityFlow(AfterCompletion):
         option: Option = chosen
         if step.kind == "consent":
             granted = option.value == "yes"
-            repo.record_consent(session=self.session, participant=participant, run=run, kind="participate", granted=granted,
-                                wording=step.prompt_for(None), channel=incoming.channel, reply_text=reply_text)
+            repo.record_consent(
+                session=self.session,
+                participant=participant,
+                run=run,
+                kind="participate",
+                granted=granted,
+                wording=step.prompt_for(None),
+                channel=incoming.channel,
+                reply_text=reply_text,
+            )
             if not granted:
                 run.status = RUN_DECLINED
                 out.messages.append(BotMessage(self.content.message("consent_declined")))
@@ -356,12 +296,30 @@ class ActivityFlow(AfterCompletion):
         self._advance(run, step, out)
         return out
 
-    def _share(self, participant: Participant, run: ActivityRun, step: Step, option: Option, incoming: Incoming, out: Outcome,
-               *, reply_text: Optional[str], text: str) -> Outcome:
+    def _share(
+        self,
+        participant: Participant,
+        run: ActivityRun,
+        step: Step,
+        option: Option,
+        incoming: Incoming,
+        out: Outcome,
+        *,
+        reply_text: Optional[str],
+        text: str,
+    ) -> Outcome:
         granted = option.value == "yes"
         self._save(run, step, incoming, text=text, value=option.value)
-        repo.record_consent(session=self.session, participant=participant, run=run, kind="share", granted=granted,
-                            wording=step.prompt_for(run.role), channel=incoming.channel, reply_text=reply_text)
+        repo.record_consent(
+            session=self.session,
+            participant=participant,
+            run=run,
+            kind="share",
+            granted=granted,
+            wording=step.prompt_for(run.role),
+            channel=incoming.channel,
+            reply_text=reply_text,
+        )
         run.status = RUN_COMPLETED
         run.completed_at = self.now()
         if granted:
@@ -371,12 +329,22 @@ class ActivityFlow(AfterCompletion):
         return out
 
     # ---- requests -----------------------------------------------------------------------------
-    def _command(self, command: str, participant: Participant, run: ActivityRun, step: Step, incoming: Incoming, out: Outcome) -> None:
+    def _command(
+        self, command: str, participant: Participant, run: ActivityRun, step: Step, incoming: Incoming, out: Outcome
+    ) -> None:
         if command == "help":
             out.messages.append(BotMessage(self._help(step, run.role)))
             out.messages += self._ask(run)
         elif command == "change" and step.kind == "review":
-            self._choose(participant, run, step, next(o for o in step.options if o.value == "change"), incoming, out, reply_text=incoming.text)
+            self._choose(
+                participant,
+                run,
+                step,
+                next(o for o in step.options if o.value == "change"),
+                incoming,
+                out,
+                reply_text=incoming.text,
+            )
         elif command in ("repeat", "change"):
             out.messages += self._ask(run, with_summary=True)
         elif command == "greet":
@@ -420,27 +388,11 @@ class ActivityFlow(AfterCompletion):
             option = next(o for o in step.options if o.value == ("yes" if command == "share" else "no"))
             self._choose(participant, run, step, option, incoming, out, reply_text=incoming.text)
         else:  # share or withdraw before the end: the question comes at the end
-            out.messages.append(BotMessage(self._help(step, run.role) if command not in ("share", "withdraw") else self.content.message("share_at_end")))
+            out.messages.append(
+                BotMessage(
+                    self._help(step, run.role)
+                    if command not in ("share", "withdraw")
+                    else self.content.message("share_at_end")
+                )
+            )
             out.messages += self._ask(run)
-
-    def _pause(self, participant: Participant, run: ActivityRun, incoming: Incoming, out: Outcome, message: str) -> None:
-        run.status = RUN_PAUSED
-        run.paused_at = self.now()
-        out.messages.append(BotMessage(self.content.message(message)))
-        if incoming.channel != "twilio_sms":  # a phone number already finds its own conversation again
-            code = self._new_resume_code(participant)
-            out.messages.append(BotMessage(self.content.message("resume_code", code=code, days=RESUME_CODE_DAYS)))
-
-    # ---- resume codes -------------------------------------------------------------------------
-    def code_hash(self, letters: str, digits: str) -> str:
-        raw = f"{self.settings.secret_key}:{letters.upper()}-{digits}"
-        return hashlib.sha256(raw.encode()).hexdigest()
-
-    def _new_resume_code(self, participant: Participant) -> str:
-        letters = "".join(secrets.choice(_CODE_LETTERS) for _ in range(4))
-        digits = f"{secrets.randbelow(1000):03d}"
-        repo.create_resume_code(
-            session=self.session, participant=participant, code_hash=self.code_hash(letters, digits),
-            expires_at=self.now() + timedelta(days=RESUME_CODE_DAYS),
-        )
-        return f"{letters}-{digits}"

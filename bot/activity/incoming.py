@@ -1,4 +1,5 @@
 """One message from a participant as the engine receives it: channel, sender, verbatim text and the NLU's reading."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
 """The engine's shared ground: the current step, moving between steps, asking, saving, help and FAQ answers."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -21,8 +22,15 @@ from bot.store.models import RUN_ACTIVE, RUN_COMPLETED, RUN_RESTARTED, ActivityR
 class FlowBase:
     """What every part of the engine stands on; holds no state but the session, content, settings and clock."""
 
-    def __init__(self, *, session: Session, content: Content, settings: Settings, now: Callable[[], datetime] = utcnow,
-                 content_for: Optional[Callable[[str], Content]] = None):
+    def __init__(
+        self,
+        *,
+        session: Session,
+        content: Content,
+        settings: Settings,
+        now: Callable[[], datetime] = utcnow,
+        content_for: Optional[Callable[[str], Content]] = None,
+    ):
         self.session = session
         self.content = content
         self.settings = settings
@@ -58,7 +66,13 @@ class FlowBase:
     # ---- starting and resuming ----------------------------------------------------------------
     def _start(self, participant: Participant, channel: str, out: Outcome, *, intro: bool) -> None:
         first = self.content.steps[0]
-        run = repo.start_run(session=self.session, participant=participant, channel=channel, step_id=first.id, content_version=self.content.version)
+        run = repo.start_run(
+            session=self.session,
+            participant=participant,
+            channel=channel,
+            step_id=first.id,
+            content_version=self.content.version,
+        )
         if intro:
             out.messages += [BotMessage(self.content.message(k)) for k in ("intro_1", "intro_2")]
         out.messages += self._ask(run)
@@ -67,7 +81,13 @@ class FlowBase:
         if run.status != RUN_COMPLETED:
             run.status = RUN_RESTARTED
         role_step = self._step_of_kind("role")
-        new_run = repo.start_run(session=self.session, participant=participant, channel=channel, step_id=role_step.id, content_version=self.content.version)
+        new_run = repo.start_run(
+            session=self.session,
+            participant=participant,
+            channel=channel,
+            step_id=role_step.id,
+            content_version=self.content.version,
+        )
         out.messages.append(BotMessage(self.content.message("restarted")))
         out.messages += self._ask(new_run)
 
@@ -172,18 +192,29 @@ class FlowBase:
         messages: list[BotMessage] = []
         if step.kind == "review" and with_summary:
             messages.append(self._summary_message(self._save_summary(run)))
-        prompt = step.prompt_for(run.role)
-        if step.factor:
-            factor = self.content.factor(step.factor)
-            prompt = prompt.format(n=self.content.factor_number(factor.id), factor=factor.name)
-        messages.append(BotMessage(prompt, options=step.options))
+        messages.append(BotMessage(self.content.question_text(step.id, run.role), options=step.options))
         return messages
 
     # ---- saving -------------------------------------------------------------------------------
-    def _save(self, run: ActivityRun, step: Step, incoming: Incoming, *, text: str, value: Optional[str], skipped: bool = False) -> None:
+    def _save(
+        self,
+        run: ActivityRun,
+        step: Step,
+        incoming: Incoming,
+        *,
+        text: str,
+        value: Optional[str],
+        skipped: bool = False,
+    ) -> None:
         repo.save_answer(
-            session=self.session, run=run, question_id=step.id, factor=step.factor, text=text,
-            value=value, skipped=skipped, channel=incoming.channel,
+            session=self.session,
+            run=run,
+            question_id=step.id,
+            factor=step.factor,
+            text=text,
+            value=value,
+            skipped=skipped,
+            channel=incoming.channel,
         )
         run.updated_at = self.now()
 
@@ -200,7 +231,9 @@ class FlowBase:
             "text": summary.text,
             "sms_text": sms_summary_text(self.content, body),
             "summary": body,
-            "labels": {k: self.content.message(f"summary_{k}") for k in ("strengths", "stressors", "both", "priorities", "skipped", "not_answered")},
+            "labels": {
+                k: self.content.message(f"summary_{k}")
+                for k in ("strengths", "stressors", "both", "priorities", "skipped", "not_answered")
+            },
         }
         return BotMessage(summary.text, custom=custom)
-

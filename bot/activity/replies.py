@@ -1,4 +1,5 @@
 """What the engine asks the channel to say: text with optional choices, or a structured summary."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -1,4 +1,5 @@
 """Build the Magnetic Factors Summary from a run's current answers: structured, full text and a condensed SMS form."""
+
 from __future__ import annotations
 
 from typing import Any, Mapping, Optional
@@ -63,7 +64,9 @@ def _priority_names(content: Content, body: Mapping[str, Any], short: bool) -> s
 
 def _clarity_line(content: Content, body: Mapping[str, Any]) -> str:
     before, after = body["clarity_before"], body["clarity_after"]
-    return content.message("summary_clarity", before=before if before is not None else "-", after=after if after is not None else "-")
+    return content.message(
+        "summary_clarity", before=before if before is not None else "-", after=after if after is not None else "-"
+    )
 
 
 def summary_text(content: Content, body: Mapping[str, Any]) -> str:
@@ -78,8 +81,10 @@ def summary_text(content: Content, body: Mapping[str, Any]) -> str:
     ]
     for factor in body["factors"]:
         label = f"({factor['rating_label']})" if factor["rating_label"] else content.message("summary_skipped")
-        words = factor["reflection"] if factor["reflection"] is not None else content.message(
-            "summary_skipped" if factor["reflection_skipped"] else "summary_not_answered"
+        words = (
+            factor["reflection"]
+            if factor["reflection"] is not None
+            else content.message("summary_skipped" if factor["reflection_skipped"] else "summary_not_answered")
         )
         lines.append(f"{factor['name']} {label}: {words}")
     lines += ["", _clarity_line(content, body)]

@@ -1,5 +1,1 @@
-"""Channels: one Rasa InputChannel per outside service (web chat, Twilio SMS, Telegram)."""
-
-from bot import rasa_speedups
-
-rasa_speedups.install()
+"""Channels: one Rasa InputChannel package per outside service (webchat/, sms/, telegram/) and the local REST channel."""

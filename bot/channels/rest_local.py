@@ -1,4 +1,5 @@
 """Rasa's REST channel for local use (terminal chat, tests): it can never speak for another channel's participant."""
+
 from __future__ import annotations
 
 import logging

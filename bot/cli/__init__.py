@@ -1,4 +1,5 @@
 """Command-line interface: each module in COMMAND_MODULES adds its own sub-commands."""
+
 from __future__ import annotations
 
 import argparse

@@ -1,4 +1,5 @@
 """`python -m bot actions`: the action server on loopback, guarded by ACTION_SERVER_TOKEN."""
+
 from __future__ import annotations
 
 import argparse

@@ -1,10 +1,12 @@
 """`python -m bot chat`: talk to the running bot in a terminal through its REST webhook."""
+
 from __future__ import annotations
 
 import argparse
 import json
 import urllib.request
 import uuid
+from typing import Optional
 
 from bot.activity.replies import SUMMARY_TYPE
 from bot.content.model import Option
@@ -24,7 +26,9 @@ def render(message: dict) -> str:
 def send(base_url: str, sender: str, text: str) -> list[dict]:
     """Post one message to the REST webhook and return the bot's replies."""
     body = json.dumps({"sender": sender, "message": text}).encode()
-    request = urllib.request.Request(f"{base_url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{base_url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
+    )
     with urllib.request.urlopen(request, timeout=60) as response:
         return json.loads(response.read().decode())
 
@@ -32,7 +36,7 @@ def send(base_url: str, sender: str, text: str) -> list[dict]:
 def _chat(args: argparse.Namespace) -> int:
     sender = args.sender or f"terminal-{uuid.uuid4().hex[:8]}"
     print(f"Chatting as {sender} with {args.url} (Ctrl-D to leave; the same --sender continues later).")
-    first = "hi"
+    first: Optional[str] = "hi"
     answered = False
     while True:
         try:

@@ -1,4 +1,5 @@
 """`python -m bot content check`: validate the activity wording (keys, GSM-7, SMS length) after an edit."""
+
 from __future__ import annotations
 
 import argparse
@@ -23,7 +24,9 @@ def _check(args: argparse.Namespace) -> int:
         two = [where for where, text in texts if gsm7.segments(text) == 2]
         ucs2 = [(where, text) for where, text in texts if not gsm7.is_gsm7(text)]
         encodings = "all GSM-7" if not ucs2 else f"{len(texts) - len(ucs2)} GSM-7, {len(ucs2)} UCS-2"
-        print(f"OK   {path}: {len(content.steps)} steps, {len(texts)} texts, {encodings}; {len(two)} take two SMS segments")
+        print(
+            f"OK   {path}: {len(content.steps)} steps, {len(texts)} texts, {encodings}; {len(two)} take two SMS segments"
+        )
         for where, text in ucs2:
             odd = "".join(sorted({ch for ch in text if not gsm7.is_gsm7(ch)}))
             print(f"     UCS-2 ({odd}): {where}, {gsm7.segments(text)} segment(s)")

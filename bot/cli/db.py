@@ -1,4 +1,5 @@
 """`python -m bot db upgrade|downgrade` and `python -m bot site add`: schema and delivery sites."""
+
 from __future__ import annotations
 
 import argparse

@@ -1,4 +1,5 @@
 """`python -m bot export --format json|csv [--output PATH]`: the research export, to stdout or a private file."""
+
 from __future__ import annotations
 
 import argparse

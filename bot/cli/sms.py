@@ -1,4 +1,5 @@
 """`python -m bot sms`: try the SMS experience in a terminal; texts are signed and posted exactly as Twilio does."""
+
 from __future__ import annotations
 
 import argparse
@@ -16,7 +17,7 @@ def _show(body: str) -> None:
 
 
 def _sms(args: argparse.Namespace) -> int:
-    from bot.channels.sms_sandbox import start_sandbox
+    from bot.devtools.sms_sandbox import start_sandbox
 
     database_url = args.database_url or get_settings().database_url
     number = args.number or "+1902555" + f"{secrets.randbelow(10000):04d}"
@@ -28,7 +29,9 @@ def _sms(args: argparse.Namespace) -> int:
         return 1
     phone = sandbox.phone(number)
     print(f"Texting from {number} (database: {database_url}). Ctrl-D to leave; the same --number continues later.")
-    print("Each text is signed with X-Twilio-Signature and posted to the SMS webhook; replies are what Twilio would send.")
+    print(
+        "Each text is signed with X-Twilio-Signature and posted to the SMS webhook; replies are what Twilio would send."
+    )
     total = 0
     try:
         while True:

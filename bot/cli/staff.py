@@ -1,4 +1,5 @@
 """`python -m bot staff add|set-password|deactivate|end-sessions|unlock|list|invite`: practitioner accounts and site invite codes."""
+
 from __future__ import annotations
 
 import argparse
@@ -41,10 +42,16 @@ def _add(args: argparse.Namespace) -> int:
     with session_scope() as session:
         site = staff_repo.find_site(session=session, code=args.site) if args.site else None
         if args.site and site is None:
-            print(f"No site with code {args.site!r}. Add it first: python -m bot site add --code {args.site} --name ...", file=sys.stderr)
+            print(
+                f"No site with code {args.site!r}. Add it first: python -m bot site add --code {args.site} --name ...",
+                file=sys.stderr,
+            )
             return 1
         if staff_repo.find_practitioner_by_email(session=session, email=args.email) is not None:
-            print(f"An account for {args.email} already exists (use `staff set-password` to change its password).", file=sys.stderr)
+            print(
+                f"An account for {args.email} already exists (use `staff set-password` to change its password).",
+                file=sys.stderr,
+            )
             return 1
     password = _read_password(args.password_stdin)
     if password is None:
@@ -52,7 +59,12 @@ def _add(args: argparse.Namespace) -> int:
     with session_scope() as session:
         site = staff_repo.find_site(session=session, code=args.site) if args.site else None
         account = staff_repo.create_practitioner(
-            session=session, email=args.email, display_name=args.name, role=args.role, password_hash=hash_password(password), site=site
+            session=session,
+            email=args.email,
+            display_name=args.name,
+            role=args.role,
+            password_hash=hash_password(password),
+            site=site,
         )
         print(f"Added {account.role} {account.email} (id {account.id}){f' at site {site.code}' if site else ''}.")
     return 0
@@ -72,7 +84,13 @@ def _set_password(args: argparse.Namespace) -> int:
             print(f"No account for {args.email}.", file=sys.stderr)
             return 1
         staff_repo.set_password_hash(session=session, practitioner=account, password_hash=hash_password(password))
-        staff_repo.audit(session=session, practitioner=None, action="password_changed", subject_type="practitioner", subject_id=str(account.id))
+        staff_repo.audit(
+            session=session,
+            practitioner=None,
+            action="password_changed",
+            subject_type="practitioner",
+            subject_id=str(account.id),
+        )
         _end_sessions(session, account, ENDED_PASSWORD_CHANGED)
         _unlock_account(session, account)
     print(f"Password changed for {args.email}; its open sessions are signed out.")
@@ -82,14 +100,26 @@ def _set_password(args: argparse.Namespace) -> int:
 def _end_sessions(session: Session, account: Practitioner, reason: str) -> int:
     """End every session of ``account`` now, audited (by the command line: no acting account)."""
     ended = sessions.end_all(db=session, practitioner=account, reason=reason)
-    staff_repo.audit(session=session, practitioner=None, action="sessions_ended", subject_type="practitioner", subject_id=str(account.id))
+    staff_repo.audit(
+        session=session,
+        practitioner=None,
+        action="sessions_ended",
+        subject_type="practitioner",
+        subject_id=str(account.id),
+    )
     return ended
 
 
 def _unlock_account(session: Session, account: Practitioner) -> int:
     """Lift the sign-in throttle of ``account`` from every address, audited."""
     forgotten = ratelimit.clear_account(session=session, email=account.email)
-    staff_repo.audit(session=session, practitioner=None, action="sign_in_unlocked", subject_type="practitioner", subject_id=str(account.id))
+    staff_repo.audit(
+        session=session,
+        practitioner=None,
+        action="sign_in_unlocked",
+        subject_type="practitioner",
+        subject_id=str(account.id),
+    )
     return forgotten
 
 
@@ -118,8 +148,13 @@ def _unlock(args: argparse.Namespace) -> int:
             print(f"Sign-in is no longer slowed down for {args.email}, from any address.")
         if args.address:
             ratelimit.clear_address(session=session, address=args.address)
-            staff_repo.audit(session=session, practitioner=None, action="sign_in_unlocked", subject_type="address",
-                             subject_id=ratelimit.address_digest(args.address))
+            staff_repo.audit(
+                session=session,
+                practitioner=None,
+                action="sign_in_unlocked",
+                subject_type="address",
+                subject_id=ratelimit.address_digest(args.address),
+            )
             print(f"Sign-in is no longer slowed down from {args.address}.")
     return 0
 
@@ -158,8 +193,9 @@ def _invite(args: argparse.Namespace) -> int:
             return 1
         code = secrets.token_urlsafe(9)  # letters, digits, - and _: valid in a Telegram start link
         expires = utcnow() + timedelta(days=args.days) if args.days else None
-        staff_repo.create_invite(session=session, code=code, site=site, practitioner=practitioner, expires_at=expires,
-                                 language=args.language)
+        staff_repo.create_invite(
+            session=session, code=code, site=site, practitioner=practitioner, expires_at=expires, language=args.language
+        )
     print(code)
     return 0
 
@@ -173,7 +209,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add.add_argument("--name", required=True, help="display name")
     add.add_argument("--role", required=True, choices=PRACTITIONER_ROLES)
     add.add_argument("--site", help="site code (required except for admin)")
-    add.add_argument("--password-stdin", action="store_true", help="read the password from the first line of standard input")
+    add.add_argument(
+        "--password-stdin", action="store_true", help="read the password from the first line of standard input"
+    )
     add.set_defaults(func=_add)
 
     reset = sub.add_parser("set-password", help="change an account's password (ends its sessions)")
@@ -191,9 +229,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     end = sub.add_parser("end-sessions", help="sign an account out everywhere now (its open sessions end)")
     end.add_argument("--email", required=True)
     end.set_defaults(func=_end_sessions_command)
-    unlock = sub.add_parser("unlock", help="stop slowing down sign-in after wrong passwords (for an account, an address or both)")
+    unlock = sub.add_parser(
+        "unlock", help="stop slowing down sign-in after wrong passwords (for an account, an address or both)"
+    )
     unlock.add_argument("--email", help="the account: its throttle from every address is lifted")
-    unlock.add_argument("--address", help="a client address: its throttle, and that of every account tried from it, is lifted")
+    unlock.add_argument(
+        "--address", help="a client address: its throttle, and that of every account tried from it, is lifted"
+    )
     unlock.set_defaults(func=_unlock)
 
     sub.add_parser("list", help="list accounts").set_defaults(func=_list)
@@ -202,5 +244,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     invite.add_argument("--site", required=True)
     invite.add_argument("--email", help="the practitioner handing it out")
     invite.add_argument("--days", type=int, default=30, help="valid for this many days (0: no expiry)")
-    invite.add_argument("--language", choices=available_languages(), help="start the people it invites in this language")
+    invite.add_argument(
+        "--language", choices=available_languages(), help="start the people it invites in this language"
+    )
     invite.set_defaults(func=_invite)

@@ -1,4 +1,5 @@
 """`python -m bot web`: serve the web chat page and the staff pages (port 8000 by default)."""
+
 from __future__ import annotations
 
 import argparse
@@ -14,8 +15,16 @@ def _web(args: argparse.Namespace) -> int:
     # ws="none": no websockets are served, and Rasa pins a websockets release too old for uvicorn's auto-detection.
     # proxy_headers=False: uvicorn would trust X-Forwarded-For from 127.0.0.1 (any local client); the app itself reads
     # it only from TRUSTED_PROXIES (bot/web/security.py).
-    uvicorn.run("bot.web.app:create_app", factory=True, host=args.host, port=args.port, log_level="warning", access_log=False,
-                proxy_headers=False, ws="none")
+    uvicorn.run(
+        "bot.web.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        log_level="warning",
+        access_log=False,
+        proxy_headers=False,
+        ws="none",
+    )
     return 0
 
 

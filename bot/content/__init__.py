@@ -1,4 +1,5 @@
 """Activity content as data: factors, steps, options, commands and messages, loaded and checked."""
+
 from bot.content.loader import ContentError, load_content
 from bot.content.model import Content, Factor, Option, Step
 

@@ -1,4 +1,5 @@
 """GSM-7 alphabet checks, SMS segment counting and a safe conversion of any text to GSM-7."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -15,11 +16,34 @@ MAX_BODY = 1600  # Twilio's limit for one outgoing message body
 
 # Common characters phones and keyboards produce that have a plain GSM-7 equivalent.
 REPLACEMENTS = {
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'", "´": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"', "«": '"', "»": '"',
-    "\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2015": "-", "\u2212": "-", "\u2010": "-", "\u2011": "-",
-    "\u2026": "...", "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u200b": "", "\t": " ",
-    "\u2022": "-", "·": "-",
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u201b": "'",
+    "\u2032": "'",
+    "`": "'",
+    "´": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u2033": '"',
+    "«": '"',
+    "»": '"',
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u2012": "-",
+    "\u2015": "-",
+    "\u2212": "-",
+    "\u2010": "-",
+    "\u2011": "-",
+    "\u2026": "...",
+    "\u00a0": " ",
+    "\u2009": " ",
+    "\u202f": " ",
+    "\u200b": "",
+    "\t": " ",
+    "\u2022": "-",
+    "·": "-",
 }
 
 
@@ -63,7 +87,9 @@ def to_sms(text: str) -> str:
             out.append(REPLACEMENTS[ch])
         else:
             decomposed = unicodedata.normalize("NFKD", ch)
-            plain = not any(unicodedata.combining(c) for c in decomposed) and all(c in BASIC or c in EXTENDED for c in decomposed)
+            plain = not any(unicodedata.combining(c) for c in decomposed) and all(
+                c in BASIC or c in EXTENDED for c in decomposed
+            )
             if plain:
                 out.append(decomposed)
             elif unicodedata.category(ch)[0] in "LN":

@@ -1,10 +1,10 @@
 """Load activity content from YAML, check it (keys, GSM-7, SMS length) and cache it until the file changes."""
+
 from __future__ import annotations
 
 import hashlib
 import logging
 import string
-import threading
 from pathlib import Path
 from typing import Any, Mapping, Optional
 
@@ -12,44 +12,127 @@ import yaml
 
 from bot.content import gsm7
 from bot.content.model import ANY, Content, Factor, Option, Step, Term
+from bot.content.reloading import ReloadingFiles
 from bot.content.render import with_options
 
 logger = logging.getLogger(__name__)
 CONTENT_DIR = Path(__file__).resolve().parent / "data"
 STEP_KINDS = {"consent", "role", "scale", "choice", "text", "multi", "review", "fix", "share"}
 SINGLE_STEP_KINDS = {"consent", "role", "review", "fix", "share"}
-COMMANDS = ("help", "skip", "back", "repeat", "pause", "restart", "stop", "greet", "delete", "human", "language", "share", "withdraw", "change", "thanks")
+COMMANDS = (
+    "help",
+    "skip",
+    "back",
+    "repeat",
+    "pause",
+    "restart",
+    "stop",
+    "greet",
+    "delete",
+    "human",
+    "language",
+    "share",
+    "withdraw",
+    "change",
+    "thanks",
+)
 # Requests the bot may offer to carry out ("Do you want to pause?"): bot.interpretation.interpret.CONFIRMABLE_REQUESTS.
 CONFIRMABLE_REQUESTS = ("help", "skip", "back", "repeat", "pause", "restart", "stop", "delete", "human", "language")
 # Questions about the bot it can answer (bot.interpretation maps NLU intents ask_<topic> to these).
 FAQ_TOPICS = ("who_sees", "if_no", "delete_how", "is_human", "duration", "next", "purpose", "human", "meaning")
 REQUIRED_MESSAGES = (
-    "intro_1", "intro_2", "consent_declined", "role_set_work_seeker", "role_set_employer",
-    "invalid_choice", "invalid_multi", "empty_input", "no_words", "too_long", "skipped", "cannot_skip",
-    "went_back", "at_first_question", "paused", "resume_code", "stopped", "welcome_back", "restarted",
-    "resume_code_ok", "resume_code_bad", "resume_code_wait", "completed_shared", "completed_not_shared", "already_completed",
-    "fix_intro", "help_generic", "system_error", "summary_title", "summary_strengths", "summary_stressors", "summary_both",
-    "summary_priorities", "summary_clarity", "summary_none", "summary_skipped", "summary_not_answered",
-    "confirm_option", "confirm_answer", "confirm_request", "confirm_answer_no", "confirm_consent", "confirm_share", "confirm_no_option",
-    "choices_explained", "choice_line", "aside_wait", "aside_leave", "delete_confirm", "delete_done", "delete_kept",
-    "delete_nothing", "share_offer", "share_kept_private", "share_already", "withdraw_confirm", "withdrawn", "withdraw_kept",
-    "nothing_shared", "share_at_end", "thanks_reply", "options_reply", "options_range", "options_or", "language_offer", "language_set", "completed_change", "language_unavailable",
+    "intro_1",
+    "intro_2",
+    "consent_declined",
+    "role_set_work_seeker",
+    "role_set_employer",
+    "invalid_choice",
+    "invalid_multi",
+    "empty_input",
+    "no_words",
+    "too_long",
+    "skipped",
+    "cannot_skip",
+    "went_back",
+    "at_first_question",
+    "paused",
+    "resume_code",
+    "stopped",
+    "welcome_back",
+    "restarted",
+    "resume_code_ok",
+    "resume_code_bad",
+    "resume_code_wait",
+    "completed_shared",
+    "completed_not_shared",
+    "already_completed",
+    "fix_intro",
+    "help_generic",
+    "system_error",
+    "summary_title",
+    "summary_strengths",
+    "summary_stressors",
+    "summary_both",
+    "summary_priorities",
+    "summary_clarity",
+    "summary_none",
+    "summary_skipped",
+    "summary_not_answered",
+    "confirm_option",
+    "confirm_answer",
+    "confirm_request",
+    "confirm_answer_no",
+    "confirm_consent",
+    "confirm_share",
+    "confirm_no_option",
+    "choices_explained",
+    "choice_line",
+    "aside_wait",
+    "aside_leave",
+    "delete_confirm",
+    "delete_done",
+    "delete_kept",
+    "delete_nothing",
+    "share_offer",
+    "share_kept_private",
+    "share_already",
+    "withdraw_confirm",
+    "withdrawn",
+    "withdraw_kept",
+    "nothing_shared",
+    "share_at_end",
+    "thanks_reply",
+    "options_reply",
+    "options_range",
+    "options_or",
+    "language_offer",
+    "language_set",
+    "completed_change",
+    "language_unavailable",
 )
 # Sample values used to measure the longest form of each message.
 PLACEHOLDER_SAMPLES = {
-    "n": "6", "factor": "Skills & competencies", "limit": "4000", "code": "KTPW-482", "days": "7",
-    "practitioner": "Employer Engagement Specialist", "part": "Skills & competencies", "before": "5", "after": "5",
-    "choices": "1 Strength, 2 Stressor or 3 Both/not sure", "option": "Both/not sure", "action": "delete everything you told us", "number": "3", "label": "Both/not sure", "meaning": "a bit of both, or you are not sure",
+    "n": "6",
+    "factor": "Skills & competencies",
+    "limit": "4000",
+    "code": "KTPW-482",
+    "days": "7",
+    "practitioner": "Employer Engagement Specialist",
+    "part": "Skills & competencies",
+    "before": "5",
+    "after": "5",
+    "choices": "1 Strength, 2 Stressor or 3 Both/not sure",
+    "option": "Both/not sure",
+    "action": "delete everything you told us",
+    "number": "3",
+    "label": "Both/not sure",
+    "meaning": "a bit of both, or you are not sure",
 }
 MAX_SEGMENTS = 2
 
 
 class ContentError(ValueError):
     """The content file breaks a rule; the message says which and where."""
-
-
-_lock = threading.RLock()  # re-entrant: loading a translation loads the reference file to compare keys
-_cache: dict[str, tuple[float, Content]] = {}
 
 
 REFERENCE_LANGUAGE = "en"
@@ -85,27 +168,18 @@ def check_same_keys(reference: Content, other: Content) -> None:
 
 
 def load_content(language: str = "en", path: Optional[Path] = None) -> Content:
-    """The checked content for ``language``, re-read when its file changes on disk."""
-    path = path or content_path(language)
-    mtime = path.stat().st_mtime
-    key = str(path)
-    with _lock:
-        cached = _cache.get(key)
-        if cached is not None and cached[0] == mtime:
-            return cached[1]
-        try:
-            content = parse_content(path.read_bytes(), source=str(path))
-            if content.language != REFERENCE_LANGUAGE:
-                check_same_keys(load_content(REFERENCE_LANGUAGE), content)
-        except ContentError as exc:
-            if cached is None:
-                raise
-            # A broken edit must not silence the bot: keep serving the last good wording and say why.
-            logger.error("content file %s rejected, still using the previous version: %s", path, exc)
-            _cache[key] = (mtime, cached[1])
-            return cached[1]
-        _cache[key] = (mtime, content)
-        return content
+    """The checked content for ``language``, re-read when its file changes on disk (last good version after a broken edit)."""
+    return _content_files.get(path or content_path(language))
+
+
+def _parse_content_file(path: Path) -> Content:
+    content = parse_content(path.read_bytes(), source=str(path))
+    if content.language != REFERENCE_LANGUAGE:
+        check_same_keys(load_content(REFERENCE_LANGUAGE), content)
+    return content
+
+
+_content_files: ReloadingFiles[Content] = ReloadingFiles(_parse_content_file, (ContentError,))
 
 
 def _texts(raw: Any, where: str) -> dict[str, str]:
@@ -124,11 +198,18 @@ def _options(raw: Any, where: str) -> tuple[Option, ...]:
         if not isinstance(item, Mapping) or "value" not in item or "label" not in item:
             raise ContentError(f"{where}[{i}]: an option needs value and label")
         if any(not isinstance(s, (str, int)) or isinstance(s, bool) for s in item.get("synonyms") or ()):
-            raise ContentError(f"{where}[{i}]: quote synonyms such as \"yes\" and \"no\" (YAML reads them as true/false)")
+            raise ContentError(f'{where}[{i}]: quote synonyms such as "yes" and "no" (YAML reads them as true/false)')
         synonyms = tuple(str(s) for s in item.get("synonyms") or ())
         intents = tuple(str(s) for s in item.get("intents") or ())
-        result.append(Option(value=str(item["value"]), label=str(item["label"]), synonyms=synonyms, intents=intents,
-                             meaning=str(item.get("meaning") or "")))
+        result.append(
+            Option(
+                value=str(item["value"]),
+                label=str(item["label"]),
+                synonyms=synonyms,
+                intents=intents,
+                meaning=str(item.get("meaning") or ""),
+            )
+        )
     return tuple(result)
 
 
@@ -146,15 +227,26 @@ def parse_content(data: bytes, source: str = "<content>") -> Content:
     audiences = {str(k): {str(a): str(b) for a, b in v.items()} for k, v in raw["audiences"].items()}
     for i, f in enumerate(raw["factors"]):
         if not isinstance(f, Mapping) or not all(k in f for k in ("id", "name", "explain")):
-            raise ContentError(f"factors[{i}] ({f.get('id') if isinstance(f, Mapping) else f}): a factor needs id, name and explain")
+            raise ContentError(
+                f"factors[{i}] ({f.get('id') if isinstance(f, Mapping) else f}): a factor needs id, name and explain"
+            )
     factors = tuple(
-        Factor(id=str(f["id"]), name=str(f["name"]), short_name=str(f.get("short_name") or f["name"]),
-               explain=_texts(f["explain"], f"factors.{f['id']}.explain"), keywords=tuple(str(k) for k in f.get("keywords") or ()))
+        Factor(
+            id=str(f["id"]),
+            name=str(f["name"]),
+            short_name=str(f.get("short_name") or f["name"]),
+            explain=_texts(f["explain"], f"factors.{f['id']}.explain"),
+            keywords=tuple(str(k) for k in f.get("keywords") or ()),
+        )
         for f in raw["factors"]
     )
-    option_sets = {name: _options(items, f"options.{name}") for name, items in raw["options"].items() if name != "fix_extra"}
+    option_sets = {
+        name: _options(items, f"options.{name}") for name, items in raw["options"].items() if name != "fix_extra"
+    }
     # Factor choices use short names so the SMS "Reply 1 Skills, 2 Capacity ..." line stays short.
-    option_sets["factors"] = tuple(Option(value=f.id, label=f.short_name, synonyms=(f.name, *f.keywords)) for f in factors)
+    option_sets["factors"] = tuple(
+        Option(value=f.id, label=f.short_name, synonyms=(f.name, *f.keywords)) for f in factors
+    )
     extra = _options(raw["options"]["fix_extra"], "options.fix_extra") if "fix_extra" in raw["options"] else ()
     option_sets["fix"] = option_sets["factors"] + extra
 
@@ -177,9 +269,15 @@ def parse_content(data: bytes, source: str = "<content>") -> Content:
             raise ContentError(f"{where} ({s['id']}): unknown factor '{factor}'")
         steps.append(
             Step(
-                id=str(s["id"]), kind=kind, prompt=_texts(s["prompt"], f"{where}.prompt"), options=options,
-                factor=factor, group=s.get("group") or factor, skippable=bool(s.get("skippable", False)),
-                max_choices=int(s.get("max_choices", 1)), help=_texts(s["help"], f"{where}.help") if "help" in s else {},
+                id=str(s["id"]),
+                kind=kind,
+                prompt=_texts(s["prompt"], f"{where}.prompt"),
+                options=options,
+                factor=factor,
+                group=s.get("group") or factor,
+                skippable=bool(s.get("skippable", False)),
+                max_choices=int(s.get("max_choices", 1)),
+                help=_texts(s["help"], f"{where}.help") if "help" in s else {},
             )
         )
     ids = [s.id for s in steps]
@@ -210,7 +308,13 @@ def parse_content(data: bytes, source: str = "<content>") -> Content:
     for i, t in enumerate(raw.get("terms") or ()):
         if not isinstance(t, Mapping) or not all(k in t for k in ("id", "keywords", "text")):
             raise ContentError(f"terms[{i}]: a term needs id, keywords and text")
-        terms.append(Term(id=str(t["id"]), keywords=tuple(str(k).lower() for k in t["keywords"]), text=_texts(t["text"], f"terms.{t['id']}.text")))
+        terms.append(
+            Term(
+                id=str(t["id"]),
+                keywords=tuple(str(k).lower() for k in t["keywords"]),
+                text=_texts(t["text"], f"terms.{t['id']}.text"),
+            )
+        )
     content = Content(
         language=str(raw["language"]),
         version=hashlib.sha256(data).hexdigest()[:12],
@@ -251,7 +355,12 @@ def outgoing_texts(content: Content) -> list[tuple[str, str]]:
         for audience, text in by_audience.items():
             texts.append((f"faq.{topic}.{audience}", text))
     for action in content.request_actions.values():
-        texts.append(("messages.confirm_request", _fill(content.messages["confirm_request"], "messages.confirm_request", action=action)))
+        texts.append(
+            (
+                "messages.confirm_request",
+                _fill(content.messages["confirm_request"], "messages.confirm_request", action=action),
+            )
+        )
     for term in content.terms:
         for audience, text in term.text.items():
             texts.append((f"terms.{term.id}.{audience}", text))
@@ -259,7 +368,11 @@ def outgoing_texts(content: Content) -> list[tuple[str, str]]:
         for audience, text in factor.explain.items():
             texts.append((f"factors.{factor.id}.explain.{audience}", text))
     for step in content.steps:
-        real = {"factor": content.factor(step.factor).name, "n": str(content.factor_number(step.factor))} if step.factor else {}
+        real = (
+            {"factor": content.factor(step.factor).name, "n": str(content.factor_number(step.factor))}
+            if step.factor
+            else {}
+        )
         for audience, text in step.prompt.items():
             where = f"steps.{step.id}.prompt.{audience}"
             texts.append((where, with_options(_fill(text, where, **real), step.options, content.messages)))

@@ -1,4 +1,5 @@
 """Typed, read-only view of the activity content."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -113,6 +114,14 @@ class Content:
 
     def factor_number(self, factor_id: str) -> int:
         return [f.id for f in self.factors].index(factor_id) + 1
+
+    def question_text(self, step_id: str, audience: Optional[str]) -> str:
+        """The question asked at ``step_id`` for ``audience``, its factor's number and name filled in (no options line)."""
+        step = self.step(step_id)
+        text = step.prompt_for(audience)
+        if step.factor:
+            text = text.format(n=self.factor_number(step.factor), factor=self.factor(step.factor).name)
+        return text
 
     def message(self, key: str, **values: object) -> str:
         text = self.messages[key]

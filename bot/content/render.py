@@ -1,4 +1,5 @@
 """Plain-text rendering of questions with options, as SMS and terminal users see them, in the content's language."""
+
 from __future__ import annotations
 
 from typing import Mapping, Optional, Sequence

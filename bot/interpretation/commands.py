@@ -1,4 +1,5 @@
 """Requests said as a whole message ("help", "can we pause please?"): a command phrase from the content, nothing more."""
+
 from __future__ import annotations
 
 from typing import Optional

@@ -1,4 +1,5 @@
 """What the interpretation step decided a message is; the engine acts on it."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,7 +14,9 @@ ASIDE = "aside"  # "hang on" (value "wait") or "gotta run" (value "leave")
 THANKS = "thanks"
 CONFIRM_OPTION = "confirm_option"  # probably this option: ask "Did you mean ...?" first
 CONFIRM_ANSWER = "confirm_answer"  # free text that may not be an answer: ask "Is that your answer?" first
-CONFIRM_REQUEST = "confirm_request"  # free text that may be a request: ask "Do you want to pause?" (no: it is the answer)
+CONFIRM_REQUEST = (
+    "confirm_request"  # free text that may be a request: ask "Do you want to pause?" (no: it is the answer)
+)
 UNCLEAR = "unclear"  # a choice that picks nothing
 
 KINDS = (ANSWER, REQUEST, QUESTION, ASIDE, THANKS, CONFIRM_OPTION, CONFIRM_ANSWER, CONFIRM_REQUEST, UNCLEAR)

@@ -1,4 +1,5 @@
 """One message plus the current step in, a Decision out: request, question, aside, answer, or "check first"."""
+
 from __future__ import annotations
 
 import re
@@ -28,9 +29,42 @@ from bot.interpretation.text import normalise, parse_multi
 STRICT_KINDS = {"consent", "share"}
 SHARE_ANSWERS = {"share": "yes", "withdraw": "no"}  # "share it" / "don't share it" at the share question
 HEDGES = {
-    "but", "before", "first", "question", "questions", "wait", "maybe", "later", "sec", "second", "minute", "moment",
-    "if", "who", "what", "why", "how", "when", "where", "which", "hold", "hang", "unless", "not", "depends", "idk",
-    "guess", "think", "probably", "perhaps", "dunno", "hmm", "um", "uh", "kinda", "sorta",
+    "but",
+    "before",
+    "first",
+    "question",
+    "questions",
+    "wait",
+    "maybe",
+    "later",
+    "sec",
+    "second",
+    "minute",
+    "moment",
+    "if",
+    "who",
+    "what",
+    "why",
+    "how",
+    "when",
+    "where",
+    "which",
+    "hold",
+    "hang",
+    "unless",
+    "not",
+    "depends",
+    "idk",
+    "guess",
+    "think",
+    "probably",
+    "perhaps",
+    "dunno",
+    "hmm",
+    "um",
+    "uh",
+    "kinda",
+    "sorta",
 }
 QUESTION_START = re.compile(
     r"^(?:what|whats|what's|who|whos|who's|why|how|hows|how's|when|where|which|is|are|am|do|does|did|can|could|will|would|should"
@@ -138,13 +172,21 @@ def _free_text(text: str, norm: str, nlu: NluResult, content: Content) -> Decisi
     other = _nlu_other(nlu)
     words = len(norm.split())
     if other is None:
-        if (text.rstrip().endswith("?") and worded_as_question(text, norm) and words <= CHECK_WORDS
-                and nlu.confidence < ANSWER_SURE_DESPITE_QUESTION):
+        if (
+            text.rstrip().endswith("?")
+            and worded_as_question(text, norm)
+            and words <= CHECK_WORDS
+            and nlu.confidence < ANSWER_SURE_DESPITE_QUESTION
+        ):
             # Worded and punctuated as a question, and the NLU is not sure it is an answer: ask once.
             return Decision(CONFIRM_ANSWER, confidence=nlu.confidence, reason="question_shaped")
         return Decision(ANSWER, reason="text")
     worded = other.kind == QUESTION and worded_as_question(text, norm)
-    if other.kind == QUESTION and not worded and not (looks_like_question(text, norm) and nlu.confidence >= QUESTION_MARK_SURE):
+    if (
+        other.kind == QUESTION
+        and not worded
+        and not (looks_like_question(text, norm) and nlu.confidence >= QUESTION_MARK_SURE)
+    ):
         # A statement the NLU reads as a question: checked when short, saved when it is a sentence.
         if words <= CHECK_STATEMENT_WORDS and nlu.confidence >= TEXT_CHECK:
             return Decision(CONFIRM_ANSWER, confidence=nlu.confidence, reason="statement_like_question")
@@ -152,7 +194,9 @@ def _free_text(text: str, norm: str, nlu: NluResult, content: Content) -> Decisi
     sure = nlu.confidence >= TEXT_SURE and nlu.margin >= TEXT_MARGIN and not nlu.fell_back
     if sure and words <= TEXT_MAX_WORDS[other.kind]:
         return other
-    if nlu.confidence >= (TEXT_CHECK_SHORT if words <= SHORT_CHECK_WORDS else TEXT_CHECK) and words <= max(CHECK_WORDS, TEXT_MAX_WORDS[other.kind]):
+    if nlu.confidence >= (TEXT_CHECK_SHORT if words <= SHORT_CHECK_WORDS else TEXT_CHECK) and words <= max(
+        CHECK_WORDS, TEXT_MAX_WORDS[other.kind]
+    ):
         if other.kind == REQUEST and other.value in CONFIRMABLE_REQUESTS:
             return Decision(CONFIRM_REQUEST, other.value, confidence=nlu.confidence, reason="unsure_request")
         return Decision(CONFIRM_ANSWER, confidence=nlu.confidence, reason=f"unsure_{other.kind}")
@@ -184,7 +228,11 @@ def _choice(text: str, norm: str, step: Step, nlu: NluResult, content: Content) 
         return Decision(ANSWER, options=(picked,), reason="name")
     command = _command(text, content)
     if command is not None and step.kind == "share" and command.value in SHARE_ANSWERS:
-        return Decision(ANSWER, options=tuple(o for o in options if o.value == SHARE_ANSWERS[command.value or ""]), reason="share_phrase")
+        return Decision(
+            ANSWER,
+            options=tuple(o for o in options if o.value == SHARE_ANSWERS[command.value or ""]),
+            reason="share_phrase",
+        )
     if command is not None:
         return command
     if step.kind == "scale":
@@ -203,7 +251,9 @@ def _choice(text: str, norm: str, step: Step, nlu: NluResult, content: Content) 
         if nlu.confidence >= CHOICE_SURE and nlu.margin >= CHOICE_MARGIN and not nlu.fell_back:
             # Asked as a question ("strength compared to who?"), it is checked, never taken at once.
             kind = CONFIRM_OPTION if asking else ANSWER
-            return Decision(kind, options=(mapped,), confidence=nlu.confidence, reason="nlu_asking" if asking else "nlu")
+            return Decision(
+                kind, options=(mapped,), confidence=nlu.confidence, reason="nlu_asking" if asking else "nlu"
+            )
     other = _nlu_other(nlu)
     if other is not None and other.kind == QUESTION and asking and nlu.confidence >= OTHER_SURE and not nlu.fell_back:
         return other  # "define stressor", "stressor means what?": a question that names an option is still a question
@@ -221,7 +271,11 @@ def _choice(text: str, norm: str, step: Step, nlu: NluResult, content: Content) 
     runner_up = _runner_up(nlu, options)
     if runner_up is not None:
         return Decision(CONFIRM_OPTION, options=(runner_up,), confidence=nlu.ranking[1][1], reason="nlu_runner_up")
-    if other is not None and other.kind in (QUESTION, ASIDE) and looks_like_question(text, norm) == (other.kind == QUESTION):
+    if (
+        other is not None
+        and other.kind in (QUESTION, ASIDE)
+        and looks_like_question(text, norm) == (other.kind == QUESTION)
+    ):
         return other
     return Decision(UNCLEAR, confidence=nlu.confidence, reason="nothing_matched")
 
@@ -231,7 +285,9 @@ def hedged(text: str, norm: str) -> bool:
     return "?" in text or any(word in HEDGES for word in norm.split())
 
 
-def _strict(text: str, norm: str, words: int, mapped: Optional[Option], nlu: NluResult, options: tuple[Option, ...]) -> Decision:
+def _strict(
+    text: str, norm: str, words: int, mapped: Optional[Option], nlu: NluResult, options: tuple[Option, ...]
+) -> Decision:
     """Consent and sharing: only an unambiguous yes or no is acted on; a probable one is checked first."""
     other = _nlu_other(nlu)
     if other is not None and nlu.confidence >= OTHER_SURE and other.kind != THANKS:

@@ -1,4 +1,5 @@
 """Which language a message is in (English or French): the content's own phrases first, then lingua for sentences."""
+
 from __future__ import annotations
 
 import threading
@@ -27,12 +28,14 @@ def _detector() -> Any:
 
 
 def _phrases(content: Content) -> set[str]:
-    names = {normalise(x) for step in content.steps for option in step.options for x in (option.label, *option.synonyms)}
+    names = {
+        normalise(x) for step in content.steps for option in step.options for x in (option.label, *option.synonyms)
+    }
     return {n for n in names | {p for phrases in content.commands.values() for p in phrases} if not n.isdigit()}
 
 
 def detect_language(text: str, contents: Mapping[str, Content]) -> Optional[str]:
-    """"en" or "fr" when the message is clearly in one of them, else None (the bot then asks)."""
+    """ "en" or "fr" when the message is clearly in one of them, else None (the bot then asks)."""
     norm = normalise(text)
     if not norm:
         return None
@@ -40,7 +43,9 @@ def detect_language(text: str, contents: Mapping[str, Content]) -> Optional[str]
     hits = [language for language, content in contents.items() if said & _phrases(content)]
     if len(hits) == 1:
         return hits[0]
-    if hits:  # a word both languages use ("ok", "hi"): the first language (English), which offers the other in its intro
+    if (
+        hits
+    ):  # a word both languages use ("ok", "hi"): the first language (English), which offers the other in its intro
         return hits[0]
     if len([ch for ch in norm if ch.isalpha()]) < LINGUA_MIN_LETTERS or len(contents) < 2:
         return None

@@ -1,4 +1,5 @@
 """Matching a reply to an option by name: exactly, as a word inside a short reply, or with a typo (rapidfuzz)."""
+
 from __future__ import annotations
 
 import re
@@ -10,9 +11,35 @@ from bot.content.model import Option
 from bot.interpretation.text import normalise
 
 NEGATIONS = {
-    "not", "no", "isn't", "isnt", "never", "don't", "dont", "can't", "cant", "won't", "wont", "nope", "nothing", "without",
-    "neither", "nor", "aren't", "arent",
-    "pas", "jamais", "aucun", "aucune", "rien", "ni", "non", "pantoute", "sans", "guère", "guere",
+    "not",
+    "no",
+    "isn't",
+    "isnt",
+    "never",
+    "don't",
+    "dont",
+    "can't",
+    "cant",
+    "won't",
+    "wont",
+    "nope",
+    "nothing",
+    "without",
+    "neither",
+    "nor",
+    "aren't",
+    "arent",
+    "pas",
+    "jamais",
+    "aucun",
+    "aucune",
+    "rien",
+    "ni",
+    "non",
+    "pantoute",
+    "sans",
+    "guère",
+    "guere",
 }
 FUZZY_MIN = 80.0  # a typo of a name ("strenght", "stresor", "hirng"); below this a word is some other word
 FUZZY_SURE = 85.0
@@ -20,7 +47,9 @@ FUZZY_SURE = 85.0
 
 def names(option: Option) -> set[str]:
     """Every normalised way of naming an option: label, value and synonyms."""
-    return {n for n in (normalise(option.label), normalise(option.value), *(normalise(s) for s in option.synonyms)) if n}
+    return {
+        n for n in (normalise(option.label), normalise(option.value), *(normalise(s) for s in option.synonyms)) if n
+    }
 
 
 def exact(forms: Iterable[str], options: Sequence[Option]) -> Optional[Option]:
@@ -59,7 +88,12 @@ def named_inside(norm: str, options: Sequence[Option], max_words: int = 16) -> O
 
 def leading(norm: str, options: Sequence[Option]) -> Optional[Option]:
     """The option a reply starts with ("sure, I don't mind" starts with a yes), when only one does."""
-    found = {o.value: o for o in options for name in names(o) if not name.isdigit() and re.match(rf"{re.escape(name)}(?!\w)", norm)}
+    found = {
+        o.value: o
+        for o in options
+        for name in names(o)
+        if not name.isdigit() and re.match(rf"{re.escape(name)}(?!\w)", norm)
+    }
     return next(iter(found.values())) if len(found) == 1 else None
 
 

@@ -1,4 +1,5 @@
 """Rasa's NLU result for one message, reduced to what interpretation needs: intents ranked by confidence."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,7 +19,11 @@ class NluResult:
     def from_parse_data(cls, parse: Optional[Mapping[str, Any]]) -> NluResult:
         """From a Rasa parse_data dict (``intent`` and ``intent_ranking``)."""
         parse = parse or {}
-        ranking = [(str(i.get("name")), float(i.get("confidence") or 0.0)) for i in parse.get("intent_ranking") or () if i.get("name")]
+        ranking = [
+            (str(i.get("name")), float(i.get("confidence") or 0.0))
+            for i in parse.get("intent_ranking") or ()
+            if i.get("name")
+        ]
         top = parse.get("intent") or {}
         if not ranking and top.get("name"):
             ranking = [(str(top["name"]), float(top.get("confidence") or 0.0))]
@@ -50,7 +55,9 @@ def with_step_prior(nlu: NluResult, option_intents: set[str], weight: float) -> 
     if not nlu.ranking or weight == 1.0 or not option_intents:
         return nlu
     weighted = [(n, c * (weight if n in option_intents else 1.0)) for n, c in nlu.ranking]
-    unlisted = max(0.0, 1.0 - sum(c for _, c in nlu.ranking))  # Rasa lists the top intents only: the rest keeps its share
+    unlisted = max(
+        0.0, 1.0 - sum(c for _, c in nlu.ranking)
+    )  # Rasa lists the top intents only: the rest keeps its share
     total = (sum(c for _, c in weighted) + unlisted) or 1.0
     ranked = tuple(sorted(((n, c / total) for n, c in weighted), key=lambda nc: -nc[1]))
     return NluResult(ranking=ranked, fell_back=nlu.fell_back and ranked[0][0] == nlu.ranking[0][0])

@@ -1,4 +1,5 @@
 """Option numbers: a number counts only when it is the whole reply or plainly an option choice ("2", "#2", "the second one")."""
+
 from __future__ import annotations
 
 import re
@@ -6,15 +7,51 @@ from typing import Optional
 
 # English and French: the words never clash, so one set serves both languages.
 ORDINALS = {
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-    "premier": 1, "premiere": 1, "première": 1, "deuxieme": 2, "deuxième": 2, "seconde": 2, "troisieme": 3, "troisième": 3,
-    "quatrieme": 4, "quatrième": 4, "cinquieme": 5, "cinquième": 5, "sixieme": 6, "sixième": 6, "septieme": 7, "septième": 7,
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "premier": 1,
+    "premiere": 1,
+    "première": 1,
+    "deuxieme": 2,
+    "deuxième": 2,
+    "seconde": 2,
+    "troisieme": 3,
+    "troisième": 3,
+    "quatrieme": 4,
+    "quatrième": 4,
+    "cinquieme": 5,
+    "cinquième": 5,
+    "sixieme": 6,
+    "sixième": 6,
+    "septieme": 7,
+    "septième": 7,
 }
 LAST = ("last", "dernier", "derniere", "dernière")
-WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-         "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "sept": 7}
-_LEAD = (r"(?:(?:i pick|i choose|i'll go with|ill go with|i will go with|go with|i'd say|id say|i say|pick|choose|my answer is|answer"
-         r"|i'll take|ill take|je choisis|je prends|je dirais|ma reponse est|ma réponse est|c'est|cest)\s+)?")
+WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "un": 1,
+    "une": 1,
+    "deux": 2,
+    "trois": 3,
+    "quatre": 4,
+    "cinq": 5,
+    "sept": 7,
+}
+_LEAD = (
+    r"(?:(?:i pick|i choose|i'll go with|ill go with|i will go with|go with|i'd say|id say|i say|pick|choose|my answer is|answer"
+    r"|i'll take|ill take|je choisis|je prends|je dirais|ma reponse est|ma réponse est|c'est|cest)\s+)?"
+)
 _TAIL = r"(?:\s+(?:please|pls|plz|thanks|thank you|for me|svp|stp|merci|pour moi))?"
 _ARTICLE = r"(?:the|le|la|l')"
 _MARKER = r"(?:option|number|no|choice|answer|numéro|numero|num|choix|réponse|reponse)"

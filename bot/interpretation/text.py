@@ -1,4 +1,5 @@
 """Reading participants' messages: normalising, spotting empty or wordless input, parsing choices."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Which term or factor a question is about ("what's a stressor?", "what does capacity mean?"), and yes/no replies to a check."""
+
 from __future__ import annotations
 
 import re
@@ -30,12 +31,16 @@ def term_asked(text: str, content: Content) -> Optional[Union[Term, Factor]]:
         return terms[0]
     if terms:
         return None
-    factors = [f for f in content.factors if any(_mentions(norm, k) for k in {normalise(f.short_name), normalise(f.name)} if len(k) >= 3)]
+    factors = [
+        f
+        for f in content.factors
+        if any(_mentions(norm, k) for k in {normalise(f.short_name), normalise(f.name)} if len(k) >= 3)
+    ]
     return factors[0] if len(factors) == 1 else None
 
 
 def yes_or_no(text: str, nlu: NluResult, content: Content, *, strict: bool) -> Optional[str]:
-    """"yes" or "no" for a reply to a yes/no check, else None. Strict (consent, sharing, deletion): words or numbers only."""
+    """ "yes" or "no" for a reply to a yes/no check, else None. Strict (consent, sharing, deletion): words or numbers only."""
     yes_no = next(s.options for s in content.steps if s.kind == "consent")
     norm = normalise(text)
     number = option_number(norm, len(yes_no))

@@ -1,4 +1,5 @@
 """Who may see what: a practitioner's handoff scope and the role checks of each page."""
+
 from __future__ import annotations
 
 from bot.store.models import ADMIN, CASE_MANAGER, EES, SITE_MANAGER, Practitioner

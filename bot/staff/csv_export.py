@@ -1,4 +1,5 @@
 """CSV export of a practitioner's queue, safe to open in a spreadsheet (cells through bot.store.csv_cells.safe_cell)."""
+
 from __future__ import annotations
 
 import csv

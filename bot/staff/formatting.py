@@ -1,4 +1,5 @@
 """How staff pages show times, statuses, channels and summaries (plain data for the templates)."""
+
 from __future__ import annotations
 
 import os
@@ -13,7 +14,6 @@ from bot.content.loader import REFERENCE_LANGUAGE, available_languages
 from bot.staff import wording
 
 DEFAULT_TIMEZONE = "America/Halifax"
-SMS_CHANNELS = ("twilio_sms",)
 
 
 @lru_cache(maxsize=1)
@@ -160,8 +160,14 @@ def summary_view(body: Mapping[str, Any], language: str | None = None) -> Summar
             note = wording.text("summary.skipped" if factor.get("reflection_skipped") else "summary.not_answered")
         factors.append(
             FactorView(
-                id=factor_id, name=name, rating=rating, words=words, note=note,
-                rating_value=str(value) if value else None, name_also=name_also, rating_also=rating_also,
+                id=factor_id,
+                name=name,
+                rating=rating,
+                words=words,
+                note=note,
+                rating_value=str(value) if value else None,
+                name_also=name_also,
+                rating_also=rating_also,
             )
         )
     priorities = tuple(priority_names.get(str(p)) or NameView(str(p)) for p in body.get("priorities") or [])

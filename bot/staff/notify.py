@@ -1,4 +1,5 @@
 """Email the site's practitioners when a summary is handed off: a link only, never the participant's answers."""
+
 from __future__ import annotations
 
 import logging
@@ -19,7 +20,9 @@ def handoff_link(settings: Settings, handoff_id: int) -> str:
     return f"{settings.public_base_url}/staff/handoffs/{handoff_id}"
 
 
-def build_message(*, settings: Settings, handoff_id: int, site_name: str, audience: str, recipient: str) -> EmailMessage:
+def build_message(
+    *, settings: Settings, handoff_id: int, site_name: str, audience: str, recipient: str
+) -> EmailMessage:
     """The notification email: which site, which kind of summary, and the link; nothing the participant wrote."""
     who = "an employer" if audience == EES else "a work seeker"
     message = EmailMessage()
@@ -62,7 +65,15 @@ def notify_handoff(handoff_id: int, settings: Settings | None = None) -> int:
         _login_if_configured(smtp, settings)
         for recipient in recipients:
             # One email per person, so no one sees the others' addresses.
-            smtp.send_message(build_message(settings=settings, handoff_id=handoff_id, site_name=site_name, audience=audience, recipient=recipient))
+            smtp.send_message(
+                build_message(
+                    settings=settings,
+                    handoff_id=handoff_id,
+                    site_name=site_name,
+                    audience=audience,
+                    recipient=recipient,
+                )
+            )
             sent += 1
     logger.info("handoff %s: notified %d practitioner(s)", handoff_id, sent)
     return sent
@@ -88,4 +99,6 @@ def notify_handoff_async(handoff_id: int) -> None:
     """Fire and forget: send the notification from a background thread (nothing happens without SMTP_HOST)."""
     if not get_settings().smtp_host:
         return
-    threading.Thread(target=_notify_safely, args=(handoff_id,), name=f"notify-handoff-{handoff_id}", daemon=True).start()
+    threading.Thread(
+        target=_notify_safely, args=(handoff_id,), name=f"notify-handoff-{handoff_id}", daemon=True
+    ).start()

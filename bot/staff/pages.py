@@ -1,4 +1,5 @@
 """Rendering and the request pipeline every staff page goes through: session, account, CSRF, role, headers."""
+
 from __future__ import annotations
 
 import logging
@@ -45,13 +46,21 @@ _environment = jinja2.Environment(
     lstrip_blocks=True,
 )
 _environment.filters.update(
-    when=local_time, status=status_label, channel=channel_label, role=role_label, audience=audience_label, language=language_label,
+    when=local_time,
+    status=status_label,
+    channel=channel_label,
+    role=role_label,
+    audience=audience_label,
+    language=language_label,
     language_in_text=lambda code: wording.label("language_in_text", code),
     code=lambda value: Markup("<code>{}</code>").format(value),  # the value escaped inside
 )
 # t("key", name=value): the staff pages' wording (wording.yml), escaped, with escaped values; PAGE_LANGUAGE is its language.
-_environment.globals.update(t=lambda key, **values: wording.load().markup(key, **values), PAGE_LANGUAGE=wording.PAGE_LANGUAGE,
-                            CSRF_FIELD=sessions.CSRF_FIELD)
+_environment.globals.update(
+    t=lambda key, **values: wording.load().markup(key, **values),
+    PAGE_LANGUAGE=wording.PAGE_LANGUAGE,
+    CSRF_FIELD=sessions.CSRF_FIELD,
+)
 
 
 def render(name: str, status_code: int = 200, headers: dict[str, str] | None = None, **context: Any) -> HTMLResponse:
@@ -93,7 +102,9 @@ class StaffRequest:
         return value if isinstance(value, str) else ""
 
     def audit(self, action: str, subject_type: str, subject_id: object) -> None:
-        staff_repo.audit(session=self.db, practitioner=self.me, action=action, subject_type=subject_type, subject_id=str(subject_id))
+        staff_repo.audit(
+            session=self.db, practitioner=self.me, action=action, subject_type=subject_type, subject_id=str(subject_id)
+        )
 
 
 def not_found(sr: StaffRequest | None = None) -> HTMLResponse:
@@ -171,6 +182,7 @@ def _run(handler: Handler, request: Request, form: FormData | None, allowed: tup
         if form is not None and not sessions.csrf_ok(state, form.get(sessions.CSRF_FIELD)):
             return forbidden_csrf()
         sr = StaffRequest(request=request, db=db, me=me, session=state, form=form)
+        response: Response
         if me.role not in allowed:
             response = not_found(sr)
         else:
@@ -181,4 +193,3 @@ def _run(handler: Handler, request: Request, form: FormData | None, allowed: tup
         sessions.write(response, state)  # restarts the idle clock
     response.headers.update(SECURITY_HEADERS)
     return response
-

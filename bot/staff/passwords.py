@@ -1,4 +1,5 @@
 """Staff password hashing with Argon2id (argon2-cffi's current defaults)."""
+
 from __future__ import annotations
 
 from argon2 import PasswordHasher

@@ -7,6 +7,7 @@ minutes) instead of a hard lock; a success resets the count, and `python -m bot 
 clears it. The typed email is kept only as a keyed hash; the client address is request.client.host, which the web
 app resolves from X-Forwarded-For only for TRUSTED_PROXIES (bot/web/security.py).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -131,4 +132,6 @@ def clear_account(*, session: Session, email: str) -> int:
 def clear_address(*, session: Session, address: str) -> int:
     """Lift the throttle of a client address, for itself and for every account tried from it."""
     key = keys_for("", address).address
-    return staff_repo.clear_login_attempts(session=session, key=key) + staff_repo.clear_login_attempts(session=session, key_suffix="|" + key)
+    return staff_repo.clear_login_attempts(session=session, key=key) + staff_repo.clear_login_attempts(
+        session=session, key_suffix="|" + key
+    )

@@ -1,4 +1,5 @@
 """Staff page routes, all under /staff on the same Starlette app as the web chat."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -27,7 +28,12 @@ routes: list[BaseRoute] = [
             Route("/stats", views_admin.stats_page, name="staff_stats"),
             Route("/admin/participants", views_admin.participants_page, name="staff_participants"),
             Route("/admin/participants/{public_id}", views_admin.participant_page, name="staff_participant"),
-            Route("/admin/participants/{public_id}/delete", views_admin.participant_delete, methods=["POST"], name="staff_participant_delete"),
+            Route(
+                "/admin/participants/{public_id}/delete",
+                views_admin.participant_delete,
+                methods=["POST"],
+                name="staff_participant_delete",
+            ),
             Route("/admin/audit", views_admin.audit_page, name="staff_audit"),
             Mount("/static", app=StaticFiles(directory=str(STATIC)), name="staff_static"),
         ],

@@ -4,6 +4,7 @@ The row (table staff_sessions, only the token's SHA-256 digest stored) is what m
 a password change, deactivation and an admin's `python -m bot staff end-sessions` end it at once, so a saved
 cookie replayed afterwards is refused. The cookie's signature and timestamps are kept as a first, cheap check.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -84,7 +85,10 @@ def start(*, db: Session, practitioner: Practitioner) -> StaffSession:
     now = utcnow()
     staff_repo.prune_staff_sessions(session=db, before=now - KEEP_ENDED)
     staff_repo.create_staff_session(
-        session=db, practitioner=practitioner, token_hash=token_hash(state.token), expires_at=now + timedelta(seconds=ABSOLUTE_SECONDS)
+        session=db,
+        practitioner=practitioner,
+        token_hash=token_hash(state.token),
+        expires_at=now + timedelta(seconds=ABSOLUTE_SECONDS),
     )
     return state
 
@@ -154,7 +158,9 @@ def write(response: Response, session: StaffSession) -> None:
     """Set (or refresh, restarting the idle clock) the session cookie."""
     data: dict[str, object] = {"c": session.csrf}
     if session.signed_in:
-        data.update({"p": session.practitioner_id, "f": session.fingerprint, "t": session.signed_in_at, "s": session.token})
+        data.update(
+            {"p": session.practitioner_id, "f": session.fingerprint, "t": session.signed_in_at, "s": session.token}
+        )
     response.set_cookie(
         COOKIE_NAME,
         _serializer().dumps(data),

@@ -1,4 +1,5 @@
 """Where the Rasa SQL tracker store lives, so a participant's deletion also removes their conversation events."""
+
 from __future__ import annotations
 
 from pathlib import Path

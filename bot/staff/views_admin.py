@@ -1,4 +1,5 @@
 """Site managers' numbers, and administrators' participant deletion and audit log."""
+
 from __future__ import annotations
 
 import logging
@@ -22,16 +23,18 @@ logger = logging.getLogger(__name__)
 CONFIRM_WORD = "DELETE"
 
 
-def language_stats(*, session: Session, site_ids: Sequence[int] | None, include_unassigned: bool = False) -> list[tuple[str, SiteStats]]:
+def language_stats(
+    *, session: Session, site_ids: Sequence[int] | None, include_unassigned: bool = False
+) -> list[tuple[str, SiteStats]]:
     """The figures of staff_repository.site_stats split by the participants' language (their language now).
 
     The same rules as site_stats: runs counted by the participant's site (``include_unassigned`` adds those not linked
     to a site yet), handoffs by the handoff's site, ``site_ids`` None for every site. Every language with content is
     listed, even at zero, then any other language found in the data.
     """
-    runs = select(ActivityRun.id, ActivityRun.status, ActivityRun.started_at, ActivityRun.completed_at, Participant.language).join(
-        Participant, Participant.id == ActivityRun.participant_id
-    )
+    runs = select(
+        ActivityRun.id, ActivityRun.status, ActivityRun.started_at, ActivityRun.completed_at, Participant.language
+    ).join(Participant, Participant.id == ActivityRun.participant_id)
     handoffs = (
         select(Handoff.status, Participant.language)
         .join(ActivityRun, ActivityRun.id == Handoff.run_id)
@@ -62,11 +65,17 @@ def stats_page(sr: StaffRequest) -> Response:
     by_language = []
     for site in sites:
         include_unassigned = site.code == default_code
-        rows.append((site, staff_repo.site_stats(session=sr.db, site_ids=[site.id], include_unassigned=include_unassigned)))
-        by_language.append((site, language_stats(session=sr.db, site_ids=[site.id], include_unassigned=include_unassigned)))
+        rows.append(
+            (site, staff_repo.site_stats(session=sr.db, site_ids=[site.id], include_unassigned=include_unassigned))
+        )
+        by_language.append(
+            (site, language_stats(session=sr.db, site_ids=[site.id], include_unassigned=include_unassigned))
+        )
     overall = staff_repo.site_stats(session=sr.db, site_ids=None) if sr.me.role == ADMIN else None
     overall_by_language = language_stats(session=sr.db, site_ids=None) if sr.me.role == ADMIN else None
-    return sr.page("stats.html", rows=rows, overall=overall, by_language=by_language, overall_by_language=overall_by_language)
+    return sr.page(
+        "stats.html", rows=rows, overall=overall, by_language=by_language, overall_by_language=overall_by_language
+    )
 
 
 def _participant_details(sr: StaffRequest, participant: Participant) -> dict:
@@ -84,7 +93,9 @@ def participants_page(sr: StaffRequest) -> Response:
     found: list[Participant] = []
     if query:
         by_id = staff_repo.find_participant(session=sr.db, public_id=query)
-        found = [by_id] if by_id is not None else staff_repo.find_participant_by_identity(session=sr.db, external_id=query)
+        found = (
+            [by_id] if by_id is not None else staff_repo.find_participant_by_identity(session=sr.db, external_id=query)
+        )
     return sr.page("participants.html", query=query, found=[_participant_details(sr, p) for p in found])
 
 
@@ -109,8 +120,11 @@ def participant_delete(sr: StaffRequest) -> Response:
         return not_found(sr)
     if sr.field("confirm").strip() != CONFIRM_WORD:
         return sr.page(
-            "participant.html", status_code=400, confirm_word=CONFIRM_WORD,
-            error=wording.text("errors.confirm_word", word=CONFIRM_WORD), **_participant_details(sr, participant),
+            "participant.html",
+            status_code=400,
+            confirm_word=CONFIRM_WORD,
+            error=wording.text("errors.confirm_word", word=CONFIRM_WORD),
+            **_participant_details(sr, participant),
         )
     public_id = participant.public_id
     counts = staff_repo.participant_row_counts(session=sr.db, participant_id=participant.id)
@@ -123,12 +137,22 @@ def participant_delete(sr: StaffRequest) -> Response:
             tracker_rows = staff_repo.delete_tracker_events(url=tracker_url, sender_ids=sender_ids)
         except Exception as exc:  # noqa: BLE001 - the message would carry the sender ids
             logger.error("tracker deletion failed (%s) for participant %s", type(exc).__name__, public_id)
-            return sr.page("error.html", status_code=500, title=wording.text("errors.not_deleted_title"),
-                           message=wording.text("errors.not_deleted"))
+            return sr.page(
+                "error.html",
+                status_code=500,
+                title=wording.text("errors.not_deleted_title"),
+                message=wording.text("errors.not_deleted"),
+            )
     staff_repo.delete_participant(session=sr.db, participant=participant)
     sr.audit("participant_deleted", "participant", public_id)
     logger.info("participant %s deleted by practitioner %s", public_id, sr.me.id)
-    return sr.page("deleted.html", public_id=public_id, counts=counts, tracker_rows=tracker_rows, tracker_checked=tracker_url is not None)
+    return sr.page(
+        "deleted.html",
+        public_id=public_id,
+        counts=counts,
+        tracker_rows=tracker_rows,
+        tracker_checked=tracker_url is not None,
+    )
 
 
 @staff_page(ADMIN_ROLES)

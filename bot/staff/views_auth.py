@@ -1,4 +1,5 @@
 """Sign-in and sign-out pages."""
+
 from __future__ import annotations
 
 import logging
@@ -32,8 +33,12 @@ def safe_next(target: str) -> str:
     return "/staff/"
 
 
-def _login_page(state: sessions.StaffSession, *, next_url: str, email: str = "", error: str = "", status_code: int = 200) -> Response:
-    response = render("login.html", status_code=status_code, csrf=state.csrf, next_url=next_url, email=email, error=error)
+def _login_page(
+    state: sessions.StaffSession, *, next_url: str, email: str = "", error: str = "", status_code: int = 200
+) -> Response:
+    response = render(
+        "login.html", status_code=status_code, csrf=state.csrf, next_url=next_url, email=email, error=error
+    )
     sessions.write(response, state)
     return response
 
@@ -68,14 +73,26 @@ def _login(request: Request, form: FormData | None) -> Response:
             waiting = ratelimit.record(session=db, keys=keys, succeeded=False)
             _audit_failure(db, account, address, waiting)
             logger.info("staff sign-in failed")
-            return _login_page(state, next_url=next_url, email=email, error="That email and password do not match an active account.", status_code=401)
+            return _login_page(
+                state,
+                next_url=next_url,
+                email=email,
+                error="That email and password do not match an active account.",
+                status_code=401,
+            )
         ratelimit.record(session=db, keys=keys, succeeded=True)
         if needs_rehash(account.password_hash):
             staff_repo.set_password_hash(session=db, practitioner=account, password_hash=hash_password(password))
         if state.signed_in:  # signing in again from the same browser: the old session ends
             sessions.end(db=db, state=state, reason=ENDED_REPLACED)
         staff_repo.record_login(session=db, practitioner=account)
-        staff_repo.audit(session=db, practitioner=account, action="signed_in", subject_type="practitioner", subject_id=str(account.id))
+        staff_repo.audit(
+            session=db,
+            practitioner=account,
+            action="signed_in",
+            subject_type="practitioner",
+            subject_id=str(account.id),
+        )
         new_state = sessions.start(db=db, practitioner=account)
     response = redirect(next_url)
     sessions.write(response, new_state)
@@ -87,14 +104,25 @@ def _audit_failure(db: Session, account: Practitioner | None, address: str, wait
 
     Never the password, nor a typed email that is not an account's. A failure that starts a wait is also recorded as a throttle.
     """
-    subject = ("practitioner", str(account.id)) if account is not None else ("address", ratelimit.address_digest(address))
-    staff_repo.audit(session=db, practitioner=None, action="sign_in_failed", subject_type=subject[0], subject_id=subject[1])
+    subject = (
+        ("practitioner", str(account.id)) if account is not None else ("address", ratelimit.address_digest(address))
+    )
+    staff_repo.audit(
+        session=db, practitioner=None, action="sign_in_failed", subject_type=subject[0], subject_id=subject[1]
+    )
     if waiting.account > timedelta(0):
-        staff_repo.audit(session=db, practitioner=None, action="sign_in_throttled", subject_type=subject[0], subject_id=subject[1])
+        staff_repo.audit(
+            session=db, practitioner=None, action="sign_in_throttled", subject_type=subject[0], subject_id=subject[1]
+        )
         logger.warning("staff sign-in throttled for %s seconds (account from one address)", waiting.retry_after_seconds)
     if waiting.address > timedelta(0):
-        staff_repo.audit(session=db, practitioner=None, action="sign_in_address_throttled", subject_type="address",
-                         subject_id=ratelimit.address_digest(address))
+        staff_repo.audit(
+            session=db,
+            practitioner=None,
+            action="sign_in_address_throttled",
+            subject_type="address",
+            subject_id=ratelimit.address_digest(address),
+        )
         logger.warning("staff sign-in throttled for %s seconds (one address)", waiting.retry_after_seconds)
 
 

@@ -1,11 +1,13 @@
 """One handed-off summary: read it, claim it, add private notes, change its status, print it."""
+
 from __future__ import annotations
 
 from starlette.responses import Response
 
+from bot.capabilities import phone_channels
 from bot.staff import wording
 from bot.staff.access import QUEUE_ROLES, WORK_ROLES, scope_for
-from bot.staff.formatting import SMS_CHANNELS, summary_view
+from bot.staff.formatting import summary_view
 from bot.staff.pages import StaffRequest, not_found, redirect, staff_page
 from bot.store import staff_repository as staff_repo
 from bot.store.models import HANDOFF_STATUSES, Handoff
@@ -33,7 +35,7 @@ def _context(sr: StaffRequest, handoff: Handoff) -> dict:
         # in the participant's language, factor names and ratings also in the pages' language when that differs
         "summary": summary_view(handoff.summary.body if handoff.summary else {}, participant.language),
         "channels": staff_repo.channels_of_run(session=sr.db, run=run),
-        "sms_numbers": [i.external_id for i in identities if i.channel in SMS_CHANNELS],
+        "sms_numbers": [i.external_id for i in identities if i.channel in phone_channels()],
     }
 
 
@@ -83,8 +85,12 @@ def handoff_status(sr: StaffRequest) -> Response:
         return not_found(sr)
     status = sr.field("status")
     if status not in HANDOFF_STATUSES:
-        return sr.page("error.html", status_code=400, title=wording.text("errors.unknown_status_title"),
-                       message=wording.text("errors.unknown_status"))
+        return sr.page(
+            "error.html",
+            status_code=400,
+            title=wording.text("errors.unknown_status_title"),
+            message=wording.text("errors.unknown_status"),
+        )
     if status != handoff.status:
         staff_repo.set_status(session=sr.db, handoff=handoff, status=status)
         sr.audit(f"status_{status}", "handoff", handoff.id)
@@ -99,8 +105,12 @@ def handoff_note(sr: StaffRequest) -> Response:
         return not_found(sr)
     text = sr.field("note").replace("\r\n", "\n").strip()  # browsers send a textarea's line breaks as CRLF
     if not text or len(text) > MAX_NOTE_CHARS:
-        return sr.page("error.html", status_code=400, title=wording.text("errors.note_not_saved_title"),
-                       message=wording.text("errors.note_not_saved", limit=MAX_NOTE_CHARS))
+        return sr.page(
+            "error.html",
+            status_code=400,
+            title=wording.text("errors.note_not_saved_title"),
+            message=wording.text("errors.note_not_saved", limit=MAX_NOTE_CHARS),
+        )
     staff_repo.add_note(session=sr.db, handoff=handoff, practitioner=sr.me, note=text)
     sr.audit("note_added", "handoff", handoff.id)
     return redirect(f"/staff/handoffs/{handoff.id}#notes")

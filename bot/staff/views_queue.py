@@ -1,4 +1,5 @@
 """The queue of handed-off summaries and its CSV export."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -29,7 +30,11 @@ class QueueFilter:
 def _filter(sr: StaffRequest) -> QueueFilter:
     params = sr.request.query_params
     status = params.get("status", "")
-    return QueueFilter(status=status if status in HANDOFF_STATUSES else None, mine=params.get("mine") == "1", site_code=params.get("site", ""))
+    return QueueFilter(
+        status=status if status in HANDOFF_STATUSES else None,
+        mine=params.get("mine") == "1",
+        site_code=params.get("site", ""),
+    )
 
 
 def _handoffs(sr: StaffRequest, wanted: QueueFilter) -> list[Handoff] | None:
@@ -41,7 +46,9 @@ def _handoffs(sr: StaffRequest, wanted: QueueFilter) -> list[Handoff] | None:
             return None
         site_id = site.id
     scope = scope_for(sr.me, site_id=site_id)
-    return staff_repo.queue(session=sr.db, scope=scope, status=wanted.status, assigned_to_id=sr.me.id if wanted.mine else None)
+    return staff_repo.queue(
+        session=sr.db, scope=scope, status=wanted.status, assigned_to_id=sr.me.id if wanted.mine else None
+    )
 
 
 def _languages(sr: StaffRequest, handoffs: Sequence[Handoff]) -> dict[int, str]:
@@ -85,7 +92,9 @@ def queue_export(sr: StaffRequest) -> Response:
     factors = [(f.id, f.name) for f in load_content(PAGE_LANGUAGE).factors]  # columns named in the pages' language
     sr.audit("queue_exported", "queue", f"{len(handoffs)} handoffs")
     return Response(
-        queue_csv(handoffs, factors, _languages(sr, handoffs)).encode("utf-8-sig"),  # the BOM makes spreadsheets read UTF-8
+        queue_csv(handoffs, factors, _languages(sr, handoffs)).encode(
+            "utf-8-sig"
+        ),  # the BOM makes spreadsheets read UTF-8
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="magnetic-factors-queue.csv"'},
     )

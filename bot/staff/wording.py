@@ -4,6 +4,7 @@ Templates call ``t("queue.heading_all")`` (escaped text, placeholders filled wit
 (``|status``, ``|channel``, ``|role``, ``|audience``, ``|language``); Python code calls :func:`text` and :func:`label`.
 Participants' summaries are not worded here: they come from the activity content (bot.content).
 """
+
 from __future__ import annotations
 
 import threading
@@ -45,7 +46,7 @@ class Wording:
 
     def labels(self, group: str) -> dict[str, str]:
         prefix = f"labels.{group}."
-        return {k[len(prefix):]: v for k, v in self.texts.items() if k.startswith(prefix)}
+        return {k[len(prefix) :]: v for k, v in self.texts.items() if k.startswith(prefix)}
 
 
 def wording_path(language: str) -> Path:
@@ -92,7 +93,9 @@ def load(language: str = PAGE_LANGUAGE) -> Wording:
         except OSError as exc:
             raise WordingError(f"no staff wording for '{language}': {path} cannot be read") from exc
         if language != REFERENCE_LANGUAGE:
-            reference = _cache.get(REFERENCE_LANGUAGE) or parse(wording_path(REFERENCE_LANGUAGE).read_text(encoding="utf-8"))
+            reference = _cache.get(REFERENCE_LANGUAGE) or parse(
+                wording_path(REFERENCE_LANGUAGE).read_text(encoding="utf-8")
+            )
             missing = sorted(set(reference.texts) - set(wording.texts))
             if missing:
                 raise WordingError(f"{path}: missing what {REFERENCE_LANGUAGE} has: {', '.join(missing)}")

@@ -1,4 +1,5 @@
 """Resume-code attempts: limited per key (a channel identity, a client address) with growing delays, and kept as an audit."""
+
 from __future__ import annotations
 
 import hashlib
@@ -35,12 +36,16 @@ def failures_in_a_row(*, session: Session, key: str, now: datetime) -> tuple[int
     """How many wrong codes ``key`` tried since its last success (within WINDOW), and when the last one was."""
     since = now - WINDOW
     last_success = session.execute(
-        select(func.max(ResumeAttempt.created_at)).where(ResumeAttempt.key == key, ResumeAttempt.succeeded.is_(True),
-                                                         ResumeAttempt.created_at > since)
+        select(func.max(ResumeAttempt.created_at)).where(
+            ResumeAttempt.key == key, ResumeAttempt.succeeded.is_(True), ResumeAttempt.created_at > since
+        )
     ).scalar_one()
     count, last = session.execute(
         select(func.count(), func.max(ResumeAttempt.created_at)).where(
-            ResumeAttempt.key == key, ResumeAttempt.succeeded.is_(False), ResumeAttempt.created_at > (last_success or since))
+            ResumeAttempt.key == key,
+            ResumeAttempt.succeeded.is_(False),
+            ResumeAttempt.created_at > (last_success or since),
+        )
     ).one()
     return int(count), last
 
@@ -70,5 +75,7 @@ def record_resume_attempt(*, session: Session, key: str, succeeded: bool, now: O
     """Record one try (the audit: key, outcome, time; never the code) and forget tries older than KEEP."""
     now = now or utcnow()
     session.add(ResumeAttempt(key=key, succeeded=succeeded, created_at=now))
-    session.execute(delete(ResumeAttempt).where(ResumeAttempt.created_at < now - KEEP).execution_options(synchronize_session=False))
+    session.execute(
+        delete(ResumeAttempt).where(ResumeAttempt.created_at < now - KEEP).execution_options(synchronize_session=False)
+    )
     session.flush()

@@ -1,4 +1,5 @@
 """Records the channels own: opt-outs, blocks, paid-message sizes, invite links (provider message ids: inbound_claims)."""
+
 from __future__ import annotations
 
 from typing import Optional
@@ -33,13 +34,27 @@ def set_blocked(*, session: Session, channel: str, external_id: str, blocked: bo
 
 
 def record_outbound(
-    *, session: Session, channel: str, external_id: str, characters: int, segments: int, provider_id: Optional[str] = None, status: str = "sent"
+    *,
+    session: Session,
+    channel: str,
+    external_id: str,
+    characters: int,
+    segments: int,
+    provider_id: Optional[str] = None,
+    status: str = "sent",
 ) -> Optional[OutboundMessage]:
     """Record the size and cost of one sent message (never its text); nothing for someone just erased on request."""
     identity = find_identity(session=session, channel=channel, external_id=external_id)
     if identity is None:
         return None  # the reply confirming an erasure must not bring the phone number back
-    row = OutboundMessage(identity_id=identity.id, channel=channel, characters=characters, segments=segments, provider_id=provider_id, status=status)
+    row = OutboundMessage(
+        identity_id=identity.id,
+        channel=channel,
+        characters=characters,
+        segments=segments,
+        provider_id=provider_id,
+        status=status,
+    )
     session.add(row)
     session.flush()
     return row
@@ -50,7 +65,9 @@ def segments_used(*, session: Session, channel: str, external_id: str) -> int:
     identity = find_identity(session=session, channel=channel, external_id=external_id)
     if identity is None:
         return 0
-    total = session.execute(select(func.coalesce(func.sum(OutboundMessage.segments), 0)).where(OutboundMessage.identity_id == identity.id)).scalar_one()
+    total = session.execute(
+        select(func.coalesce(func.sum(OutboundMessage.segments), 0)).where(OutboundMessage.identity_id == identity.id)
+    ).scalar_one()
     return int(total)
 
 

@@ -1,4 +1,5 @@
 """The one rule for every CSV the project writes: a cell a spreadsheet would run as a formula starts with a quote."""
+
 from __future__ import annotations
 
 # Spreadsheets (Excel, LibreOffice, Google Sheets) evaluate cells that start with these (OWASP "CSV injection").

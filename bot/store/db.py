@@ -1,4 +1,5 @@
 """Engine and session factory, built lazily once per process and database URL."""
+
 from __future__ import annotations
 
 from contextlib import contextmanager

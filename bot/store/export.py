@@ -1,4 +1,5 @@
 """Research export: every activity run with its answers (verbatim, with history), clarity scores and summary."""
+
 from __future__ import annotations
 
 import csv
@@ -271,4 +272,6 @@ def write_csv(records: list[dict[str, Any]], fp: TextIO) -> None:
         replaced += sum(cell.count(NUL) for cell in cells)
         writer.writerow([safe_cell(cell) for cell in cells])
     if replaced:
-        log.warning("CSV export: %d NUL characters replaced (CSV cannot hold them; the JSON export keeps them)", replaced)
+        log.warning(
+            "CSV export: %d NUL characters replaced (CSV cannot hold them; the JSON export keeps them)", replaced
+        )

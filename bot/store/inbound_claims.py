@@ -1,4 +1,5 @@
 """Provider messages claimed under a lease: done only after the turn answered, so a retry after a crash is processed."""
+
 from __future__ import annotations
 
 import os
@@ -69,23 +70,43 @@ def _key(channel: str, message_key: str) -> tuple[str, str]:
     return (channel, message_key)
 
 
-def claim_inbound(*, session: Session, channel: str, message_key: str, now: Optional[datetime] = None,
-                  holder: Optional[str] = None, lease: timedelta = LEASE) -> Claim:
+def claim_inbound(
+    *,
+    session: Session,
+    channel: str,
+    message_key: str,
+    now: Optional[datetime] = None,
+    holder: Optional[str] = None,
+    lease: timedelta = LEASE,
+) -> Claim:
     """Take a provider message for this process, or say why not (BUSY, DONE); flushes, the caller commits."""
     now, holder = now or utcnow(), holder or this_process()
     try:
         with session.begin_nested():
-            session.add(InboundClaim(channel=channel, message_key=message_key, status=CLAIM_PROCESSING, holder=holder,
-                                     lease_until=now + lease, attempts=1, created_at=now))
+            session.add(
+                InboundClaim(
+                    channel=channel,
+                    message_key=message_key,
+                    status=CLAIM_PROCESSING,
+                    holder=holder,
+                    lease_until=now + lease,
+                    attempts=1,
+                    created_at=now,
+                )
+            )
             session.flush()
     except IntegrityError:
-        return _take_over(session=session, channel=channel, message_key=message_key, now=now, holder=holder, lease=lease)
+        return _take_over(
+            session=session, channel=channel, message_key=message_key, now=now, holder=holder, lease=lease
+        )
     with _in_flight_lock:
         _in_flight.add(_key(channel, message_key))
     return Claim(NEW)
 
 
-def _take_over(*, session: Session, channel: str, message_key: str, now: datetime, holder: str, lease: timedelta) -> Claim:
+def _take_over(
+    *, session: Session, channel: str, message_key: str, now: datetime, holder: str, lease: timedelta
+) -> Claim:
     row = session.execute(
         select(InboundClaim).where(InboundClaim.channel == channel, InboundClaim.message_key == message_key)
     ).scalar_one()
@@ -96,8 +117,12 @@ def _take_over(*, session: Session, channel: str, message_key: str, now: datetim
     # Compare-and-set: of two processes taking over the same claim at once, exactly one wins.
     taken = session.execute(
         update(InboundClaim)
-        .where(InboundClaim.id == row.id, InboundClaim.status == row.status, InboundClaim.holder == row.holder,
-               InboundClaim.lease_until == row.lease_until)
+        .where(
+            InboundClaim.id == row.id,
+            InboundClaim.status == row.status,
+            InboundClaim.holder == row.holder,
+            InboundClaim.lease_until == row.lease_until,
+        )
         .values(status=CLAIM_PROCESSING, holder=holder, lease_until=now + lease, attempts=InboundClaim.attempts + 1)
         .execution_options(synchronize_session=False)
     ).rowcount

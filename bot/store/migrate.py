@@ -1,4 +1,5 @@
 """Run Alembic migrations programmatically (used by the CLI and by tests)."""
+
 from __future__ import annotations
 
 from typing import Optional

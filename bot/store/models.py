@@ -1,4 +1,5 @@
 """SQLAlchemy models: every table the bot, the channels and the staff web app share."""
+
 from __future__ import annotations
 
 import uuid
@@ -17,7 +18,8 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import declarative_base, relationship
+from sqlalchemy.orm import registry, relationship
+from sqlalchemy.orm.decl_api import DeclarativeMeta
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -26,7 +28,17 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-Base = declarative_base(metadata=MetaData(naming_convention=NAMING))
+mapper_registry = registry(metadata=MetaData(naming_convention=NAMING))
+
+
+class Base(metaclass=DeclarativeMeta):
+    """The declarative base of every table (SQLAlchemy 1.4's typed form of declarative_base())."""
+
+    __abstract__ = True
+    registry = mapper_registry
+    metadata = mapper_registry.metadata
+    __init__ = mapper_registry.constructor
+
 
 # Participant roles (audiences of the activity) and the practitioner who follows each up.
 WORK_SEEKER = "work_seeker"
@@ -104,8 +116,16 @@ class Participant(Base):
     language_chosen_at = Column(DateTime, nullable=True)  # set when the language was chosen (invite, reply, switch)
     created_at = Column(DateTime, nullable=False, default=utcnow)
     site = relationship("Site")
-    identities = relationship("ChannelIdentity", back_populates="participant", cascade="all, delete-orphan", passive_deletes=True)
-    runs = relationship("ActivityRun", back_populates="participant", cascade="all, delete-orphan", passive_deletes=True, order_by="ActivityRun.id")
+    identities = relationship(
+        "ChannelIdentity", back_populates="participant", cascade="all, delete-orphan", passive_deletes=True
+    )
+    runs = relationship(
+        "ActivityRun",
+        back_populates="participant",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="ActivityRun.id",
+    )
 
 
 class ChannelIdentity(Base):
@@ -146,7 +166,9 @@ class ActivityRun(Base):
     pending_value = Column(String(64), nullable=True)
     misunderstandings = Column(Integer, nullable=False, default=0, server_default="0")  # in a row, at the current step
     participant = relationship("Participant", back_populates="runs")
-    answers = relationship("Answer", back_populates="run", cascade="all, delete-orphan", passive_deletes=True, order_by="Answer.id")
+    answers = relationship(
+        "Answer", back_populates="run", cascade="all, delete-orphan", passive_deletes=True, order_by="Answer.id"
+    )
 
 
 class Answer(Base):

@@ -1,4 +1,5 @@
 """Repository functions for the conversation side: participants, runs, answers, consent, summaries, handoffs."""
+
 from __future__ import annotations
 
 from typing import Optional
@@ -65,7 +66,9 @@ def open_run(*, session: Session, participant: Participant) -> Optional[Activity
     return run if run is not None and run.status in OPEN_RUN_STATUSES else None
 
 
-def start_run(*, session: Session, participant: Participant, channel: str, step_id: str, content_version: str = "") -> ActivityRun:
+def start_run(
+    *, session: Session, participant: Participant, channel: str, step_id: str, content_version: str = ""
+) -> ActivityRun:
     """A new active run at ``step_id``."""
     run = ActivityRun(
         participant_id=participant.id,
@@ -128,7 +131,14 @@ def answer_history(*, session: Session, run: ActivityRun) -> list[Answer]:
 
 
 def record_consent(
-    *, session: Session, participant: Participant, run: Optional[ActivityRun], kind: str, granted: bool, wording: str, channel: str,
+    *,
+    session: Session,
+    participant: Participant,
+    run: Optional[ActivityRun],
+    kind: str,
+    granted: bool,
+    wording: str,
+    channel: str,
     reply_text: Optional[str] = None,
 ) -> ConsentRecord:
     """Record a yes or no with the exact wording it answered and the participant's exact words that gave it."""
@@ -234,6 +244,11 @@ def move_identity(*, session: Session, identity: ChannelIdentity, participant: P
     # otherwise deleting the old participant cascades (delete-orphan) to the identity that just moved.
     identity.participant = participant
     session.flush()
-    if old is not None and old.id != participant.id and latest_run(session=session, participant=old) is None and not old.identities:
+    if (
+        old is not None
+        and old.id != participant.id
+        and latest_run(session=session, participant=old) is None
+        and not old.identities
+    ):
         session.delete(old)
         session.flush()

@@ -1,4 +1,5 @@
 """Tables of the security work (issue 15): inbound provider messages claimed under a lease, resume-code attempts."""
+
 from __future__ import annotations
 
 from sqlalchemy import Boolean, Column, DateTime, Index, Integer, String, UniqueConstraint

@@ -1,4 +1,5 @@
 """Tables of the staff sign-in work (issue 12): server-side staff sessions."""
+
 from __future__ import annotations
 
 from sqlalchemy import Column, DateTime, ForeignKey, Integer, String

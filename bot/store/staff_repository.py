@@ -1,21 +1,18 @@
-"""Repository functions for the staff side: accounts, sign-in attempts, queues, notes, audit, stats, deletion."""
+"""Repository functions for the staff side: accounts, queues, notes, audit, deletion (sign-in: staff_access; numbers: staff_stats)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from statistics import median
-from typing import Any, Iterable, Sequence
+from typing import Sequence
 
-from sqlalchemy import bindparam, create_engine, delete, func, inspect, or_, select, text, update
+from sqlalchemy import bindparam, create_engine, delete, func, inspect, or_, select, text
 from sqlalchemy.orm import Session, selectinload
 
-from bot.store.export import clarity_score
 from bot.store.models import (
     ADMIN,
-    HANDOFF_FOLLOWED_UP,
     HANDOFF_IN_REVIEW,
     HANDOFF_NEW,
-    RUN_COMPLETED,
     ActivityRun,
     Answer,
     AuditEvent,
@@ -23,7 +20,6 @@ from bot.store.models import (
     ConsentRecord,
     Handoff,
     InviteCode,
-    LoginAttempt,
     OutboundMessage,
     Participant,
     Practitioner,
@@ -33,9 +29,19 @@ from bot.store.models import (
     Summary,
     utcnow,
 )
-from bot.store.staff_models import StaffSessionRow
-
-CLARITY_QUESTIONS = ("clarity_before", "clarity_after")
+from bot.store.staff_access import (  # noqa: F401  (re-exported: staff_repo.<name>)
+    add_login_attempt,
+    clear_login_attempts,
+    create_staff_session,
+    end_staff_session,
+    end_staff_sessions_of,
+    failed_attempts_since,
+    live_staff_session,
+    login_failures_in_a_row,
+    prune_login_attempts,
+    prune_staff_sessions,
+)
+from bot.store.staff_stats import SiteStats, site_stats, stats_of  # noqa: F401  (re-exported)
 
 
 # ---- sites and accounts ---------------------------------------------------------------------
@@ -51,7 +57,9 @@ def list_sites(*, session: Session) -> list[Site]:
 
 def find_practitioner_by_email(*, session: Session, email: str) -> Practitioner | None:
     """The account with this email (compared case-insensitively), or None."""
-    return session.execute(select(Practitioner).where(func.lower(Practitioner.email) == email.strip().lower())).scalar_one_or_none()
+    return session.execute(
+        select(Practitioner).where(func.lower(Practitioner.email) == email.strip().lower())
+    ).scalar_one_or_none()
 
 
 def get_practitioner(*, session: Session, practitioner_id: int) -> Practitioner | None:
@@ -99,137 +107,25 @@ def list_practitioners(*, session: Session) -> list[Practitioner]:
 
 
 def create_invite(
-    *, session: Session, code: str, site: Site, practitioner: Practitioner | None = None, expires_at: datetime | None = None,
+    *,
+    session: Session,
+    code: str,
+    site: Site,
+    practitioner: Practitioner | None = None,
+    expires_at: datetime | None = None,
     language: str | None = None,
 ) -> InviteCode:
     """A new invite code linking participants who use it to ``site`` (and, when given, starting them in ``language``)."""
-    invite = InviteCode(code=code, site_id=site.id, practitioner_id=practitioner.id if practitioner else None, expires_at=expires_at,
-                        language=language)
+    invite = InviteCode(
+        code=code,
+        site_id=site.id,
+        practitioner_id=practitioner.id if practitioner else None,
+        expires_at=expires_at,
+        language=language,
+    )
     session.add(invite)
     session.flush()
     return invite
-
-
-# ---- sign-in rate limiting --------------------------------------------------------------------
-def add_login_attempt(*, session: Session, keys: Iterable[str], succeeded: bool) -> None:
-    """Record one sign-in attempt under each key (hashed email, client address)."""
-    now = utcnow()
-    session.add_all([LoginAttempt(key=key, succeeded=succeeded, created_at=now) for key in keys])
-    session.flush()
-
-
-def failed_attempts_since(*, session: Session, key: str, since: datetime) -> int:
-    """Failed sign-in attempts recorded under ``key`` since ``since``."""
-    return int(
-        session.execute(
-            select(func.count(LoginAttempt.id)).where(
-                LoginAttempt.key == key, LoginAttempt.succeeded.is_(False), LoginAttempt.created_at >= since
-            )
-        ).scalar_one()
-    )
-
-
-def prune_login_attempts(*, session: Session, before: datetime) -> None:
-    """Forget sign-in attempts older than ``before``."""
-    session.execute(delete(LoginAttempt).where(LoginAttempt.created_at < before).execution_options(synchronize_session=False))
-
-
-def login_failures_in_a_row(*, session: Session, key: str, since: datetime) -> tuple[int, datetime | None]:
-    """Failed sign-ins under ``key`` after its last success (and after ``since``), and when the last one was."""
-    last_success = session.execute(
-        select(func.max(LoginAttempt.created_at)).where(
-            LoginAttempt.key == key, LoginAttempt.succeeded.is_(True), LoginAttempt.created_at > since
-        )
-    ).scalar_one()
-    count, last = session.execute(
-        select(func.count(LoginAttempt.id), func.max(LoginAttempt.created_at)).where(
-            LoginAttempt.key == key, LoginAttempt.succeeded.is_(False), LoginAttempt.created_at > (last_success or since)
-        )
-    ).one()
-    return int(count), last
-
-
-def clear_login_attempts(
-    *, session: Session, key: str | None = None, key_prefix: str | None = None, key_suffix: str | None = None
-) -> int:
-    """Forget the sign-in attempts under ``key``, or every key starting with ``key_prefix`` / ending with ``key_suffix``.
-
-    Returns how many were forgotten.
-    """
-    statement = delete(LoginAttempt)
-    if key is not None:
-        statement = statement.where(LoginAttempt.key == key)
-    elif key_prefix is not None:
-        statement = statement.where(LoginAttempt.key.startswith(key_prefix, autoescape=True))
-    elif key_suffix is not None:
-        statement = statement.where(LoginAttempt.key.endswith(key_suffix, autoescape=True))
-    else:
-        raise ValueError("a key, a key prefix or a key suffix is required")
-    return int(session.execute(statement.execution_options(synchronize_session=False)).rowcount or 0)
-
-
-# ---- staff sessions (server side) ---------------------------------------------------------------
-def create_staff_session(*, session: Session, practitioner: Practitioner, token_hash: str, expires_at: datetime) -> StaffSessionRow:
-    """A new signed-in session of ``practitioner`` (only the digest of the cookie's token is stored)."""
-    now = utcnow()
-    row = StaffSessionRow(token_hash=token_hash, practitioner_id=practitioner.id, created_at=now, last_seen_at=now, expires_at=expires_at)
-    session.add(row)
-    session.flush()
-    return row
-
-
-def live_staff_session(*, session: Session, token_hash: str, idle_since: datetime, now: datetime) -> StaffSessionRow | None:
-    """The session with this token digest if it is not ended, not past its end, used since ``idle_since`` and its account active."""
-    return session.execute(
-        select(StaffSessionRow)
-        .join(Practitioner, Practitioner.id == StaffSessionRow.practitioner_id)
-        .where(
-            StaffSessionRow.token_hash == token_hash,
-            StaffSessionRow.ended_at.is_(None),
-            StaffSessionRow.expires_at > now,
-            StaffSessionRow.last_seen_at > idle_since,
-            Practitioner.is_active.is_(True),
-        )
-    ).scalar_one_or_none()
-
-
-def end_staff_session(*, session: Session, token_hash: str, reason: str) -> bool:
-    """End one session now; False if it was already ended or does not exist."""
-    result = session.execute(
-        update(StaffSessionRow)
-        .where(StaffSessionRow.token_hash == token_hash, StaffSessionRow.ended_at.is_(None))
-        .values(ended_at=utcnow(), end_reason=reason)
-        .execution_options(synchronize_session=False)
-    )
-    return bool(result.rowcount)
-
-
-def end_staff_sessions_of(*, session: Session, practitioner: Practitioner, reason: str) -> int:
-    """End every open session of an account now; how many were open (expired ones are ended too, but not counted)."""
-    now = utcnow()
-    open_now = int(
-        session.execute(
-            select(func.count(StaffSessionRow.id)).where(
-                StaffSessionRow.practitioner_id == practitioner.id, StaffSessionRow.ended_at.is_(None), StaffSessionRow.expires_at > now
-            )
-        ).scalar_one()
-    )
-    session.execute(
-        update(StaffSessionRow)
-        .where(StaffSessionRow.practitioner_id == practitioner.id, StaffSessionRow.ended_at.is_(None))
-        .values(ended_at=now, end_reason=reason)
-        .execution_options(synchronize_session=False)
-    )
-    return open_now
-
-
-def prune_staff_sessions(*, session: Session, before: datetime) -> None:
-    """Forget sessions that ended, or reached their end, before ``before``."""
-    session.execute(
-        delete(StaffSessionRow)
-        .where(or_(StaffSessionRow.expires_at < before, StaffSessionRow.ended_at < before))
-        .execution_options(synchronize_session=False)
-    )
 
 
 # ---- queues -------------------------------------------------------------------------------------
@@ -253,7 +149,9 @@ def _scoped(statement, scope: Scope):
     return statement
 
 
-def queue(*, session: Session, scope: Scope, status: str | None = None, assigned_to_id: int | None = None) -> list[Handoff]:
+def queue(
+    *, session: Session, scope: Scope, status: str | None = None, assigned_to_id: int | None = None
+) -> list[Handoff]:
     """The handoffs in ``scope``, newest first, optionally only one status or one assignee."""
     if scope.nothing:
         return []
@@ -263,7 +161,10 @@ def queue(*, session: Session, scope: Scope, status: str | None = None, assigned
     if assigned_to_id is not None:
         statement = statement.where(Handoff.assigned_to_id == assigned_to_id)
     statement = statement.options(
-        selectinload(Handoff.summary), selectinload(Handoff.run), selectinload(Handoff.site), selectinload(Handoff.assigned_to)
+        selectinload(Handoff.summary),
+        selectinload(Handoff.run),
+        selectinload(Handoff.site),
+        selectinload(Handoff.assigned_to),
     )
     return list(session.execute(statement.order_by(Handoff.created_at.desc(), Handoff.id.desc())).scalars())
 
@@ -324,9 +225,7 @@ def notes(*, session: Session, handoff: Handoff) -> list[tuple[PractitionerNote,
 
 def channels_of_run(*, session: Session, run: ActivityRun) -> list[str]:
     """The channels the run's current answers came through, in first-use order."""
-    rows = session.execute(
-        select(Answer.channel).where(Answer.run_id == run.id).order_by(Answer.id)
-    ).scalars()
+    rows = session.execute(select(Answer.channel).where(Answer.run_id == run.id).order_by(Answer.id)).scalars()
     seen: list[str] = []
     for channel in [run.channel, *rows]:
         if channel and channel not in seen:
@@ -337,7 +236,9 @@ def channels_of_run(*, session: Session, run: ActivityRun) -> list[str]:
 def identities_of(*, session: Session, participant_id: int) -> list[ChannelIdentity]:
     """A participant's channel identities, oldest first."""
     return list(
-        session.execute(select(ChannelIdentity).where(ChannelIdentity.participant_id == participant_id).order_by(ChannelIdentity.id)).scalars()
+        session.execute(
+            select(ChannelIdentity).where(ChannelIdentity.participant_id == participant_id).order_by(ChannelIdentity.id)
+        ).scalars()
     )
 
 
@@ -349,14 +250,20 @@ def notification_recipients(*, session: Session, handoff: Handoff) -> list[str]:
         return [e.strip() for e in site.notify_emails.split(",") if e.strip()]
     rows = session.execute(
         select(Practitioner.email)
-        .where(Practitioner.site_id == handoff.site_id, Practitioner.role == handoff.audience, Practitioner.is_active.is_(True))
+        .where(
+            Practitioner.site_id == handoff.site_id,
+            Practitioner.role == handoff.audience,
+            Practitioner.is_active.is_(True),
+        )
         .order_by(Practitioner.id)
     ).scalars()
     return list(rows)
 
 
 # ---- audit ----------------------------------------------------------------------------------------
-def audit(*, session: Session, practitioner: Practitioner | None, action: str, subject_type: str, subject_id: str) -> AuditEvent:
+def audit(
+    *, session: Session, practitioner: Practitioner | None, action: str, subject_type: str, subject_id: str
+) -> AuditEvent:
     """Record who did what to which record (ids only, never content)."""
     event = AuditEvent(
         practitioner_id=practitioner.id if practitioner is not None else None,
@@ -378,82 +285,6 @@ def audit_events(*, session: Session, limit: int = 500) -> list[tuple[AuditEvent
         .limit(limit)
     )
     return [(event, email) for event, email in rows]
-
-
-# ---- site statistics ------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class SiteStats:
-    """The evaluation numbers of one site (or all sites)."""
-
-    started: int
-    completed: int
-    handed_off: int
-    followed_up: int
-    median_minutes_to_complete: float | None
-    clarity_pairs: int
-    clarity_before_mean: float | None
-    clarity_after_mean: float | None
-    clarity_improved: int
-
-
-def _participant_site_filter(site_ids: Sequence[int] | None, include_unassigned: bool):
-    if site_ids is None:
-        return None
-    condition = Participant.site_id.in_(site_ids)
-    return or_(condition, Participant.site_id.is_(None)) if include_unassigned else condition
-
-
-def site_stats(*, session: Session, site_ids: Sequence[int] | None, include_unassigned: bool = False) -> SiteStats:
-    """Started, completed, handed off, followed up, median time to complete and clarity before vs after.
-
-    ``site_ids`` None means every site; ``include_unassigned`` counts participants not yet linked to a site
-    (they belong to the default site).
-    """
-    site_filter = _participant_site_filter(site_ids, include_unassigned)
-    runs = select(ActivityRun.id, ActivityRun.status, ActivityRun.started_at, ActivityRun.completed_at).join(
-        Participant, Participant.id == ActivityRun.participant_id
-    )
-    if site_filter is not None:
-        runs = runs.where(site_filter)
-    rows = session.execute(runs).all()
-    handoffs = select(Handoff.status)
-    if site_ids is not None:
-        handoffs = handoffs.where(Handoff.site_id.in_(site_ids))
-    return stats_of(session=session, run_rows=rows, statuses=list(session.execute(handoffs).scalars()))
-
-
-def stats_of(*, session: Session, run_rows: Sequence[Any], statuses: Sequence[str]) -> SiteStats:
-    """The figures for these runs (rows with id, status, started_at, completed_at) and handoff statuses."""
-    completed = [r for r in run_rows if r.status == RUN_COMPLETED and r.completed_at is not None]
-    minutes = [(r.completed_at - r.started_at).total_seconds() / 60 for r in completed]
-    before, after = _clarity_pairs(session=session, run_ids=[r.id for r in completed])
-    return SiteStats(
-        started=len(run_rows),
-        completed=len(completed),
-        handed_off=len(statuses),
-        followed_up=sum(1 for s in statuses if s == HANDOFF_FOLLOWED_UP),
-        median_minutes_to_complete=round(median(minutes), 1) if minutes else None,
-        clarity_pairs=len(before),
-        clarity_before_mean=round(sum(before) / len(before), 2) if before else None,
-        clarity_after_mean=round(sum(after) / len(after), 2) if after else None,
-        clarity_improved=sum(1 for b, a in zip(before, after, strict=True) if a > b),
-    )
-
-
-def _clarity_pairs(*, session: Session, run_ids: list[int]) -> tuple[list[int], list[int]]:
-    """Before and after clarity scores of the runs that have both (current answers only)."""
-    if not run_ids:
-        return [], []
-    answers = session.execute(
-        select(Answer).where(Answer.run_id.in_(run_ids), Answer.question_id.in_(CLARITY_QUESTIONS), Answer.superseded_at.is_(None))
-    ).scalars()
-    scores: dict[int, dict[str, int]] = {}
-    for answer in answers:
-        score = clarity_score(answer)
-        if score is not None:
-            scores.setdefault(answer.run_id, {})[answer.question_id] = score
-    pairs = [(s["clarity_before"], s["clarity_after"]) for s in scores.values() if len(s) == 2]
-    return [b for b, _ in pairs], [a for _, a in pairs]
 
 
 # ---- participants and deletion ----------------------------------------------------------------------
@@ -486,17 +317,25 @@ def participant_row_counts(*, session: Session, participant_id: int) -> dict[str
     handoff_ids = select(Handoff.id).where(Handoff.run_id.in_(run_ids)).scalar_subquery()
     counts = {
         "participants": select(func.count()).select_from(Participant).where(Participant.id == participant_id),
-        "channel_identities": select(func.count()).select_from(ChannelIdentity).where(ChannelIdentity.participant_id == participant_id),
-        "activity_runs": select(func.count()).select_from(ActivityRun).where(ActivityRun.participant_id == participant_id),
+        "channel_identities": select(func.count())
+        .select_from(ChannelIdentity)
+        .where(ChannelIdentity.participant_id == participant_id),
+        "activity_runs": select(func.count())
+        .select_from(ActivityRun)
+        .where(ActivityRun.participant_id == participant_id),
         "answers": select(func.count()).select_from(Answer).where(Answer.run_id.in_(run_ids)),
         "summaries": select(func.count()).select_from(Summary).where(Summary.run_id.in_(run_ids)),
-        "consent_records": select(func.count()).select_from(ConsentRecord).where(
-            or_(ConsentRecord.participant_id == participant_id, ConsentRecord.run_id.in_(run_ids))
-        ),
+        "consent_records": select(func.count())
+        .select_from(ConsentRecord)
+        .where(or_(ConsentRecord.participant_id == participant_id, ConsentRecord.run_id.in_(run_ids))),
         "handoffs": select(func.count()).select_from(Handoff).where(Handoff.run_id.in_(run_ids)),
-        "practitioner_notes": select(func.count()).select_from(PractitionerNote).where(PractitionerNote.handoff_id.in_(handoff_ids)),
+        "practitioner_notes": select(func.count())
+        .select_from(PractitionerNote)
+        .where(PractitionerNote.handoff_id.in_(handoff_ids)),
         "resume_codes": select(func.count()).select_from(ResumeCode).where(ResumeCode.participant_id == participant_id),
-        "outbound_messages": select(func.count()).select_from(OutboundMessage).where(OutboundMessage.identity_id.in_(identity_ids)),
+        "outbound_messages": select(func.count())
+        .select_from(OutboundMessage)
+        .where(OutboundMessage.identity_id.in_(identity_ids)),
     }
     return {table: int(session.execute(statement).scalar_one()) for table, statement in counts.items()}
 
@@ -509,8 +348,12 @@ def delete_participant(*, session: Session, participant: Participant) -> list[st
     pid = participant.id
     sender_ids = [i.external_id for i in identities_of(session=session, participant_id=pid)]
     run_ids = list(session.execute(select(ActivityRun.id).where(ActivityRun.participant_id == pid)).scalars())
-    identity_ids = list(session.execute(select(ChannelIdentity.id).where(ChannelIdentity.participant_id == pid)).scalars())
-    handoff_ids = list(session.execute(select(Handoff.id).where(Handoff.run_id.in_(run_ids))).scalars()) if run_ids else []
+    identity_ids = list(
+        session.execute(select(ChannelIdentity.id).where(ChannelIdentity.participant_id == pid)).scalars()
+    )
+    handoff_ids = (
+        list(session.execute(select(Handoff.id).where(Handoff.run_id.in_(run_ids))).scalars()) if run_ids else []
+    )
     statements = [
         delete(PractitionerNote).where(PractitionerNote.handoff_id.in_(handoff_ids)),
         delete(Handoff).where(Handoff.id.in_(handoff_ids)),
@@ -555,4 +398,3 @@ def visible_sites(*, session: Session, practitioner: Practitioner) -> list[Site]
         return list_sites(session=session)
     site = session.get(Site, practitioner.site_id) if practitioner.site_id else None
     return [site] if site is not None else []
-

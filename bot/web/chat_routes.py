@@ -1,12 +1,14 @@
 """Web chat page routes: the page at /, its static files, and a same-origin proxy to Rasa's webchat channel."""
+
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
-import re
+import weakref
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, MutableMapping, Optional, Union
 
 import httpx
 from starlette.concurrency import run_in_threadpool
@@ -17,7 +19,8 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from starlette.types import Receive, Scope, Send
 
-from bot.activity.flow import find_code
+from bot.activity.resume_codes import find_code
+from bot.chat_request import LANGUAGE_PATTERN, MAX_MESSAGE_CHARS, Refusal, read_chat_request
 from bot.interpretation.text import MAX_ANSWER_CHARS
 from bot.settings import get_settings
 from bot.store.attempts import address_key
@@ -29,10 +32,6 @@ WEB_DIR = Path(__file__).resolve().parent
 STATIC_DIR = WEB_DIR / "static"
 templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
 
-# Same rules as bot.channels.webchat (kept apart so the web app never imports Rasa); a test checks they agree.
-# fullmatch, never match with "$": "$" also matches before a final newline, which would make "<id>\n" a second identity.
-SENDER_PATTERN = re.compile(r"[0-9a-f]{32}")
-MAX_MESSAGE_CHARS = 10_000
 MAX_BODY_BYTES = 64 * 1024  # 10,000 characters of 4-byte emoji, JSON-escaped, still fit
 RASA_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
 WEBHOOK_PATH = "/webhooks/webchat/webhook"
@@ -40,7 +39,6 @@ WEBHOOK_PATH = "/webhooks/webchat/webhook"
 # page is rendered in one and chat.js switches between them (the participant's language comes with each bot reply).
 PAGE_STRINGS: dict[str, dict[str, str]] = json.loads((STATIC_DIR / "chat" / "strings.json").read_text(encoding="utf-8"))
 DEFAULT_LANGUAGE = next(iter(PAGE_STRINGS))
-LANGUAGE_PATTERN = re.compile(r"[a-z]{2}")  # what Rasa's webchat channel sends in Content-Language
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; object-src 'none'",
@@ -65,32 +63,17 @@ ASSET_VERSION = asset_version("chat.js", "chat.css")
 
 def api_error(status: int, code: str, headers: Optional[dict[str, str]] = None) -> JSONResponse:
     """A JSON error with a stable code the page turns into a friendly sentence."""
-    return JSONResponse({"error": code}, status_code=status, headers={**SECURITY_HEADERS, **NO_STORE, **(headers or {})})
+    return JSONResponse(
+        {"error": code}, status_code=status, headers={**SECURITY_HEADERS, **NO_STORE, **(headers or {})}
+    )
 
 
-def validate(body: Any) -> tuple[Optional[dict[str, str]], Optional[JSONResponse]]:
-    """The {sender, message} to forward, or the error to answer with."""
-    if not isinstance(body, dict):
-        return None, api_error(400, "bad_request")
-    sender, message = body.get("sender"), body.get("message")
-    if not isinstance(sender, str) or not SENDER_PATTERN.fullmatch(sender):
-        return None, api_error(400, "bad_sender")
-    if not isinstance(message, str):
-        return None, api_error(400, "bad_message")
-    if len(message) > MAX_MESSAGE_CHARS:
-        return None, api_error(413, "too_long")
-    if not encodable(message):
-        return None, api_error(400, "bad_text")
-    return {"sender": sender, "message": message}, None
-
-
-def encodable(text: str) -> bool:
-    """False for text that is not valid Unicode (a lone surrogate such as "\\ud800" that JSON allows): it cannot be stored."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
+def validate(body: Any) -> Union[dict[str, str], JSONResponse]:
+    """The {sender, message} to forward, or the error to answer with (rules: bot/chat_request.py)."""
+    read = read_chat_request(body)
+    if isinstance(read, Refusal):
+        return api_error(read.status, read.code)
+    return {"sender": read.sender, "message": read.message}
 
 
 def page_language(request: Request) -> tuple[str, bool]:
@@ -129,6 +112,24 @@ class ChatProxy:
     def __init__(self, rasa_url: Optional[str] = None, transport: Optional[httpx.AsyncBaseTransport] = None):
         self._rasa_url = rasa_url
         self.transport = transport
+        # One pooled client per event loop (the web app has one; a test client may start several), not one per message.
+        self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def client(self) -> httpx.AsyncClient:
+        """This event loop's client to Rasa, kept open (keep-alive) for the next message."""
+        loop = asyncio.get_running_loop()
+        client = self._clients.get(loop)
+        if client is None or client.is_closed:
+            client = self._clients[loop] = httpx.AsyncClient(transport=self.transport, timeout=RASA_TIMEOUT)
+        return client
+
+    async def aclose(self) -> None:
+        """Close this event loop's client (the web app's shutdown)."""
+        client = self._clients.pop(asyncio.get_running_loop(), None)
+        if client is not None:
+            await client.aclose()
 
     @property
     def rasa_url(self) -> str:
@@ -147,9 +148,9 @@ class ChatProxy:
             body = json.loads(raw)
         except ValueError:
             return api_error(400, "bad_json")
-        payload, failure = validate(body)
-        if failure is not None:
-            return failure
+        payload = validate(body)
+        if isinstance(payload, Response):
+            return payload
         if find_code(payload["message"]) is None:
             return await self._forward(payload)
         # A resume code: limited per client address (the engine limits each identity), whatever the sender id says.
@@ -174,8 +175,7 @@ class ChatProxy:
 
     async def _forward(self, payload: dict[str, str]) -> Response:
         try:
-            async with httpx.AsyncClient(transport=self.transport, timeout=RASA_TIMEOUT) as client:
-                reply = await client.post(f"{self.rasa_url}{WEBHOOK_PATH}", json=payload)
+            reply = await self.client().post(f"{self.rasa_url}{WEBHOOK_PATH}", json=payload)
         except httpx.HTTPError as exc:
             logger.error("webchat proxy: Rasa unreachable (%s)", type(exc).__name__)
             return api_error(502, "unavailable")
@@ -206,7 +206,7 @@ class SecureStaticFiles(StaticFiles):
     """Static files with the page's security headers and revalidation on every load."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        async def send_with_headers(message: dict) -> None:
+        async def send_with_headers(message: MutableMapping[str, Any]) -> None:
             if message["type"] == "http.response.start":
                 headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"cache-control"]
                 headers += [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
@@ -220,9 +220,16 @@ class SecureStaticFiles(StaticFiles):
 async def chat_page(request: Request) -> Response:
     """The chat page itself (all behaviour is in /static/chat/chat.js), in the language the link or browser asks for."""
     language, asked = page_language(request)
-    context = {"asset_version": ASSET_VERSION, "max_chars": MAX_MESSAGE_CHARS, "answer_chars": MAX_ANSWER_CHARS,
-               "lang": language, "lang_asked": asked, "t": PAGE_STRINGS[language], "switch": PAGE_STRINGS[PAGE_STRINGS[language]["switch_to"]],
-               "strings": PAGE_STRINGS}
+    context = {
+        "asset_version": ASSET_VERSION,
+        "max_chars": MAX_MESSAGE_CHARS,
+        "answer_chars": MAX_ANSWER_CHARS,
+        "lang": language,
+        "lang_asked": asked,
+        "t": PAGE_STRINGS[language],
+        "switch": PAGE_STRINGS[PAGE_STRINGS[language]["switch_to"]],
+        "strings": PAGE_STRINGS,
+    }
     headers = {**SECURITY_HEADERS, **NO_STORE, "Content-Language": language, "Vary": "Accept-Language"}
     return templates.TemplateResponse(request, "chat.html", context, headers=headers)
 

@@ -1,4 +1,5 @@
 """The web chat proxy's side of the resume-code limit: one client address may try only so many wrong codes."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """The web app's outer layer: client addresses only from trusted proxies, same-site redirects, security headers on every response."""
+
 from __future__ import annotations
 
 from typing import Optional
@@ -31,7 +32,9 @@ def same_site_location(location: str, public_base_url: str) -> str:
     if (parts.scheme, parts.netloc) == (public.scheme, public.netloc):
         return location
     # Starlette builds absolute redirects (/staff -> /staff/) from the request's Host header: keep the path only.
-    path = parts.path if parts.path.startswith("/") and not parts.path.startswith("//") else "/" + parts.path.lstrip("/")
+    path = (
+        parts.path if parts.path.startswith("/") and not parts.path.startswith("//") else "/" + parts.path.lstrip("/")
+    )
     return urlunsplit(("", "", path, parts.query, parts.fragment))
 
 
@@ -73,5 +76,5 @@ class SecureResponses:
 
 def secure_app(app: ASGIApp, *, public_base_url: str, trusted: Optional[list[str]] = None) -> ASGIApp:
     """Wrap the app: outermost the headers and redirects (so even a 500 page gets them), then the proxy check."""
-    inner: ASGIApp = ProxyHeadersMiddleware(app, trusted_hosts=trusted) if trusted else app
+    inner: ASGIApp = ProxyHeadersMiddleware(app, trusted_hosts=trusted) if trusted else app  # type: ignore[arg-type,assignment]  # uvicorn types ASGI apps more narrowly than Starlette
     return SecureResponses(inner, public_base_url=public_base_url)

@@ -1,4 +1,5 @@
 """Fixtures for action tests: the real domain from domain.yml and trackers built like Rasa sends them."""
+
 from __future__ import annotations
 
 from typing import Any, Callable, Optional
@@ -38,9 +39,20 @@ def tracker_state(
     timestamp: float = 1_700_000_000.25,
 ) -> dict[str, Any]:
     """Tracker JSON as the Rasa server posts it while the activity form is active."""
-    parse_data: dict[str, Any] = {"text": text, "intent": {"name": intent, "confidence": confidence}, "entities": [],
-                                  "intent_ranking": [{"name": intent, "confidence": confidence}]}
-    user_event: dict[str, Any] = {"event": "user", "timestamp": timestamp, "text": text, "parse_data": dict(parse_data), "input_channel": channel, "metadata": {}}
+    parse_data: dict[str, Any] = {
+        "text": text,
+        "intent": {"name": intent, "confidence": confidence},
+        "entities": [],
+        "intent_ranking": [{"name": intent, "confidence": confidence}],
+    }
+    user_event: dict[str, Any] = {
+        "event": "user",
+        "timestamp": timestamp,
+        "text": text,
+        "parse_data": dict(parse_data),
+        "input_channel": channel,
+        "metadata": {},
+    }
     if message_id is not None:
         parse_data["message_id"] = message_id
         user_event["parse_data"]["message_id"] = message_id
@@ -76,8 +88,26 @@ def make_tracker() -> TrackerFactory:
 
 def text_message(text: str, buttons: Optional[list[dict[str, str]]] = None) -> dict[str, Any]:
     """A dispatched message exactly as CollectingDispatcher records it."""
-    return {"text": text, "buttons": buttons or [], "elements": [], "custom": {}, "template": None, "response": None, "image": None, "attachment": None}
+    return {
+        "text": text,
+        "buttons": buttons or [],
+        "elements": [],
+        "custom": {},
+        "template": None,
+        "response": None,
+        "image": None,
+        "attachment": None,
+    }
 
 
 def custom_message(custom: dict[str, Any]) -> dict[str, Any]:
-    return {"text": None, "buttons": [], "elements": [], "custom": custom, "template": None, "response": None, "image": None, "attachment": None}
+    return {
+        "text": None,
+        "buttons": [],
+        "elements": [],
+        "custom": custom,
+        "template": None,
+        "response": None,
+        "image": None,
+        "attachment": None,
+    }

@@ -1,4 +1,5 @@
 """ValidateActivityForm and ActionAskAnswer on trackers built from JSON, against the real domain and a real SQLite database."""
+
 from __future__ import annotations
 
 import logging
@@ -32,11 +33,10 @@ def content() -> Content:
 
 def ask(content: Content, step_id: str, role: Optional[str]) -> dict[str, Any]:
     """The question for ``step_id`` as dispatched: text with one button per option (title and payload = label)."""
-    step = content.step(step_id)
-    text = step.prompt_for(role)
-    if step.factor:
-        text = text.format(n=content.factor_number(step.factor), factor=content.factor(step.factor).name)
-    return text_message(text, [{"title": o.label, "payload": o.label} for o in step.options] or None)
+    options = content.step(step_id).options
+    return text_message(
+        content.question_text(step_id, role), [{"title": o.label, "payload": o.label} for o in options] or None
+    )
 
 
 def say(content: Content, key: str, **values: object) -> dict[str, Any]:
@@ -57,10 +57,14 @@ def saved(db_url: str, sender: str = SENDER, channel: str = "rest") -> dict[str,
         if identity is None:
             return {}
         run = repo.latest_run(session=session, participant=identity.participant)
-        return {a.question_id: (a.text, a.value, a.channel) for a in repo.current_answers(session=session, run=run).values()}
+        return {
+            a.question_id: (a.text, a.value, a.channel) for a in repo.current_answers(session=session, run=run).values()
+        }
 
 
-async def test_ask_action_on_activation_handles_the_first_message(db_url: str, domain: DomainDict, dispatcher: CollectingDispatcher, make_tracker: TrackerFactory, content: Content) -> None:
+async def test_ask_action_on_activation_handles_the_first_message(
+    db_url: str, domain: DomainDict, dispatcher: CollectingDispatcher, make_tracker: TrackerFactory, content: Content
+) -> None:
     tracker = make_tracker(sender_id=SENDER, text="hi", message_id="m-1", intent="greet", with_slot_candidate=False)
     events = await ActionAskAnswer().run(dispatcher, tracker, domain)
     assert events == [SlotSet("handled_message_id", "m-1")]
@@ -72,14 +76,19 @@ async def test_ask_action_on_activation_handles_the_first_message(db_url: str, d
         assert (identity.channel, identity.external_id) == ("rest", SENDER)
 
 
-async def test_validation_saves_the_answer_and_asks_next_then_ask_action_sends_nothing(db_url: str, domain: DomainDict, make_tracker: TrackerFactory, content: Content) -> None:
+async def test_validation_saves_the_answer_and_asks_next_then_ask_action_sends_nothing(
+    db_url: str, domain: DomainDict, make_tracker: TrackerFactory, content: Content
+) -> None:
     prepare(db_url, "hi")
     tracker = make_tracker(sender_id=SENDER, text="yes", message_id="m-2", handled="m-1")
     validation = CollectingDispatcher()
     events = await ValidateActivityForm().run(validation, tracker, domain)
     assert events == [SlotSet("handled_message_id", "m-2"), *END_OF_TURN]
     assert validation.messages == [ask(content, "role", None)]
-    assert validation.messages[0]["buttons"] == [{"title": "Looking for work", "payload": "Looking for work"}, {"title": "Hiring", "payload": "Hiring"}]
+    assert validation.messages[0]["buttons"] == [
+        {"title": "Looking for work", "payload": "Looking for work"},
+        {"title": "Hiring", "payload": "Hiring"},
+    ]
     assert saved(db_url) == {"consent": ("yes", "yes", "rest")}
 
     assert END_OF_TURN == [SlotSet("answer", None), SlotSet("requested_slot", None)]  # the form ends: no ask action
@@ -91,7 +100,9 @@ async def test_validation_saves_the_answer_and_asks_next_then_ask_action_sends_n
     assert saved(db_url) == {"consent": ("yes", "yes", "rest")}
 
 
-async def test_validation_does_not_process_the_same_message_twice(db_url: str, domain: DomainDict, make_tracker: TrackerFactory) -> None:
+async def test_validation_does_not_process_the_same_message_twice(
+    db_url: str, domain: DomainDict, make_tracker: TrackerFactory
+) -> None:
     prepare(db_url, "hi", "yes")
     tracker = make_tracker(sender_id=SENDER, text="Hiring", message_id="m-3", handled="m-3")
     dispatcher = CollectingDispatcher()
@@ -100,9 +111,11 @@ async def test_validation_does_not_process_the_same_message_twice(db_url: str, d
     assert "role" not in saved(db_url)
 
 
-async def test_the_answer_is_saved_verbatim_with_the_channel_of_the_user_event(db_url: str, domain: DomainDict, make_tracker: TrackerFactory, content: Content) -> None:
+async def test_the_answer_is_saved_verbatim_with_the_channel_of_the_user_event(
+    db_url: str, domain: DomainDict, make_tracker: TrackerFactory, content: Content
+) -> None:
     prepare(db_url, "hi", "yes", "2", "3", "1", channel="webchat")
-    typed = "  Forklift & <b>Excel</b>\nI need to stop working nights \U0001F4AA "
+    typed = "  Forklift & <b>Excel</b>\nI need to stop working nights \U0001f4aa "
     tracker = make_tracker(sender_id=SENDER, text=typed, message_id="m-9", handled="m-8", channel="webchat")
     dispatcher = CollectingDispatcher()
     events = await ValidateActivityForm().run(dispatcher, tracker, domain)
@@ -111,17 +124,42 @@ async def test_the_answer_is_saved_verbatim_with_the_channel_of_the_user_event(d
     assert saved(db_url, channel="webchat")["skills_reflection"] == (typed, None, "webchat")
 
 
-async def test_a_confident_control_intent_from_parse_data_is_used_on_a_choice_question(db_url: str, domain: DomainDict, make_tracker: TrackerFactory, content: Content) -> None:
+async def test_a_confident_control_intent_from_parse_data_is_used_on_a_choice_question(
+    db_url: str, domain: DomainDict, make_tracker: TrackerFactory, content: Content
+) -> None:
     prepare(db_url, "hi", "yes", "1")
-    tracker = make_tracker(sender_id=SENDER, text="my bus is here, later", message_id="m-4", handled="m-3", intent="pause", confidence=0.93)
+    tracker = make_tracker(
+        sender_id=SENDER, text="my bus is here, later", message_id="m-4", handled="m-3", intent="pause", confidence=0.93
+    )
     dispatcher = CollectingDispatcher()
     await ValidateActivityForm().run(dispatcher, tracker, domain)
     assert dispatcher.messages[0] == say(content, "paused")
     assert dispatcher.messages[1]["text"].startswith("To continue on another device, send this code there: ")
 
 
-async def test_the_review_sends_the_summary_as_one_json_message_then_the_question(db_url: str, domain: DomainDict, make_tracker: TrackerFactory, content: Content) -> None:
-    prepare(db_url, "hi", "yes", "Looking for work", "2", "1", "Forklift", "2", "Nights are hard", "skip", "skip", "3", "Days", "1", "Respect", "2", "Kind people", "3 4")
+async def test_the_review_sends_the_summary_as_one_json_message_then_the_question(
+    db_url: str, domain: DomainDict, make_tracker: TrackerFactory, content: Content
+) -> None:
+    prepare(
+        db_url,
+        "hi",
+        "yes",
+        "Looking for work",
+        "2",
+        "1",
+        "Forklift",
+        "2",
+        "Nights are hard",
+        "skip",
+        "skip",
+        "3",
+        "Days",
+        "1",
+        "Respect",
+        "2",
+        "Kind people",
+        "3 4",
+    )
     tracker = make_tracker(sender_id=SENDER, text="4", message_id="m-20", handled="m-19")
     dispatcher = CollectingDispatcher()
     events = await ValidateActivityForm().run(dispatcher, tracker, domain)
@@ -129,31 +167,63 @@ async def test_the_review_sends_the_summary_as_one_json_message_then_the_questio
 
     with session_scope(db_url) as session:
         identity = repo.find_identity(session=session, channel="rest", external_id=SENDER)
-        summary = repo.latest_summary(session=session, run=repo.latest_run(session=session, participant=identity.participant))
+        summary = repo.latest_summary(
+            session=session, run=repo.latest_run(session=session, participant=identity.participant)
+        )
         body, text = summary.body, summary.text
-    labels = {k: content.message(f"summary_{k}") for k in ("strengths", "stressors", "both", "priorities", "skipped", "not_answered")}
-    expected_custom = {"type": "mf_summary", "title": "Your Magnetic Factors Summary", "text": text, "sms_text": sms_summary_text(content, body), "summary": body, "labels": labels}
+    labels = {
+        k: content.message(f"summary_{k}")
+        for k in ("strengths", "stressors", "both", "priorities", "skipped", "not_answered")
+    }
+    expected_custom = {
+        "type": "mf_summary",
+        "title": "Your Magnetic Factors Summary",
+        "text": text,
+        "sms_text": sms_summary_text(content, body),
+        "summary": body,
+        "labels": labels,
+    }
     assert dispatcher.messages == [custom_message(expected_custom), ask(content, "review", "work_seeker")]
     assert body["priorities"] == ["pay", "arrangements"] and (body["clarity_before"], body["clarity_after"]) == (2, 4)
     assert [(f["id"], f["rating"], f["reflection"], f["reflection_skipped"]) for f in body["factors"]] == [
-        ("skills", "strength", "Forklift", False), ("capacity", "stressor", "Nights are hard", False), ("pay", None, None, True),
-        ("arrangements", "both", "Days", False), ("values", "strength", "Respect", False), ("culture", "stressor", "Kind people", False),
+        ("skills", "strength", "Forklift", False),
+        ("capacity", "stressor", "Nights are hard", False),
+        ("pay", None, None, True),
+        ("arrangements", "both", "Days", False),
+        ("values", "strength", "Respect", False),
+        ("culture", "stressor", "Kind people", False),
     ]
     assert "Forklift" in text and "Kind people" in text
 
 
-async def test_without_a_message_id_the_timestamp_identifies_the_message(db_url: str, domain: DomainDict, make_tracker: TrackerFactory, content: Content) -> None:
-    tracker = make_tracker(sender_id=SENDER, text="hello", message_id=None, with_slot_candidate=False, timestamp=1_700_000_123.5)
+async def test_without_a_message_id_the_timestamp_identifies_the_message(
+    db_url: str, domain: DomainDict, make_tracker: TrackerFactory, content: Content
+) -> None:
+    tracker = make_tracker(
+        sender_id=SENDER, text="hello", message_id=None, with_slot_candidate=False, timestamp=1_700_000_123.5
+    )
     dispatcher = CollectingDispatcher()
     assert await ActionAskAnswer().run(dispatcher, tracker, domain) == [SlotSet("handled_message_id", "1700000123.5")]
-    again = make_tracker(sender_id=SENDER, text="hello", message_id=None, handled="1700000123.5", with_slot_candidate=False, timestamp=1_700_000_123.5)
+    again = make_tracker(
+        sender_id=SENDER,
+        text="hello",
+        message_id=None,
+        handled="1700000123.5",
+        with_slot_candidate=False,
+        timestamp=1_700_000_123.5,
+    )
     second = CollectingDispatcher()
     assert await ActionAskAnswer().run(second, again, domain) == []
     assert second.messages == []
 
 
 async def test_a_database_error_gives_a_friendly_message_and_logs_nothing_personal(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, domain: DomainDict, make_tracker: TrackerFactory, content: Content
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    domain: DomainDict,
+    make_tracker: TrackerFactory,
+    content: Content,
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'never-migrated.sqlite3'}")
     get_settings.cache_clear()
@@ -177,7 +247,9 @@ async def test_a_database_error_gives_a_friendly_message_and_logs_nothing_person
         assert personal not in logged
 
 
-async def test_nothing_is_confirmed_when_the_save_fails(db_url: str, domain: DomainDict, make_tracker: TrackerFactory, content: Content, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_nothing_is_confirmed_when_the_save_fails(
+    db_url: str, domain: DomainDict, make_tracker: TrackerFactory, content: Content, monkeypatch: pytest.MonkeyPatch
+) -> None:
     prepare(db_url, "hi", "yes", "2", "1", "1")
 
     def broken_save(**kwargs: Any) -> Answer:
@@ -185,7 +257,9 @@ async def test_nothing_is_confirmed_when_the_save_fails(db_url: str, domain: Dom
 
     monkeypatch.setattr(repo, "save_answer", broken_save)
     dispatcher = CollectingDispatcher()
-    await ValidateActivityForm().run(dispatcher, make_tracker(sender_id=SENDER, text="Welding", message_id="m-5", handled="m-4"), domain)
+    await ValidateActivityForm().run(
+        dispatcher, make_tracker(sender_id=SENDER, text="Welding", message_id="m-5", handled="m-4"), domain
+    )
     assert dispatcher.messages == [say(content, "system_error")]
     monkeypatch.undo()
     assert "skills_reflection" not in saved(db_url)

@@ -1,4 +1,5 @@
 """Fixtures for engine tests: an ActivityFlow on the real migrated SQLite database, and a participant to chat as."""
+
 from __future__ import annotations
 
 import shutil
@@ -80,11 +81,7 @@ class Chat:
 
 def question(content: Content, step_id: str, role: Optional[str]) -> BotMessage:
     """The question message the engine sends for ``step_id``, exactly."""
-    step = content.step(step_id)
-    text = step.prompt_for(role)
-    if step.factor:
-        text = text.format(n=content.factor_number(step.factor), factor=content.factor(step.factor).name)
-    return BotMessage(text, options=step.options)
+    return BotMessage(content.question_text(step_id, role), options=content.step(step_id).options)
 
 
 def message(content: Content, key: str, **values: object) -> BotMessage:
@@ -107,7 +104,7 @@ REFLECTIONS = {
         "capacity": "I need to stop working nights",
         "pay": "help with childcare, and at least $22/hour",
         "arrangements": "Day shifts only,\nclose to the bus (route 1)",
-        "values": "Respect <b>and</b> honesty \U0001F4AA",
+        "values": "Respect <b>and</b> honesty \U0001f4aa",
         "culture": "Un milieu o\u00f9 je peux poser des questions sans \u00eatre jug\u00e9e",
     },
     "employer": {
@@ -116,19 +113,32 @@ REFLECTIONS = {
         "pay": "$17/h + tips, free meals, 2 weeks off",
         "arrangements": "We can't flex weekend shifts; skip breakfast shifts are optional",
         "values": "Reliability, care for customers <script>alert(1)</script>",
-        "culture": "Family business \u2014 everyone pitches in \U0001F600",
+        "culture": "Family business \u2014 everyone pitches in \U0001f600",
     },
 }
-RATING_REPLIES = {"skills": ("1", "strength"), "capacity": ("2", "stressor"), "pay": ("3", "both"),
-                  "arrangements": ("Stressor", "stressor"), "values": ("strength", "strength"), "culture": ("Both/not sure", "both")}
+RATING_REPLIES = {
+    "skills": ("1", "strength"),
+    "capacity": ("2", "stressor"),
+    "pay": ("3", "both"),
+    "arrangements": ("Stressor", "stressor"),
+    "values": ("strength", "strength"),
+    "culture": ("Both/not sure", "both"),
+}
 
 
 def script(role: str) -> list[tuple[str, Optional[str]]]:
     """(message, step the bot asks next) for a complete activity, from the first hello to the handoff."""
-    turns: list[tuple[str, Optional[str]]] = [("hi", "consent"), ("yes", "role"), (ROLE_LABEL[role], "clarity_before"), ("2", "skills_rating")]
+    turns: list[tuple[str, Optional[str]]] = [
+        ("hi", "consent"),
+        ("yes", "role"),
+        (ROLE_LABEL[role], "clarity_before"),
+        ("2", "skills_rating"),
+    ]
     for i, factor_id in enumerate(FACTORS):
         turns.append((RATING_REPLIES[factor_id][0], f"{factor_id}_reflection"))
-        turns.append((reflection(role, factor_id), f"{FACTORS[i + 1]}_rating" if i + 1 < len(FACTORS) else "priorities"))
+        turns.append(
+            (reflection(role, factor_id), f"{FACTORS[i + 1]}_rating" if i + 1 < len(FACTORS) else "priorities")
+        )
     turns += [("3 4", "clarity_after"), ("4", "review"), ("1", "share"), ("Yes", None)]
     return turns
 

@@ -1,4 +1,5 @@
 """Editing the content while people are mid-activity: a broken edit keeps the last good wording; a removed step is skipped."""
+
 from __future__ import annotations
 
 from dataclasses import replace

@@ -1,4 +1,5 @@
 """A complete activity through the engine for each role: every reply exactly, every answer saved as typed, summary and handoff."""
+
 from __future__ import annotations
 
 from typing import Any, Optional
@@ -36,9 +37,13 @@ def expected_body(content: Content, role: str) -> dict[str, Any]:
         "audience": role,
         "factors": [
             {
-                "id": f, "name": content.factor(f).name, "short_name": content.factor(f).short_name,
-                "rating": RATING_REPLIES[f][1], "rating_label": LABELS[RATING_REPLIES[f][1]],
-                "reflection": reflection(role, f), "reflection_skipped": False,
+                "id": f,
+                "name": content.factor(f).name,
+                "short_name": content.factor(f).short_name,
+                "rating": RATING_REPLIES[f][1],
+                "rating_label": LABELS[RATING_REPLIES[f][1]],
+                "reflection": reflection(role, f),
+                "reflection_skipped": False,
             }
             for f in FACTORS
         ],
@@ -50,12 +55,24 @@ def expected_body(content: Content, role: str) -> dict[str, Any]:
 
 def summary_message(content: Content, body: dict[str, Any]) -> BotMessage:
     text = summary_text(content, body)
-    labels = {k: content.message(f"summary_{k}") for k in ("strengths", "stressors", "both", "priorities", "skipped", "not_answered")}
-    custom = {"type": SUMMARY_TYPE, "title": content.message("summary_title"), "text": text, "sms_text": sms_summary_text(content, body), "summary": body, "labels": labels}
+    labels = {
+        k: content.message(f"summary_{k}")
+        for k in ("strengths", "stressors", "both", "priorities", "skipped", "not_answered")
+    }
+    custom = {
+        "type": SUMMARY_TYPE,
+        "title": content.message("summary_title"),
+        "text": text,
+        "sms_text": sms_summary_text(content, body),
+        "summary": body,
+        "labels": labels,
+    }
     return BotMessage(text, custom=custom)
 
 
-def expected_replies(content: Content, role: str, text: str, asks: Optional[str], previous: Optional[str]) -> list[BotMessage]:
+def expected_replies(
+    content: Content, role: str, text: str, asks: Optional[str], previous: Optional[str]
+) -> list[BotMessage]:
     if previous is None:
         return intro(content) + [question(content, "consent", None)]
     if asks is None:
@@ -114,7 +131,13 @@ def test_complete_activity_replies_and_saved_answers(chat: Chat, content: Conten
     assert summary.text == summary_text(content, expected_body(content, role))
     assert summary.confirmed_at is not None
     handoff = chat.session.execute(select(Handoff)).scalar_one()
-    assert (handoff.id, handoff.run_id, handoff.summary_id, handoff.audience, handoff.status) == (outcome.handoff_id, run.id, summary.id, AUDIENCE[role], "new")
+    assert (handoff.id, handoff.run_id, handoff.summary_id, handoff.audience, handoff.status) == (
+        outcome.handoff_id,
+        run.id,
+        summary.id,
+        AUDIENCE[role],
+        "new",
+    )
     assert chat.session.get(Site, handoff.site_id).code == "default"
 
 
@@ -164,5 +187,8 @@ def test_start_over_after_completion_begins_a_new_run_at_the_role_question(chat:
     assert new.id != finished.id and (new.status, new.step_id) == ("active", "role")
     assert finished.status == RUN_COMPLETED
     assert len(repo.current_answers(session=chat.session, run=finished)) == 19  # the finished run keeps everything
-    assert chat.say("Hiring").messages == [message(content, "role_set_employer"), question(content, "clarity_before", "employer")]
+    assert chat.say("Hiring").messages == [
+        message(content, "role_set_employer"),
+        question(content, "clarity_before", "employer"),
+    ]
     assert chat.run().role == "employer"

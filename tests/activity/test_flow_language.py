@@ -1,4 +1,5 @@
 """Languages: the first message decides when it is clear, the bot asks once otherwise, and a switch keeps every answer."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,7 +14,9 @@ from tests.activity.conftest import Chat, Clock, question
 
 @pytest.fixture
 def bilingual(session: Session, clock: Clock) -> Chat:
-    flow = ActivityFlow(session=session, content=load_content("en"), settings=load_settings(), now=clock, content_for=load_content)
+    flow = ActivityFlow(
+        session=session, content=load_content("en"), settings=load_settings(), now=clock, content_for=load_content
+    )
     return Chat(flow, sender_id="rest-bilingual-1")
 
 
@@ -68,17 +71,25 @@ def test_oui_is_consent_in_french(bilingual: Chat) -> None:
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
-def test_an_invite_in_a_language_starts_in_it_whatever_the_first_message(bilingual: Chat, session: Session, language: str) -> None:
+def test_an_invite_in_a_language_starts_in_it_whatever_the_first_message(
+    bilingual: Chat, session: Session, language: str
+) -> None:
     from bot.store import channel_records, staff_repository
     from bot.store.repository import get_or_create_site
 
     site = get_or_create_site(session=session, code="yarmouth", name="Yarmouth")
     staff_repository.create_invite(session=session, code=f"yar-{language}", site=site, language=language)
-    assert channel_records.link_site_by_invite(session=session, channel="rest", external_id=bilingual.sender_id, code=f"yar-{language}")
+    assert channel_records.link_site_by_invite(
+        session=session, channel="rest", external_id=bilingual.sender_id, code=f"yar-{language}"
+    )
     # "/start" alone is no language at all: the invite's language applies, not the English-or-French offer.
     assert texts(bilingual.say("/start")) == intro_and_consent(load_content(language))
     participant = bilingual.identity().participant
-    assert (participant.language, participant.site_id, participant.language_chosen_at is not None) == (language, site.id, True)
+    assert (participant.language, participant.site_id, participant.language_chosen_at is not None) == (
+        language,
+        site.id,
+        True,
+    )
 
 
 def test_a_language_chosen_is_recorded_as_chosen_and_a_guess_is_not(bilingual: Chat) -> None:
@@ -97,5 +108,7 @@ def test_an_invite_does_not_override_a_language_the_participant_chose(bilingual:
     bilingual.say("Français")
     site = get_or_create_site(session=session, code="truro", name="Truro")
     staff_repository.create_invite(session=session, code="truro-en", site=site, language="en")
-    assert channel_records.link_site_by_invite(session=session, channel="rest", external_id=bilingual.sender_id, code="truro-en")
+    assert channel_records.link_site_by_invite(
+        session=session, channel="rest", external_id=bilingual.sender_id, code="truro-en"
+    )
     assert bilingual.identity().participant.language == "fr"

@@ -1,4 +1,5 @@
 """Consent, skip, back, help, repeat, fixing an answer from the review, start over and stop, through the engine."""
+
 from __future__ import annotations
 
 import pytest
@@ -29,7 +30,11 @@ def test_declining_consent_saves_nothing_but_the_consent_record(chat: Chat, cont
     assert chat.say("No").messages == [message(content, "consent_declined")]
     assert chat.run().status == RUN_DECLINED
     consent = chat.session.execute(select(ConsentRecord)).scalar_one()
-    assert (consent.kind, consent.granted, consent.wording) == ("participate", False, content.step("consent").prompt_for(None))
+    assert (consent.kind, consent.granted, consent.wording) == (
+        "participate",
+        False,
+        content.step("consent").prompt_for(None),
+    )
     assert (count(chat.session, Answer), count(chat.session, Summary), count(chat.session, Handoff)) == (0, 0, 0)
 
 
@@ -54,7 +59,9 @@ def test_a_hedged_yes_is_checked_and_only_a_plain_yes_then_grants_it(chat: Chat,
     chat.say("hi")
     assert [m.text for m in chat.say(text).messages] == [message(content, "confirm_consent").text]
     assert count(chat.session, ConsentRecord) == 0
-    assert [m.text for m in chat.say("yeah").messages][0] == message(content, "role_set_work_seeker").text or chat.step() == "role"
+    assert [m.text for m in chat.say("yeah").messages][0] == message(
+        content, "role_set_work_seeker"
+    ).text or chat.step() == "role"
     record = chat.session.execute(select(ConsentRecord)).scalar_one()
     assert (record.granted, record.reply_text) == (True, "yeah")
 
@@ -62,8 +69,19 @@ def test_a_hedged_yes_is_checked_and_only_a_plain_yes_then_grants_it(chat: Chat,
 # ---- skip ----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("step", "following"), [("clarity_before", "skills_rating"), ("skills_rating", "skills_reflection"), ("pay_reflection", "arrangements_rating"), ("priorities", "clarity_after"), ("clarity_after", "review")])
-def test_skip_on_a_skippable_question_saves_a_skip_and_moves_on(chat: Chat, content: Content, step: str, following: str) -> None:
+@pytest.mark.parametrize(
+    ("step", "following"),
+    [
+        ("clarity_before", "skills_rating"),
+        ("skills_rating", "skills_reflection"),
+        ("pay_reflection", "arrangements_rating"),
+        ("priorities", "clarity_after"),
+        ("clarity_after", "review"),
+    ],
+)
+def test_skip_on_a_skippable_question_saves_a_skip_and_moves_on(
+    chat: Chat, content: Content, step: str, following: str
+) -> None:
     drive(chat, step)
     outcome = chat.say("Skip this one please")
     assert outcome.messages[0] == message(content, "skipped")
@@ -110,28 +128,47 @@ def test_back_at_the_role_question_does_not_reopen_consent(chat: Chat, content: 
 
 def test_back_twice_then_answer_again_keeps_the_earlier_answers_in_history(chat: Chat, content: Content) -> None:
     drive(chat, "skills_reflection")
-    assert chat.say("back").messages == [message(content, "went_back"), question(content, "skills_rating", "work_seeker")]
-    assert chat.say("Go back!").messages == [message(content, "went_back"), question(content, "clarity_before", "work_seeker")]
+    assert chat.say("back").messages == [
+        message(content, "went_back"),
+        question(content, "skills_rating", "work_seeker"),
+    ]
+    assert chat.say("Go back!").messages == [
+        message(content, "went_back"),
+        question(content, "clarity_before", "work_seeker"),
+    ]
     assert chat.step() == "clarity_before"
     assert chat.say("5").messages == [question(content, "skills_rating", "work_seeker")]
     assert chat.say("stressor").messages == [question(content, "skills_reflection", "work_seeker")]
     current = chat.current()
     assert (current["clarity_before"].value, current["skills_rating"].value) == ("5", "stressor")
-    history = [(a.question_id, a.value, a.superseded_at is not None) for a in repo.answer_history(session=chat.session, run=chat.run())]
+    history = [
+        (a.question_id, a.value, a.superseded_at is not None)
+        for a in repo.answer_history(session=chat.session, run=chat.run())
+    ]
     assert history == [
-        ("consent", "yes", False), ("role", "work_seeker", False), ("clarity_before", "2", True), ("skills_rating", "strength", True),
-        ("clarity_before", "5", False), ("skills_rating", "stressor", False),
+        ("consent", "yes", False),
+        ("role", "work_seeker", False),
+        ("clarity_before", "2", True),
+        ("skills_rating", "strength", True),
+        ("clarity_before", "5", False),
+        ("skills_rating", "stressor", False),
     ]
 
 
 def test_back_from_a_reflection_to_the_rating_of_the_same_factor(chat: Chat, content: Content) -> None:
     drive(chat, "values_reflection")
-    assert chat.say("previous question").messages == [message(content, "went_back"), question(content, "values_rating", "work_seeker")]
+    assert chat.say("previous question").messages == [
+        message(content, "went_back"),
+        question(content, "values_rating", "work_seeker"),
+    ]
 
 
 def test_back_from_the_review_goes_to_the_last_question(chat: Chat, content: Content) -> None:
     drive(chat, "review")
-    assert chat.say("back").messages == [message(content, "went_back"), question(content, "clarity_after", "work_seeker")]
+    assert chat.say("back").messages == [
+        message(content, "went_back"),
+        question(content, "clarity_after", "work_seeker"),
+    ]
 
 
 # ---- help and repeat -----------------------------------------------------------------------------
@@ -139,7 +176,9 @@ def test_back_from_the_review_goes_to_the_last_question(chat: Chat, content: Con
 
 @pytest.mark.parametrize("role", ["work_seeker", "employer"])
 @pytest.mark.parametrize("step", ["skills_rating", "culture_reflection"])
-def test_help_on_a_factor_question_explains_the_factor_for_the_audience(chat: Chat, content: Content, role: str, step: str) -> None:
+def test_help_on_a_factor_question_explains_the_factor_for_the_audience(
+    chat: Chat, content: Content, role: str, step: str
+) -> None:
     drive(chat, step, role)
     factor = content.step(step).factor
     assert chat.say("what does this mean?").messages[0].text == content.factor(factor).explain[role]
@@ -148,7 +187,10 @@ def test_help_on_a_factor_question_explains_the_factor_for_the_audience(chat: Ch
 
 def test_help_on_a_question_with_its_own_help(chat: Chat, content: Content) -> None:
     drive(chat, "share", "employer")
-    assert chat.say("?").messages == [BotMessage(content.step("share").help_for("employer")), question(content, "share", "employer")]
+    assert chat.say("?").messages == [
+        BotMessage(content.step("share").help_for("employer")),
+        question(content, "share", "employer"),
+    ]
 
 
 def test_help_without_specific_help_is_the_generic_help(chat: Chat, content: Content) -> None:
@@ -177,7 +219,10 @@ def test_fix_a_factor_from_the_review(chat: Chat, content: Content) -> None:
     drive(chat, "review")
     run = chat.run()
     assert chat.say("Change something").messages == [question(content, "fix", "work_seeker")]
-    assert chat.say("Pay").messages == [message(content, "fix_intro", part="Pay"), question(content, "pay_rating", "work_seeker")]
+    assert chat.say("Pay").messages == [
+        message(content, "fix_intro", part="Pay"),
+        question(content, "pay_rating", "work_seeker"),
+    ]
     assert chat.say("1").messages == [question(content, "pay_reflection", "work_seeker")]
     outcome = chat.say("Now I need $25/hour")
     assert outcome.messages[1:] == [question(content, "review", "work_seeker")]
@@ -188,8 +233,17 @@ def test_fix_a_factor_from_the_review(chat: Chat, content: Content) -> None:
     assert reflection("work_seeker", "pay") not in outcome.messages[0].text
     assert chat.run().return_step_id is None
 
-    history = [(a.text, a.superseded_at is not None) for a in repo.answer_history(session=chat.session, run=run) if a.question_id in ("pay_rating", "pay_reflection")]
-    assert history == [("3", True), (reflection("work_seeker", "pay"), True), ("1", False), ("Now I need $25/hour", False)]
+    history = [
+        (a.text, a.superseded_at is not None)
+        for a in repo.answer_history(session=chat.session, run=run)
+        if a.question_id in ("pay_rating", "pay_reflection")
+    ]
+    assert history == [
+        ("3", True),
+        (reflection("work_seeker", "pay"), True),
+        ("1", False),
+        ("Now I need $25/hour", False),
+    ]
 
     assert chat.say("Looks right").messages == [question(content, "share", "work_seeker")]
     assert chat.say("yes").handoff_id is not None
@@ -200,7 +254,10 @@ def test_fix_a_factor_from_the_review(chat: Chat, content: Content) -> None:
 def test_fix_the_priorities_from_the_review(chat: Chat, content: Content) -> None:
     drive(chat, "review", "employer")
     chat.say("2")
-    assert chat.say("7").messages == [message(content, "fix_intro", part="Top priorities"), question(content, "priorities", "employer")]
+    assert chat.say("7").messages == [
+        message(content, "fix_intro", part="Top priorities"),
+        question(content, "priorities", "employer"),
+    ]
     outcome = chat.say("1 6")
     assert outcome.messages[1:] == [question(content, "review", "employer")]
     assert outcome.messages[0].custom["summary"]["priorities"] == ["skills", "culture"]
@@ -247,11 +304,21 @@ def test_no_at_the_review_asks_what_to_change(chat: Chat, content: Content) -> N
 def test_start_over_mid_way_keeps_the_old_run_and_asks_the_role_again(chat: Chat, content: Content) -> None:
     drive(chat, "capacity_reflection")
     old = chat.run()
-    assert chat.say("Can we start over?").messages == [message(content, "restarted"), question(content, "role", "work_seeker")]
+    assert chat.say("Can we start over?").messages == [
+        message(content, "restarted"),
+        question(content, "role", "work_seeker"),
+    ]
     new = chat.run()
     assert new.id != old.id and (new.status, new.step_id) == (RUN_ACTIVE, "role")
     assert old.status == RUN_RESTARTED
-    assert set(repo.current_answers(session=chat.session, run=old)) == {"consent", "role", "clarity_before", "skills_rating", "skills_reflection", "capacity_rating"}
+    assert set(repo.current_answers(session=chat.session, run=old)) == {
+        "consent",
+        "role",
+        "clarity_before",
+        "skills_rating",
+        "skills_reflection",
+        "capacity_rating",
+    }
     assert repo.current_answers(session=chat.session, run=new) == {}
     assert chat.say("Looking for work").messages[-1] == question(content, "clarity_before", "work_seeker")
 
@@ -260,7 +327,10 @@ def test_stop_then_any_message_resumes_where_they_left_off(chat: Chat, content: 
     drive(chat, "arrangements_reflection", "employer")
     assert chat.say("stop").messages == [message(content, "stopped")]
     assert chat.run().status == RUN_STOPPED
-    assert chat.say("hello").messages == [message(content, "welcome_back"), question(content, "arrangements_reflection", "employer")]
+    assert chat.say("hello").messages == [
+        message(content, "welcome_back"),
+        question(content, "arrangements_reflection", "employer"),
+    ]
     assert chat.run().status == RUN_ACTIVE
     assert chat.say("Weekdays are flexible").messages == [question(content, "values_rating", "employer")]
     assert chat.current()["arrangements_reflection"].text == "Weekdays are flexible"

@@ -1,4 +1,5 @@
 """The engine acting on what a message means: asides, questions, checks, deletion, late sharing and withdrawal."""
+
 from __future__ import annotations
 
 import pytest
@@ -36,10 +37,15 @@ def test_a_leaving_aside_pauses_and_gives_a_resume_code(chat: Chat, content: Con
     assert count(chat.session, ResumeCode) == 1
 
 
-def test_a_privacy_question_is_answered_from_the_content_and_the_question_asked_again(chat: Chat, content: Content) -> None:
+def test_a_privacy_question_is_answered_from_the_content_and_the_question_asked_again(
+    chat: Chat, content: Content
+) -> None:
     drive(chat, "values_reflection")
     outcome = chat.say("who will see this?", intent="ask_who_sees", confidence=0.9)
-    assert texts(outcome) == [content.answer_faq("who_sees", "work_seeker"), question(content, "values_reflection", "work_seeker").text]
+    assert texts(outcome) == [
+        content.answer_faq("who_sees", "work_seeker"),
+        question(content, "values_reflection", "work_seeker").text,
+    ]
     assert "values_reflection" not in chat.current()
 
 
@@ -70,7 +76,10 @@ def test_no_to_a_proposed_option_asks_again(chat: Chat, content: Content) -> Non
 def test_two_misunderstandings_in_a_row_explain_each_option(chat: Chat, content: Content) -> None:
     drive(chat, "skills_rating")
     first = chat.say("purple")
-    assert texts(first) == [message(content, "invalid_choice").text, question(content, "skills_rating", "work_seeker").text]
+    assert texts(first) == [
+        message(content, "invalid_choice").text,
+        question(content, "skills_rating", "work_seeker").text,
+    ]
     second = chat.say("banana")
     assert texts(second)[0].startswith(message(content, "choices_explained").text)
     assert "2 Stressor: it is hard or worries you" in texts(second)[0]
@@ -78,7 +87,9 @@ def test_two_misunderstandings_in_a_row_explain_each_option(chat: Chat, content:
     assert chat.run().misunderstandings == 0 and chat.current()["skills_rating"].value == "stressor"
 
 
-@pytest.mark.parametrize("trap", ["1 sec, let me read this", "2 questions before I agree", "1 question first - who exactly will see it?"])
+@pytest.mark.parametrize(
+    "trap", ["1 sec, let me read this", "2 questions before I agree", "1 question first - who exactly will see it?"]
+)
 def test_a_leading_number_is_never_consent(chat: Chat, content: Content, trap: str) -> None:
     chat.say("hi")
     chat.say(trap)
@@ -106,13 +117,21 @@ def test_delete_my_answers_asks_first_then_erases_everything(chat: Chat, content
     assert texts(chat.say("yes")) == [message(content, "delete_done").text]
     assert count(chat.session, Participant) == 0 and count(chat.session, ConsentRecord) == 0
     audit = chat.session.execute(select(AuditEvent)).scalar_one()
-    assert (audit.action, audit.subject_type, audit.subject_id, audit.practitioner_id) == ("participant_deleted_on_request", "participant", public_id, None)
+    assert (audit.action, audit.subject_type, audit.subject_id, audit.practitioner_id) == (
+        "participant_deleted_on_request",
+        "participant",
+        public_id,
+        None,
+    )
 
 
 def test_no_to_deletion_keeps_everything_and_carries_on(chat: Chat, content: Content) -> None:
     drive(chat, "values_reflection")
     chat.say("delete my answers")
-    assert texts(chat.say("no")) == [message(content, "delete_kept").text, question(content, "values_reflection", "work_seeker").text]
+    assert texts(chat.say("no")) == [
+        message(content, "delete_kept").text,
+        question(content, "values_reflection", "work_seeker").text,
+    ]
     assert count(chat.session, Participant) == 1 and "skills_reflection" in chat.current()
 
 
@@ -126,10 +145,16 @@ def test_deletion_needs_a_plain_yes(chat: Chat, content: Content) -> None:
 def test_share_after_declining_without_redoing_the_activity(chat: Chat, content: Content) -> None:
     finish(chat, "No")
     assert count(chat.session, Handoff) == 0
-    assert texts(chat.say("ok you can share it now")) == [message(content, "share_offer", practitioner="Case Manager").text]
+    assert texts(chat.say("ok you can share it now")) == [
+        message(content, "share_offer", practitioner="Case Manager").text
+    ]
     assert texts(chat.say("Yes")) == [message(content, "completed_shared", practitioner="Case Manager").text]
     assert count(chat.session, Handoff) == 1
-    grants = chat.session.execute(select(ConsentRecord).where(ConsentRecord.kind == "share").order_by(ConsentRecord.id)).scalars().all()
+    grants = (
+        chat.session.execute(select(ConsentRecord).where(ConsentRecord.kind == "share").order_by(ConsentRecord.id))
+        .scalars()
+        .all()
+    )
     assert [(g.granted, g.reply_text) for g in grants] == [(False, "No"), (True, "Yes")]
 
 
@@ -144,7 +169,9 @@ def test_withdraw_a_share(chat: Chat, content: Content) -> None:
     assert chat.session.execute(select(Handoff)).scalar_one().withdrawn_at is None
 
 
-@pytest.mark.parametrize(("text", "intent", "key"), [("thanks", None, "thanks_reply"), ("can I change something?", None, "completed_change")])
+@pytest.mark.parametrize(
+    ("text", "intent", "key"), [("thanks", None, "thanks_reply"), ("can I change something?", None, "completed_change")]
+)
 def test_after_finishing_fitting_replies(chat: Chat, content: Content, text: str, intent, key: str) -> None:
     finish(chat, "Yes")
     assert texts(chat.say(text, intent=intent, confidence=0.9 if intent else 0.0)) == [message(content, key).text]
@@ -152,7 +179,9 @@ def test_after_finishing_fitting_replies(chat: Chat, content: Content, text: str
 
 def test_what_happens_now_after_finishing(chat: Chat, content: Content) -> None:
     finish(chat, "Yes")
-    assert texts(chat.say("what happens now?", intent="ask_next", confidence=0.9)) == [content.answer_faq("next", "work_seeker")]
+    assert texts(chat.say("what happens now?", intent="ask_next", confidence=0.9)) == [
+        content.answer_faq("next", "work_seeker")
+    ]
 
 
 @pytest.mark.parametrize("said", ["my code is {code}", "code: {lower}", "{code}"])

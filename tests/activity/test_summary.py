@@ -1,4 +1,5 @@
 """The Magnetic Factors Summary: structured body, full text in the participant's words, condensed GSM-7 SMS form."""
+
 from __future__ import annotations
 
 from typing import Any, Optional
@@ -10,13 +11,20 @@ from bot.content import gsm7, load_content
 from bot.store.models import Answer
 
 CONTENT = load_content()
-RATINGS = {"skills": "strength", "capacity": "stressor", "pay": "both", "arrangements": "stressor", "values": "strength", "culture": "both"}
+RATINGS = {
+    "skills": "strength",
+    "capacity": "stressor",
+    "pay": "both",
+    "arrangements": "stressor",
+    "values": "strength",
+    "culture": "both",
+}
 WORDS = {
     "skills": "Forklift, Excel & customer service",
     "capacity": "I need to stop working nights",
     "pay": "at least $22/hour \u2014 and \u201cbenefits\u201d",
     "arrangements": "Day shifts only,\nclose to the bus",
-    "values": "Respect <b>and</b> honesty \U0001F4AA",
+    "values": "Respect <b>and</b> honesty \U0001f4aa",
     "culture": "Un milieu o\u00f9 je peux poser des questions",
 }
 
@@ -26,7 +34,10 @@ def answer(question_id: str, text: str, value: Optional[str] = None, skipped: bo
 
 
 def complete_answers(words: dict[str, str] = WORDS) -> dict[str, Answer]:
-    answers = {"clarity_before": answer("clarity_before", "2", "2"), "clarity_after": answer("clarity_after", "four", "4")}
+    answers = {
+        "clarity_before": answer("clarity_before", "2", "2"),
+        "clarity_after": answer("clarity_after", "four", "4"),
+    }
     for factor_id, rating in RATINGS.items():
         answers[f"{factor_id}_rating"] = answer(f"{factor_id}_rating", rating, rating)
         answers[f"{factor_id}_reflection"] = answer(f"{factor_id}_reflection", words[factor_id])
@@ -34,10 +45,19 @@ def complete_answers(words: dict[str, str] = WORDS) -> dict[str, Answer]:
     return answers
 
 
-def factor_entry(factor_id: str, rating: Optional[str], label: Optional[str], reflection: Optional[str], skipped: bool = False) -> dict[str, Any]:
+def factor_entry(
+    factor_id: str, rating: Optional[str], label: Optional[str], reflection: Optional[str], skipped: bool = False
+) -> dict[str, Any]:
     factor = CONTENT.factor(factor_id)
-    return {"id": factor_id, "name": factor.name, "short_name": factor.short_name, "rating": rating, "rating_label": label,
-            "reflection": reflection, "reflection_skipped": skipped}
+    return {
+        "id": factor_id,
+        "name": factor.name,
+        "short_name": factor.short_name,
+        "rating": rating,
+        "rating_label": label,
+        "reflection": reflection,
+        "reflection_skipped": skipped,
+    }
 
 
 LABELS = {"strength": "Strength", "stressor": "Stressor", "both": "Both/not sure"}
@@ -65,7 +85,12 @@ def test_build_summary_with_skipped_and_missing_answers() -> None:
     body = build_summary(CONTENT, "employer", answers)
     assert body["factors"][2] == factor_entry("pay", None, None, None, skipped=True)
     assert body["factors"][5] == factor_entry("culture", "both", "Both/not sure", None, skipped=False)
-    assert (body["audience"], body["priorities"], body["clarity_before"], body["clarity_after"]) == ("employer", [], None, None)
+    assert (body["audience"], body["priorities"], body["clarity_before"], body["clarity_after"]) == (
+        "employer",
+        [],
+        None,
+        None,
+    )
 
 
 def test_summary_text_lists_ratings_priorities_and_the_words_as_typed() -> None:
@@ -82,7 +107,7 @@ def test_summary_text_lists_ratings_priorities_and_the_words_as_typed() -> None:
             "Capacity & challenge (Stressor): I need to stop working nights",
             "Pay & benefits (Both/not sure): at least $22/hour \u2014 and \u201cbenefits\u201d",
             "Work arrangements (Stressor): Day shifts only,\nclose to the bus",
-            "Values (Strength): Respect <b>and</b> honesty \U0001F4AA",
+            "Values (Strength): Respect <b>and</b> honesty \U0001f4aa",
             "Culture (Both/not sure): Un milieu o\u00f9 je peux poser des questions",
             "",
             "Clarity: 2 at the start, 4 now (out of 5).",
@@ -146,9 +171,22 @@ def test_sms_summary_of_long_answers_is_cut_with_dots_to_three_segments() -> Non
     assert gsm7.septets(sms) <= SMS_SUMMARY_LIMIT == 459
     assert gsm7.segments(sms) == 3
     lines = sms.split("\n")
-    assert lines[:5] == ["Your Magnetic Factors Summary", "Strengths: Skills, Values", "Stressors: Capacity, Arrangements", "Both or not sure: Pay, Culture", "Top priorities: Pay, Arrangements"]
+    assert lines[:5] == [
+        "Your Magnetic Factors Summary",
+        "Strengths: Skills, Values",
+        "Stressors: Capacity, Arrangements",
+        "Both or not sure: Pay, Culture",
+        "Top priorities: Pay, Arrangements",
+    ]
     factor_lines = lines[5:]
-    assert [line.split(":")[0] for line in factor_lines] == ["Skills", "Capacity", "Pay", "Arrangements", "Values", "Culture"]
+    assert [line.split(":")[0] for line in factor_lines] == [
+        "Skills",
+        "Capacity",
+        "Pay",
+        "Arrangements",
+        "Values",
+        "Culture",
+    ]
     for line, factor_id in zip(factor_lines, RATINGS, strict=True):
         assert line.endswith("...")
         if factor_id != "values":
@@ -165,7 +203,10 @@ def test_sms_summary_leaves_out_skipped_reflections() -> None:
 
 def test_sms_summary_without_reflections_is_the_head_only() -> None:
     sms = sms_summary_text(CONTENT, build_summary(CONTENT, "employer", {}))
-    assert sms == "Your Magnetic Factors Summary\nStrengths: none\nStressors: none\nBoth or not sure: none\nTop priorities: none"
+    assert (
+        sms
+        == "Your Magnetic Factors Summary\nStrengths: none\nStressors: none\nBoth or not sure: none\nTop priorities: none"
+    )
 
 
 @pytest.mark.parametrize("limit", [300, 200])

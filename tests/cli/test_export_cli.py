@@ -1,4 +1,5 @@
 """`python -m bot export` run as a real subprocess against a migrated SQLite file: exact bytes out."""
+
 from __future__ import annotations
 
 import argparse
@@ -40,7 +41,8 @@ EXPECTED_CSV = "\r\n".join(
         WS + 'false,skills_reflection,skills,"I said ""team player"", <script>alert(1)</script>",,false,rest,'
         "2026-03-02T14:04:00.000000+00:00,2026-03-02T14:06:30.123456+00:00",
         WS + "true,pay_reflection,pay,skip,,true,rest,2026-03-02T14:05:00.000000+00:00,",
-        WS + 'true,skills_reflection,skills,"Line one\nLine two, with commas, and ""quotes""\r\nthird 🙂 café naïve Élodie",,'
+        WS
+        + 'true,skills_reflection,skills,"Line one\nLine two, with commas, and ""quotes""\r\nthird 🙂 café naïve Élodie",,'
         "false,twilio,2026-03-02T14:06:30.123456+00:00,",
         WS + "true,clarity_after,,4,4,false,twilio,2026-03-02T14:07:00.000000+00:00,",
         EMP + "true,clarity_before,,3 - somewhat,3,false,telegram,2026-03-02T14:21:00.000000+00:00,",
@@ -64,7 +66,9 @@ def run_cli(db_url: str, *args: str) -> subprocess.CompletedProcess:
     """Run `python -m bot ...` in a fresh interpreter, with a locale that is not UTF-8."""
     env = {**os.environ, "DATABASE_URL": db_url, "PYTHONIOENCODING": "ascii", "LC_ALL": "C", "LANG": "C"}
     python = PYTHON if PYTHON.exists() else Path(sys.executable)
-    return subprocess.run([str(python), "-m", "bot", *args], cwd=REPO_ROOT, env=env, capture_output=True, timeout=120, check=False)
+    return subprocess.run(
+        [str(python), "-m", "bot", *args], cwd=REPO_ROOT, env=env, capture_output=True, timeout=120, check=False
+    )
 
 
 def test_csv_to_stdout_is_exact(filled_db: str) -> None:
@@ -76,7 +80,17 @@ def test_csv_to_stdout_is_exact(filled_db: str) -> None:
 def test_csv_output_parses_back_to_the_stored_text(filled_db: str) -> None:
     result = run_cli(filled_db, "export", "--format", "csv")
     rows = csv_rows(result.stdout.decode("utf-8"))
-    assert [row["text"] for row in rows] == ["2", "Strength", SCRIPT_TEXT, "skip", FIXED_TEXT, "4", "3 - somewhat", FRENCH_TEXT, ""]
+    assert [row["text"] for row in rows] == [
+        "2",
+        "Strength",
+        SCRIPT_TEXT,
+        "skip",
+        FIXED_TEXT,
+        "4",
+        "3 - somewhat",
+        FRENCH_TEXT,
+        "",
+    ]
 
 
 def test_json_to_stdout_is_exact(filled_db: str) -> None:
@@ -126,7 +140,9 @@ def test_unknown_format_is_refused(db_url: str) -> None:
     assert b"invalid choice" in result.stderr
 
 
-def test_register_wires_the_export_command_in_process(filled_db: str, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_register_wires_the_export_command_in_process(
+    filled_db: str, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
     """The same command without a subprocess, independent of the other CLI modules."""
     parser = argparse.ArgumentParser(prog="python -m bot")
     export_cli.register(parser.add_subparsers(dest="command", required=True))

@@ -1,4 +1,5 @@
 """Fixtures for content tests: the real content, and the real content file changed in one place."""
+
 from __future__ import annotations
 
 import copy

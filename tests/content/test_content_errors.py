@@ -1,4 +1,5 @@
 """Broken content is refused with a ContentError that says what is wrong and where."""
+
 from __future__ import annotations
 
 from typing import Any, Callable
@@ -19,7 +20,9 @@ def refuse(data: bytes) -> str:
     return str(excinfo.value)
 
 
-def test_the_unchanged_content_dumped_again_parses_like_the_real_file(raw_data: dict[str, Any], content: Content) -> None:
+def test_the_unchanged_content_dumped_again_parses_like_the_real_file(
+    raw_data: dict[str, Any], content: Content
+) -> None:
     again = parse_content(dump(raw_data))
     assert again.steps == content.steps
     assert again.messages == content.messages
@@ -47,8 +50,8 @@ def test_curly_quote_in_a_prompt_is_refused(modified: Build) -> None:
 
 
 def test_emoji_in_a_message_is_refused(modified: Build) -> None:
-    message = refuse(modified(_set_message("paused", "Paused \U0001F44D Send any message to continue.")))
-    assert message == "messages.paused: characters outside GSM-7: ['\U0001F44D']"
+    message = refuse(modified(_set_message("paused", "Paused \U0001f44d Send any message to continue.")))
+    assert message == "messages.paused: characters outside GSM-7: ['\U0001f44d']"
 
 
 def test_em_dash_in_a_factor_explanation_is_refused(modified: Build) -> None:
@@ -81,12 +84,17 @@ def test_the_sms_options_line_counts_towards_the_two_segments(modified: Build) -
     # 280 characters alone fit two segments; with "\nReply 1 Strength, 2 Stressor or 3 Both/not sure." they do not.
     prompt = "{n}/6 {factor}: " + "z" * 256
     message = refuse(modified(_set_prompt("pay_rating", "work_seeker", prompt)))
-    assert message.startswith("steps.pay_rating.prompt.work_seeker: ") and message.endswith("is more than 2 SMS segments")
+    assert message.startswith("steps.pay_rating.prompt.work_seeker: ") and message.endswith(
+        "is more than 2 SMS segments"
+    )
 
 
 def test_extension_characters_count_twice_towards_the_limit(modified: Build) -> None:
     assert parse_content(modified(_set_message("skipped", "[" * 153)))  # 306 septets
-    assert refuse(modified(_set_message("skipped", "[" * 153 + "a"))) == "messages.skipped: 307 characters is more than 2 SMS segments"
+    assert (
+        refuse(modified(_set_message("skipped", "[" * 153 + "a")))
+        == "messages.skipped: 307 characters is more than 2 SMS segments"
+    )
 
 
 def test_a_missing_message_key_is_named(modified: Build) -> None:
@@ -115,7 +123,11 @@ def test_a_choice_step_without_options_is_refused(modified: Build) -> None:
     ("mutate", "where", "names"),
     [
         (_set_message("paused", "Paused, {name}. Send any message to continue."), "messages.paused", "['name']"),
-        (_set_prompt("values_rating", "employer", "{n}/6 {factor} for {company}: strength or stressor?"), "steps.values_rating.prompt.employer", "['company']"),
+        (
+            _set_prompt("values_rating", "employer", "{n}/6 {factor} for {company}: strength or stressor?"),
+            "steps.values_rating.prompt.employer",
+            "['company']",
+        ),
     ],
     ids=["message", "prompt"],
 )
@@ -178,7 +190,11 @@ def test_not_a_content_document_is_refused(data: bytes) -> None:
     assert refuse(data).startswith("edited.yml: ")
 
 
-@pytest.mark.parametrize("name", ["Skills \u2013 competencies", "Skills, competencies, know-how and everything you learned " * 4], ids=["en-dash", "long"])
+@pytest.mark.parametrize(
+    "name",
+    ["Skills \u2013 competencies", "Skills, competencies, know-how and everything you learned " * 4],
+    ids=["en-dash", "long"],
+)
 def test_a_factor_name_that_breaks_the_sms_rules_in_its_prompts_is_refused(modified: Build, name: str) -> None:
     def mutate(data: dict[str, Any]) -> None:
         factor(data, "skills")["name"] = name
@@ -187,7 +203,9 @@ def test_a_factor_name_that_breaks_the_sms_rules_in_its_prompts_is_refused(modif
 
 
 def test_a_stray_brace_is_a_content_error_naming_the_step(modified: Build) -> None:
-    message = refuse(modified(_set_prompt("capacity_reflection", "employer", "In a few words: {how demanding is the role?")))
+    message = refuse(
+        modified(_set_prompt("capacity_reflection", "employer", "In a few words: {how demanding is the role?"))
+    )
     assert message.startswith("steps.capacity_reflection.prompt.employer: ")
 
 

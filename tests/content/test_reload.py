@@ -1,4 +1,5 @@
 """Content is data: an edited content file is picked up by the next load, with no restart and no code change."""
+
 from __future__ import annotations
 
 import logging
@@ -47,7 +48,9 @@ def test_a_changed_prompt_is_loaded_without_restart(content_file: Path) -> None:
     assert before.step("role").prompt_for(None) == OLD  # content already handed out is not changed under anyone
 
 
-def test_a_broken_edit_is_refused_and_a_fixed_one_is_loaded(content_file: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_a_broken_edit_is_refused_and_a_fixed_one_is_loaded(
+    content_file: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     before = load_content(path=content_file)
     good = content_file.read_text(encoding="utf-8")
 

@@ -1,4 +1,5 @@
 """The SMS options line: numbered labels joined with commas and "or", or a range when the labels are the numbers."""
+
 from __future__ import annotations
 
 import pytest

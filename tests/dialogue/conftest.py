@@ -1,4 +1,5 @@
 """Fixtures for dialogue tests: the trained model, loaded once per module."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """The trained NLU model: requests get their intents, answers that contain request words are answers (inform)."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,14 +13,31 @@ from bot.interpretation.nlu import NluResult
 from bot.settings import REPO_ROOT
 
 REQUESTS = [
-    ("help", "help"), ("what does this mean?", "help"), ("I don't understand", "help"), ("can you explain?", "help"),
-    ("skip", "skip"), ("skip this one", "skip"), ("I'd rather not say", "skip"), ("I don't want to answer that", "skip"),
-    ("go back", "go_back"), ("previous question", "go_back"), ("I want to change my last answer", "go_back"),
-    ("repeat the question", "repeat"), ("say that again", "repeat"),
-    ("pause", "pause"), ("can we continue later", "pause"), ("I have to go now", "aside_leave"),
-    ("start over", "start_over"), ("can we start from the beginning", "start_over"), ("let's start fresh", "start_over"),
-    ("stop", "stop"), ("quit", "stop"), ("I don't want to do this anymore", "stop"),
-    ("hi", "greet"), ("good morning", "greet"), ("hey there", "greet"),
+    ("help", "help"),
+    ("what does this mean?", "help"),
+    ("I don't understand", "help"),
+    ("can you explain?", "help"),
+    ("skip", "skip"),
+    ("skip this one", "skip"),
+    ("I'd rather not say", "skip"),
+    ("I don't want to answer that", "skip"),
+    ("go back", "go_back"),
+    ("previous question", "go_back"),
+    ("I want to change my last answer", "go_back"),
+    ("repeat the question", "repeat"),
+    ("say that again", "repeat"),
+    ("pause", "pause"),
+    ("can we continue later", "pause"),
+    ("I have to go now", "aside_leave"),
+    ("start over", "start_over"),
+    ("can we start from the beginning", "start_over"),
+    ("let's start fresh", "start_over"),
+    ("stop", "stop"),
+    ("quit", "stop"),
+    ("I don't want to do this anymore", "stop"),
+    ("hi", "greet"),
+    ("good morning", "greet"),
+    ("hey there", "greet"),
 ]
 
 ANSWERS = [
@@ -60,13 +78,25 @@ async def test_no_answer_is_taken_for_anything_else_at_a_text_question(agent, te
 def _domain_intents() -> set[str]:
     from rasa.shared.core.domain import Domain
 
-    return set(Domain.load(str(REPO_ROOT / "domain.yml")).intents) - {"back", "restart", "session_start", "nlu_fallback", "out_of_scope"}
+    return set(Domain.load(str(REPO_ROOT / "domain.yml")).intents) - {
+        "back",
+        "restart",
+        "session_start",
+        "nlu_fallback",
+        "out_of_scope",
+    }
 
 
 def test_every_intent_the_interpretation_knows_is_in_the_domain_and_back() -> None:
     content = load_content()
     option_intents = {i for step in content.steps for o in step.options for i in o.intents}
-    known = set(REQUEST_INTENTS) | set(QUESTION_INTENTS) | set(ASIDE_INTENTS) | {THANKS_INTENT, ANSWER_INTENT} | option_intents
+    known = (
+        set(REQUEST_INTENTS)
+        | set(QUESTION_INTENTS)
+        | set(ASIDE_INTENTS)
+        | {THANKS_INTENT, ANSWER_INTENT}
+        | option_intents
+    )
     assert known == _domain_intents()
 
 

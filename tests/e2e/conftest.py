@@ -1,4 +1,5 @@
 """Fixtures for end-to-end tests: one real Rasa + action server stack per test module."""
+
 from __future__ import annotations
 
 from typing import Iterator

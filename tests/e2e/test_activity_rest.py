@@ -1,4 +1,5 @@
 """End to end over the REST webhook with the real Rasa and action servers: whole activities, pause, restarts, export."""
+
 from __future__ import annotations
 
 import csv
@@ -23,9 +24,15 @@ def run_for(stack: Stack, sender: str) -> ActivityRun:
         identity = session.execute(
             select(ChannelIdentity).where(ChannelIdentity.channel == "rest", ChannelIdentity.external_id == sender)
         ).scalar_one()
-        run = session.execute(
-            select(ActivityRun).where(ActivityRun.participant_id == identity.participant_id).order_by(ActivityRun.id.desc())
-        ).scalars().first()
+        run = (
+            session.execute(
+                select(ActivityRun)
+                .where(ActivityRun.participant_id == identity.participant_id)
+                .order_by(ActivityRun.id.desc())
+            )
+            .scalars()
+            .first()
+        )
         session.expunge_all()
         return run
 
@@ -55,7 +62,9 @@ def test_complete_activity_with_pause_restart_and_resume(stack: Stack, role: str
         if turn.question_id == "clarity_before":
             current_role = role
         if turn.question_id is None:
-            assert question_texts(replies) == [content.message("completed_shared", practitioner=content.practitioner(role))]
+            assert question_texts(replies) == [
+                content.message("completed_shared", practitioner=content.practitioner(role))
+            ]
             break
         if turn.question_id == "review":
             summary = [r["custom"] for r in replies if r.get("custom")]
@@ -79,7 +88,12 @@ def test_complete_activity_with_pause_restart_and_resume(stack: Stack, role: str
     run = run_for(stack, sender)
     assert run.status == "completed" and run.role == role
     with session_scope(stack.db_url) as session:
-        answers = {a.question_id: a for a in session.execute(select(Answer).where(Answer.run_id == run.id, Answer.superseded_at.is_(None))).scalars()}
+        answers = {
+            a.question_id: a
+            for a in session.execute(
+                select(Answer).where(Answer.run_id == run.id, Answer.superseded_at.is_(None))
+            ).scalars()
+        }
         # Each turn answers the question the previous turn led to.
         expected = {turn.question_id: answer for turn, answer in zip(script[:-1], script[1:], strict=True)}
         assert set(answers) == set(expected)
@@ -96,12 +110,20 @@ def test_complete_activity_with_pause_restart_and_resume(stack: Stack, role: str
         summary = session.get(Summary, handoff.summary_id)
         assert summary.confirmed_at is not None
         assert summary.body["factors"][1]["reflection"] == REFLECTIONS[role]["capacity"]
-        consents = session.execute(select(ConsentRecord).where(ConsentRecord.run_id == run.id).order_by(ConsentRecord.id)).scalars().all()
+        consents = (
+            session.execute(select(ConsentRecord).where(ConsentRecord.run_id == run.id).order_by(ConsentRecord.id))
+            .scalars()
+            .all()
+        )
         assert [(c.kind, c.granted) for c in consents] == [("participate", True), ("share", True)]
 
     exported = subprocess.run(
         [str(REPO / ".venv/bin/python"), "-m", "bot", "export", "--format", "json"],
-        cwd=REPO, env=stack.env, capture_output=True, text=True, check=True,
+        cwd=REPO,
+        env=stack.env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     records = [r for r in json.loads(exported.stdout) if r["run_id"] == run.public_id]
     assert len(records) == 1
@@ -113,7 +135,11 @@ def test_complete_activity_with_pause_restart_and_resume(stack: Stack, role: str
 
     exported_csv = subprocess.run(
         [str(REPO / ".venv/bin/python"), "-m", "bot", "export", "--format", "csv"],
-        cwd=REPO, env=stack.env, capture_output=True, text=True, check=True,
+        cwd=REPO,
+        env=stack.env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     rows = list(csv.DictReader(io.StringIO(exported_csv.stdout)))
     texts = {row["text"] for row in rows if row["run_id"] == run.public_id}
@@ -131,9 +157,15 @@ def test_changing_an_answer_keeps_the_earlier_version(stack: Stack) -> None:
     assert question_texts(replies)[-1] == expected_prompt("capacity_rating", "work_seeker")
     run = run_for(stack, sender)
     with session_scope(stack.db_url) as session:
-        history = session.execute(
-            select(Answer).where(Answer.run_id == run.id, Answer.question_id == "skills_reflection").order_by(Answer.id)
-        ).scalars().all()
+        history = (
+            session.execute(
+                select(Answer)
+                .where(Answer.run_id == run.id, Answer.question_id == "skills_reflection")
+                .order_by(Answer.id)
+            )
+            .scalars()
+            .all()
+        )
         assert [(a.text, a.superseded_at is None) for a in history] == [
             ("First version of my skills", False),
             ("Second version, I can help train people", True),
@@ -151,7 +183,9 @@ def test_answer_after_rasa_session_expiry_is_kept(stack: Stack) -> None:
     run = run_for(stack, sender)
     with session_scope(stack.db_url) as session:
         answer = session.execute(
-            select(Answer).where(Answer.run_id == run.id, Answer.question_id == "skills_reflection", Answer.superseded_at.is_(None))
+            select(Answer).where(
+                Answer.run_id == run.id, Answer.question_id == "skills_reflection", Answer.superseded_at.is_(None)
+            )
         ).scalar_one()
         assert answer.text == "We need someone who can lift 20 kg"
 
@@ -162,14 +196,14 @@ def test_answer_after_rasa_session_expiry_is_kept(stack: Stack) -> None:
         ("", "empty_input"),
         ("   \t  ", "empty_input"),
         ("\x00\x07", "empty_input"),
-        ("\U0001F600\U0001F44D", "no_words"),
+        ("\U0001f600\U0001f44d", "no_words"),
         ("x" * 4001, "too_long"),
     ],
 )
 def test_bad_input_gets_a_friendly_reply_and_keeps_saved_answers(stack: Stack, text: str, message_key: str) -> None:
     content = load_content()
     sender = f"rest-bad-{message_key}-{len(text)}"
-    for step_text in ["hi", "yes", "Looking for work", "3", "1", "Café & <i>tea</i> \U0001F375"]:
+    for step_text in ["hi", "yes", "Looking for work", "3", "1", "Café & <i>tea</i> \U0001f375"]:
         stack.send(sender, step_text)
     replies = stack.send(sender, text)
     expected = content.message(message_key, limit=4000) if message_key == "too_long" else content.message(message_key)
@@ -178,7 +212,7 @@ def test_bad_input_gets_a_friendly_reply_and_keeps_saved_answers(stack: Stack, t
     assert run.step_id == "capacity_rating"
     with session_scope(stack.db_url) as session:
         saved = session.execute(select(Answer).where(Answer.run_id == run.id).order_by(Answer.id)).scalars().all()
-        assert [a.text for a in saved][-1] == "Café & <i>tea</i> \U0001F375"
+        assert [a.text for a in saved][-1] == "Café & <i>tea</i> \U0001f375"
         assert len(saved) == 5
 
 
@@ -192,7 +226,9 @@ def test_a_long_answer_in_another_language_is_saved_verbatim(stack: Stack) -> No
     assert question_texts(replies)[-1] == expected_prompt("capacity_rating", "work_seeker")
     run = run_for(stack, sender)
     with session_scope(stack.db_url) as session:
-        answer = session.execute(select(Answer).where(Answer.run_id == run.id, Answer.question_id == "skills_reflection")).scalar_one()
+        answer = session.execute(
+            select(Answer).where(Answer.run_id == run.id, Answer.question_id == "skills_reflection")
+        ).scalar_one()
         assert answer.text == long_answer
 
 

@@ -1,4 +1,5 @@
 """Deletion on request also erases Rasa's own copy of the conversation when trackers are kept in SQL (as in production)."""
+
 from __future__ import annotations
 
 import time
@@ -28,7 +29,9 @@ def tracker_rows(stack: Stack, sender: str) -> int:
     engine = create_engine(f"sqlite:///{stack.tracker_db}")
     try:
         with engine.connect() as connection:
-            return int(connection.execute(text("SELECT count(*) FROM events WHERE sender_id = :s"), {"s": sender}).scalar_one())
+            return int(
+                connection.execute(text("SELECT count(*) FROM events WHERE sender_id = :s"), {"s": sender}).scalar_one()
+            )
     finally:
         engine.dispose()
 

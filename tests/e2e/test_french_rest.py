@@ -1,4 +1,5 @@
 """A whole activity in French over REST with the real Rasa NLU and action server; a switch each way keeps every answer."""
+
 from __future__ import annotations
 
 import pytest
@@ -16,12 +17,22 @@ pytestmark = [pytest.mark.e2e]
 
 def saved(stack: Stack, sender: str) -> tuple[Participant, ActivityRun, list[Answer], list[ConsentRecord], Summary]:
     with session_scope(stack.db_url) as session:
-        identity = session.execute(select(ChannelIdentity).where(ChannelIdentity.channel == "rest", ChannelIdentity.external_id == sender)).scalar_one()
+        identity = session.execute(
+            select(ChannelIdentity).where(ChannelIdentity.channel == "rest", ChannelIdentity.external_id == sender)
+        ).scalar_one()
         participant = session.get(Participant, identity.participant_id)
         run = session.execute(select(ActivityRun).where(ActivityRun.participant_id == participant.id)).scalars().one()
         answers = list(session.execute(select(Answer).where(Answer.run_id == run.id).order_by(Answer.id)).scalars())
-        consents = list(session.execute(select(ConsentRecord).where(ConsentRecord.run_id == run.id).order_by(ConsentRecord.id)).scalars())
-        summary = session.execute(select(Summary).where(Summary.run_id == run.id).order_by(Summary.id.desc())).scalars().first()
+        consents = list(
+            session.execute(
+                select(ConsentRecord).where(ConsentRecord.run_id == run.id).order_by(ConsentRecord.id)
+            ).scalars()
+        )
+        summary = (
+            session.execute(select(Summary).where(Summary.run_id == run.id).order_by(Summary.id.desc()))
+            .scalars()
+            .first()
+        )
         session.expunge_all()
         return participant, run, answers, consents, summary
 
@@ -42,10 +53,16 @@ def test_whole_activity_in_french(stack: Stack, role: str) -> None:
             assert question_texts(replies)[-1] == expected_prompt(turn.question_id, asked_role, fr), turn.text
     participant, run, answers, consents, summary = saved(stack, sender)
     assert participant.language == "fr"
-    assert [(a.question_id, a.text) for a in answers] == [(asked.question_id, given.text) for asked, given in zip(script[:-1], script[1:], strict=True)]
+    assert [(a.question_id, a.text) for a in answers] == [
+        (asked.question_id, given.text) for asked, given in zip(script[:-1], script[1:], strict=True)
+    ]
     assert [(c.kind, c.granted, c.wording, c.reply_text) for c in consents] == [
-        ("participate", True, fr.step("consent").prompt_for(None), "oui"), ("share", True, fr.step("share").prompt_for(role), "Oui")]
-    assert summary.text.startswith(fr.message("summary_title") + "\n") and all(f.name in summary.text for f in fr.factors)
+        ("participate", True, fr.step("consent").prompt_for(None), "oui"),
+        ("share", True, fr.step("share").prompt_for(role), "Oui"),
+    ]
+    assert summary.text.startswith(fr.message("summary_title") + "\n") and all(
+        f.name in summary.text for f in fr.factors
+    )
 
 
 def test_switching_language_each_way_keeps_every_answer(stack: Stack) -> None:

@@ -1,4 +1,5 @@
 """Understanding end to end over REST with the real Rasa NLU and action server: traps, sentences, asides, questions."""
+
 from __future__ import annotations
 
 import pytest
@@ -23,7 +24,9 @@ def test_rest_cannot_claim_another_channel(stack: Stack) -> None:
     import urllib.request
 
     body = json.dumps({"sender": "+19025558993", "message": "hi", "input_channel": "twilio_sms"}).encode()
-    request = urllib.request.Request(f"{stack.rasa_url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{stack.rasa_url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
+    )
     with urllib.request.urlopen(request, timeout=60) as response:
         assert response.status == 200
     from sqlalchemy import select
@@ -32,5 +35,9 @@ def test_rest_cannot_claim_another_channel(stack: Stack) -> None:
     from bot.store.models import ChannelIdentity
 
     with session_scope(stack.db_url) as session:
-        channels = session.execute(select(ChannelIdentity.channel).where(ChannelIdentity.external_id == "+19025558993")).scalars().all()
+        channels = (
+            session.execute(select(ChannelIdentity.channel).where(ChannelIdentity.external_id == "+19025558993"))
+            .scalars()
+            .all()
+        )
     assert channels == ["rest"]

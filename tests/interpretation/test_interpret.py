@@ -1,4 +1,5 @@
 """The interpretation step: numbers, names, typos, NLU thresholds, consent strictness and the bias toward answers."""
+
 from __future__ import annotations
 
 from typing import Optional
@@ -17,7 +18,9 @@ NO_NLU = NluResult()
 
 
 def nlu(intent: str, confidence: float, second: float = 0.0, fell_back: bool = False) -> NluResult:
-    ranking = ((intent, confidence), ("inform", second)) if intent != "inform" else ((intent, confidence), ("help", second))
+    ranking = (
+        ((intent, confidence), ("inform", second)) if intent != "inform" else ((intent, confidence), ("help", second))
+    )
     return NluResult(ranking=ranking, fell_back=fell_back)
 
 
@@ -32,26 +35,71 @@ def picked(decision: meant.Decision) -> Optional[str]:
 @pytest.mark.parametrize(
     ("step", "raw", "value"),
     [
-        ("consent", "1", "yes"), ("consent", "2", "no"), ("consent", "Yes", "yes"), ("consent", "YES!", "yes"), ("consent", "yes please", "yes"),
-        ("consent", "okay", "yes"), ("consent", "sure", "yes"), ("consent", "I agree", "yes"), ("consent", "nope", "no"),
-        ("consent", "No thanks.", "no"), ("consent", " 2 ", "no"), ("consent", "option 1", "yes"), ("consent", "number 2", "no"),
-        ("consent", "1.", "yes"), ("consent", "#1", "yes"), ("consent", "1 please", "yes"), ("consent", "the first one", "yes"),
-        ("role", "Looking for work", "work_seeker"), ("role", "looking for a job", "work_seeker"), ("role", "I need a job", "work_seeker"),
-        ("role", "1", "work_seeker"), ("role", "Hiring", "employer"), ("role", "I own a business", "employer"), ("role", "2", "employer"),
-        ("role", "I'm looking for work", "work_seeker"), ("role", "I\u2019m looking for a job", "work_seeker"), ("role", "We're hiring", "employer"),
-        ("skills_rating", "3", "both"), ("skills_rating", "Strength", "strength"), ("skills_rating", "stressor", "stressor"),
-        ("skills_rating", "Both/not sure", "both"), ("skills_rating", "don\u2019t know", "both"), ("skills_rating", "idk", "both"),
-        ("skills_rating", "the second one", "stressor"), ("skills_rating", "2nd", "stressor"), ("skills_rating", "option 1", "strength"),
-        ("skills_rating", "strenght", "strength"), ("skills_rating", "stressorr", "stressor"), ("skills_rating", "def a strength", "strength"),
+        ("consent", "1", "yes"),
+        ("consent", "2", "no"),
+        ("consent", "Yes", "yes"),
+        ("consent", "YES!", "yes"),
+        ("consent", "yes please", "yes"),
+        ("consent", "okay", "yes"),
+        ("consent", "sure", "yes"),
+        ("consent", "I agree", "yes"),
+        ("consent", "nope", "no"),
+        ("consent", "No thanks.", "no"),
+        ("consent", " 2 ", "no"),
+        ("consent", "option 1", "yes"),
+        ("consent", "number 2", "no"),
+        ("consent", "1.", "yes"),
+        ("consent", "#1", "yes"),
+        ("consent", "1 please", "yes"),
+        ("consent", "the first one", "yes"),
+        ("role", "Looking for work", "work_seeker"),
+        ("role", "looking for a job", "work_seeker"),
+        ("role", "I need a job", "work_seeker"),
+        ("role", "1", "work_seeker"),
+        ("role", "Hiring", "employer"),
+        ("role", "I own a business", "employer"),
+        ("role", "2", "employer"),
+        ("role", "I'm looking for work", "work_seeker"),
+        ("role", "I\u2019m looking for a job", "work_seeker"),
+        ("role", "We're hiring", "employer"),
+        ("skills_rating", "3", "both"),
+        ("skills_rating", "Strength", "strength"),
+        ("skills_rating", "stressor", "stressor"),
+        ("skills_rating", "Both/not sure", "both"),
+        ("skills_rating", "don\u2019t know", "both"),
+        ("skills_rating", "idk", "both"),
+        ("skills_rating", "the second one", "stressor"),
+        ("skills_rating", "2nd", "stressor"),
+        ("skills_rating", "option 1", "strength"),
+        ("skills_rating", "strenght", "strength"),
+        ("skills_rating", "stressorr", "stressor"),
+        ("skills_rating", "def a strength", "strength"),
         ("skills_rating", "last one", "both"),
-        ("clarity_before", "4", "4"), ("clarity_before", "five", "5"), ("clarity_before", "very clear", "5"), ("clarity_before", "not clear", "1"),
-        ("clarity_before", "4 out of 5", "4"), ("clarity_before", "like a 4", "4"), ("clarity_before", "4/5", "4"),
-        ("clarity_before", "somewhere around 2", "2"), ("clarity_before", "pretty clear", "4"),
-        ("review", "1", "yes"), ("review", "Looks right", "yes"), ("review", "looks good", "yes"), ("review", "2", "change"),
-        ("review", "no", "change"), ("review", "NO!", "change"), ("review", "Change something", "change"),
-        ("fix", "3", "pay"), ("fix", "Pay", "pay"), ("fix", "Pay & benefits", "pay"), ("fix", "Work arrangements", "arrangements"),
-        ("fix", "7", "priorities"), ("fix", "top priorities", "priorities"), ("fix", "the culture one", "culture"),
-        ("priorities", "3 4", "pay,arrangements"), ("priorities", "pay and culture", "pay,culture"),
+        ("clarity_before", "4", "4"),
+        ("clarity_before", "five", "5"),
+        ("clarity_before", "very clear", "5"),
+        ("clarity_before", "not clear", "1"),
+        ("clarity_before", "4 out of 5", "4"),
+        ("clarity_before", "like a 4", "4"),
+        ("clarity_before", "4/5", "4"),
+        ("clarity_before", "somewhere around 2", "2"),
+        ("clarity_before", "pretty clear", "4"),
+        ("review", "1", "yes"),
+        ("review", "Looks right", "yes"),
+        ("review", "looks good", "yes"),
+        ("review", "2", "change"),
+        ("review", "no", "change"),
+        ("review", "NO!", "change"),
+        ("review", "Change something", "change"),
+        ("fix", "3", "pay"),
+        ("fix", "Pay", "pay"),
+        ("fix", "Pay & benefits", "pay"),
+        ("fix", "Work arrangements", "arrangements"),
+        ("fix", "7", "priorities"),
+        ("fix", "top priorities", "priorities"),
+        ("fix", "the culture one", "culture"),
+        ("priorities", "3 4", "pay,arrangements"),
+        ("priorities", "pay and culture", "pay,culture"),
     ],
 )
 def test_rules_alone_pick_the_meant_option(step: str, raw: str, value: str) -> None:
@@ -62,12 +110,28 @@ def test_rules_alone_pick_the_meant_option(step: str, raw: str, value: str) -> N
 @pytest.mark.parametrize(
     ("step", "raw"),
     [
-        ("consent", "0"), ("consent", "3"), ("consent", "maybe later"), ("consent", "yess"), ("consent", "\U0001F44D"),
-        ("consent", "1 sec, let me read this"), ("consent", "2 questions before I agree"), ("consent", "ok wait"), ("consent", "sure?"),
-        ("consent", "yes but who sees it?"), ("share", "1 question first - who exactly will see it?"),
-        ("role", "both"), ("skills_rating", "4"), ("skills_rating", "12"),
-        ("skills_rating", "not a strength"), ("clarity_before", "6"), ("clarity_before", "0"), ("clarity_before", "10"),
-        ("clarity_before", "3.5"), ("clarity_before", "3 or 4"), ("fix", "8"), ("fix", "everything"),
+        ("consent", "0"),
+        ("consent", "3"),
+        ("consent", "maybe later"),
+        ("consent", "yess"),
+        ("consent", "\U0001f44d"),
+        ("consent", "1 sec, let me read this"),
+        ("consent", "2 questions before I agree"),
+        ("consent", "ok wait"),
+        ("consent", "sure?"),
+        ("consent", "yes but who sees it?"),
+        ("share", "1 question first - who exactly will see it?"),
+        ("role", "both"),
+        ("skills_rating", "4"),
+        ("skills_rating", "12"),
+        ("skills_rating", "not a strength"),
+        ("clarity_before", "6"),
+        ("clarity_before", "0"),
+        ("clarity_before", "10"),
+        ("clarity_before", "3.5"),
+        ("clarity_before", "3 or 4"),
+        ("fix", "8"),
+        ("fix", "everything"),
     ],
 )
 def test_rules_alone_never_guess(step: str, raw: str) -> None:
@@ -181,7 +245,9 @@ def test_unsure_nlu_proposes_the_option() -> None:
 
 def test_the_step_is_context_its_options_outweigh_a_request_sharing_words() -> None:
     # "changer" is also in "change language": at the role question the role is the likelier meaning.
-    result = NluResult(ranking=(("go_back", 0.40), ("role_work_seeker", 0.35), ("change_language", 0.15), ("inform", 0.10)))
+    result = NluResult(
+        ranking=(("go_back", 0.40), ("role_work_seeker", 0.35), ("change_language", 0.15), ("inform", 0.10))
+    )
     decision = decide("je veux changer de carrière", "role", result)
     assert (decision.kind, picked(decision)) == (meant.CONFIRM_OPTION, "work_seeker")
     assert [n for n, _ in with_step_prior(result, {"role_work_seeker"}, 2.0).ranking][0] == "role_work_seeker"
@@ -199,49 +265,92 @@ def test_a_choice_asked_as_a_question_is_checked_not_taken() -> None:
     assert (decision.kind, picked(decision)) == (meant.CONFIRM_OPTION, "both")
 
 
-@pytest.mark.parametrize("raw", ["ok but after this what happens", "so do i get a call after", "is this like a real person"])
+@pytest.mark.parametrize(
+    "raw", ["ok but after this what happens", "so do i get a call after", "is this like a real person"]
+)
 def test_a_question_inside_a_sentence_is_worded_as_a_question(raw: str) -> None:
     assert worded_as_question(raw, raw)
 
 
-@pytest.mark.parametrize("raw", ["a place where I can ask questions", "I know what I want", "people who do what they say",
-                                 "the main thing is that a boss respects me", "knowing who is the boss"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "a place where I can ask questions",
+        "I know what I want",
+        "people who do what they say",
+        "the main thing is that a boss respects me",
+        "knowing who is the boss",
+    ],
+)
 def test_a_clause_that_only_contains_a_question_word_is_a_statement(raw: str) -> None:
     assert not worded_as_question(raw, raw)
 
 
-@pytest.mark.parametrize(("norm", "count", "expected"), [
-    ("2", 3, 2), ("option 2", 3, 2), ("the second one", 3, 2), ("2 kids at home", 3, None), ("4", 3, 0), ("last", 3, 3),
-    ("i pick 1", 2, 1), ("1 sec let me read this", 2, None), ("two", 3, 2), ("2nd", 3, 2),
-])
+@pytest.mark.parametrize(
+    ("norm", "count", "expected"),
+    [
+        ("2", 3, 2),
+        ("option 2", 3, 2),
+        ("the second one", 3, 2),
+        ("2 kids at home", 3, None),
+        ("4", 3, 0),
+        ("last", 3, 3),
+        ("i pick 1", 2, 1),
+        ("1 sec let me read this", 2, None),
+        ("two", 3, 2),
+        ("2nd", 3, 2),
+    ],
+)
 def test_option_number(norm: str, count: int, expected: Optional[int]) -> None:
     assert option_number(norm, count) == expected
 
 
-@pytest.mark.parametrize(("norm", "expected"), [("like a 4", 4), ("4 5", None), ("3 out of 5", 3), ("4 10", None), ("about 7", None)])
+@pytest.mark.parametrize(
+    ("norm", "expected"), [("like a 4", 4), ("4 5", None), ("3 out of 5", 3), ("4 10", None), ("about 7", None)]
+)
 def test_scale_number(norm: str, expected: Optional[int]) -> None:
     assert scale_number(norm, 1, 5) == expected
 
 
-@pytest.mark.parametrize(("text", "term"), [("whats a stressor", "stressor"), ("what do you mean strength", "strength"),
-                                            ("what does capacity mean here", "capacity"), ("what is a magnetic factor", "magnetic")])
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("whats a stressor", "stressor"),
+        ("what do you mean strength", "strength"),
+        ("what does capacity mean here", "capacity"),
+        ("what is a magnetic factor", "magnetic"),
+    ],
+)
 def test_term_asked(text: str, term: str) -> None:
     asked = term_asked(text, CONTENT)
     assert asked is not None and asked.id == term
 
 
-@pytest.mark.parametrize(("text", "strict", "result", "expected"), [
-    ("yes", True, NO_NLU, "yes"), ("1", True, NO_NLU, "yes"), ("no", True, NO_NLU, "no"), ("yes?", True, NO_NLU, None),
-    ("yeah go for it", True, nlu("affirm", 0.99), None), ("yeah go for it", False, nlu("affirm", 0.99), "yes"),
-    ("hmm maybe", False, nlu("affirm", 0.99), None),
-])
+@pytest.mark.parametrize(
+    ("text", "strict", "result", "expected"),
+    [
+        ("yes", True, NO_NLU, "yes"),
+        ("1", True, NO_NLU, "yes"),
+        ("no", True, NO_NLU, "no"),
+        ("yes?", True, NO_NLU, None),
+        ("yeah go for it", True, nlu("affirm", 0.99), None),
+        ("yeah go for it", False, nlu("affirm", 0.99), "yes"),
+        ("hmm maybe", False, nlu("affirm", 0.99), None),
+    ],
+)
 def test_yes_or_no(text: str, strict: bool, result: NluResult, expected: Optional[str]) -> None:
     assert yes_or_no(text, result, CONTENT, strict=strict) == expected
 
 
 def test_nlu_result_from_rasa_parse_data_drops_the_fallback_intent() -> None:
-    parse = {"intent": {"name": "nlu_fallback", "confidence": 0.3},
-             "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.3}, {"name": "affirm", "confidence": 0.28}, {"name": "deny", "confidence": 0.25}]}
+    parse = {
+        "intent": {"name": "nlu_fallback", "confidence": 0.3},
+        "intent_ranking": [
+            {"name": "nlu_fallback", "confidence": 0.3},
+            {"name": "affirm", "confidence": 0.28},
+            {"name": "deny", "confidence": 0.25},
+        ],
+    }
     result = NluResult.from_parse_data(parse)
     assert (result.intent, result.fell_back, round(result.margin, 2)) == ("affirm", True, 0.03)
 

@@ -1,4 +1,5 @@
 """`make eval-nlu`: the interpretation step scored on the NLU training data (train) and on held-out replies (dev, test)."""
+
 from __future__ import annotations
 
 import argparse
@@ -54,11 +55,16 @@ def _train_labels(intent: str) -> list[tuple[str, str, Optional[str]]]:
     if intent in ("affirm", "deny"):
         value = "yes" if intent == "affirm" else "no"
         return [("consent", "answer", value), ("share", "answer", value)]
-    ratings = {"choose_strength": "strength", "choose_stressor": "stressor", "choose_both": "both", "choose_unsure": "both"}
+    ratings = {
+        "choose_strength": "strength",
+        "choose_stressor": "stressor",
+        "choose_both": "both",
+        "choose_unsure": "both",
+    }
     if intent in ratings:
         return [("rating", "answer", ratings[intent])]
     if intent in ("role_work_seeker", "role_employer"):
-        return [("role", "answer", intent[len("role_"):])]
+        return [("role", "answer", intent[len("role_") :])]
     if intent == "thanks":
         return [("completed", "thanks", None)]
     for group, kind in ((REQUEST_INTENTS, "request"), (QUESTION_INTENTS, "question"), (ASIDE_INTENTS, "aside")):
@@ -100,19 +106,32 @@ def heldout_items(path: Path = HELDOUT, split: Optional[str] = None) -> list[Ite
     trained = _trained_texts()
     language = "fr" if path == HELDOUT_FR else "en"
     raw = [
-        i for i in yaml.safe_load(path.read_text()) or []
+        i
+        for i in yaml.safe_load(path.read_text()) or []
         if (split is None or heldout_split(str(i["text"])) == split) and str(i["text"]).strip().lower() not in trained
     ]
     return [
-        Item(text=str(i["text"]), step=i["step"], expect=i["expect"], value=None if i.get("value") is None else str(i["value"]),
-             factor=i.get("factor") or "skills", role=i.get("role") or "work_seeker", language=language)
+        Item(
+            text=str(i["text"]),
+            step=i["step"],
+            expect=i["expect"],
+            value=None if i.get("value") is None else str(i["value"]),
+            factor=i.get("factor") or "skills",
+            role=i.get("role") or "work_seeker",
+            language=language,
+        )
         for i in raw
     ]
 
 
 def step_for(item: Item, content: Content) -> Step:
     """The content step an item was sent at (completed replies are read as the engine reads them, at the review)."""
-    ids = {"clarity": "clarity_before", "rating": f"{item.factor}_rating", "reflection": f"{item.factor}_reflection", "completed": "review"}
+    ids = {
+        "clarity": "clarity_before",
+        "rating": f"{item.factor}_rating",
+        "reflection": f"{item.factor}_reflection",
+        "completed": "review",
+    }
     return content.step(ids.get(item.step, item.step))
 
 
@@ -178,7 +197,12 @@ def score(items: Iterable[Item], parser: Parser, contents: dict[str, Content]) -
         s.total += 1
         s.kind_pairs[(item.expect, kind)] += 1
         label = f"[{item.step}] {item.text!r} -> {kind} {value or ''} ({decision.reason})"
-        if item.step in ("consent", "share") and kind == "answer" and value == "yes" and not (item.expect == "answer" and item.value == "yes"):
+        if (
+            item.step in ("consent", "share")
+            and kind == "answer"
+            and value == "yes"
+            and not (item.expect == "answer" and item.value == "yes")
+        ):
             s.false_consents.append(label)
         if item.expect == "answer" and item.step == "reflection":
             s.reflections += 1
@@ -260,8 +284,12 @@ def report(splits: dict[str, Scores], out=sys.stdout, details: bool = False) -> 
             if n not in splits:
                 continue
             s = splits[n]
-            for title, rows_ in (("false consents", s.false_consents), ("answers eaten", s.eaten),
-                                 ("choices missed", s.missed_choices), ("asides/questions stored", s.stored_others)):
+            for title, rows_ in (
+                ("false consents", s.false_consents),
+                ("answers eaten", s.eaten),
+                ("choices missed", s.missed_choices),
+                ("asides/questions stored", s.stored_others),
+            ):
                 if rows_:
                     print(f"\n{n}: {title}", file=out)
                     for r in rows_:
@@ -283,7 +311,9 @@ def found_in_content(item: Item, content: Content) -> bool:
 
 def main(argv: Optional[list[str]] = None) -> int:
     parser_ = argparse.ArgumentParser(description=__doc__)
-    parser_.add_argument("--details", action="store_true", help="list every miss of the train and dev splits (never of test)")
+    parser_.add_argument(
+        "--details", action="store_true", help="list every miss of the train and dev splits (never of test)"
+    )
     parser_.add_argument("--model", type=Path, default=MODEL, help="a trained model other than models/mfbot.tar.gz")
     args = parser_.parse_args(argv)
     contents = languages()
@@ -291,18 +321,29 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser = Parser(args.model)
     dev, test = heldout_items(split="dev"), heldout_items(split="test")
     unseen = [i for i in test if not found_in_content(i, content)]
-    splits = {"train": score(training_items("en"), parser, contents), "dev": score(dev, parser, contents),
-              "test": score(test, parser, contents), "test, unseen": score(unseen, parser, contents)}
+    splits = {
+        "train": score(training_items("en"), parser, contents),
+        "dev": score(dev, parser, contents),
+        "test": score(test, parser, contents),
+        "test, unseen": score(unseen, parser, contents),
+    }
     if "fr" in contents:
         splits["fr train"] = score(training_items("fr"), parser, contents)
         splits["fr dev"] = score(heldout_items(HELDOUT_FR, split="dev"), parser, contents)
         splits["fr test"] = score(heldout_items(HELDOUT_FR, split="test"), parser, contents)
     report(splits, details=args.details)
-    failed = [f"{k} ({name})" for name in ("test", "fr test") if name in splits
-              for k, target in TARGETS.items() for f in [figures(splits[name])]
-              if (f[k] > target if k == "false_consents" else f[k] < target)]
+    failed = [
+        f"{k} ({name})"
+        for name in ("test", "fr test")
+        if name in splits
+        for k, target in TARGETS.items()
+        for f in [figures(splits[name])]
+        if (f[k] > target if k == "false_consents" else f[k] < target)
+    ]
     total = len(yaml.safe_load(HELDOUT.read_text()))
-    print(f"\nheld out: {len(dev) + len(test)} of {total} labelled replies ({total - len(dev) - len(test)} are also training examples, left out).")
+    print(
+        f"\nheld out: {len(dev) + len(test)} of {total} labelled replies ({total - len(dev) - len(test)} are also training examples, left out)."
+    )
     print("'test, unseen' leaves out held-out replies found word for word in the content's synonyms or commands.")
     print("targets on the test splits: " + ("all met" if not failed else "NOT met: " + ", ".join(failed)))
     return 0

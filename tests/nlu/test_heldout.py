@@ -1,4 +1,5 @@
 """CI gate on the held-out test split: no false consent or share, and every real answer kept (issue 10's hard targets)."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -28,7 +29,9 @@ def test_the_heldout_set_is_large_unseen_and_split_in_two() -> None:
     items = heldout_items(HELDOUT)
     trained = {i.text.strip().lower() for i in training_items()}
     splits = Counter(heldout_split(i.text) for i in items)
-    assert len(items) >= 400 and min(splits.values()) >= 200 and not any(i.text.strip().lower() in trained for i in items)
+    assert (
+        len(items) >= 400 and min(splits.values()) >= 200 and not any(i.text.strip().lower() in trained for i in items)
+    )
 
 
 @pytest.mark.parametrize("heldout", [HELDOUT, HELDOUT_FR], ids=["en", "fr"])

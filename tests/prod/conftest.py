@@ -1,4 +1,5 @@
 """Fixtures for the production profile tests: the real scripts/run-prod.sh stack on free loopback ports."""
+
 from __future__ import annotations
 
 import os
@@ -43,7 +44,9 @@ class ProdProfile:
         return self.base_port + {"rasa": 10, "actions": 20, "web": 30}[kind] + replica
 
     def script(self, *args: str, timeout: float = START_TIMEOUT) -> subprocess.CompletedProcess:
-        return subprocess.run(["bash", str(RUN_PROD), *args], env=self.env, capture_output=True, text=True, timeout=timeout, check=False)
+        return subprocess.run(
+            ["bash", str(RUN_PROD), *args], env=self.env, capture_output=True, text=True, timeout=timeout, check=False
+        )
 
 
 def port_free(port: int) -> bool:
@@ -67,11 +70,28 @@ def free_port_base() -> int:
 
 def prod_env(prod_dir: Path, base: int, **extra: str) -> dict[str, str]:
     """The environment run-prod.sh gets: a private directory and ports, real-looking secrets."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("DATABASE_URL", "REDIS_HOST", "BOT_ENV", "PUBLIC_BASE_URL", "TRUSTED_PROXIES", "TLS_CERT_FILE", "TLS_KEY_FILE")}
-    env.update(PROD_DIR=str(prod_dir), PROD_ENV_FILE=str(prod_dir / "none.env"), PROD_PORT_BASE=str(base),
-               SECRET_KEY="prod-test-secret-" + os.urandom(8).hex(), RASA_TOKEN="prod-test-token-" + os.urandom(8).hex(),
-               ACTION_SERVER_TOKEN="prod-test-actions-" + os.urandom(8).hex())
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in (
+            "DATABASE_URL",
+            "REDIS_HOST",
+            "BOT_ENV",
+            "PUBLIC_BASE_URL",
+            "TRUSTED_PROXIES",
+            "TLS_CERT_FILE",
+            "TLS_KEY_FILE",
+        )
+    }
+    env.update(
+        PROD_DIR=str(prod_dir),
+        PROD_ENV_FILE=str(prod_dir / "none.env"),
+        PROD_PORT_BASE=str(base),
+        SECRET_KEY="prod-test-secret-" + os.urandom(8).hex(),
+        RASA_TOKEN="prod-test-token-" + os.urandom(8).hex(),
+        ACTION_SERVER_TOKEN="prod-test-actions-" + os.urandom(8).hex(),
+    )
     env.update(extra)
     return env
 
@@ -86,13 +106,22 @@ def prod_profile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProdProfi
         pytest.fail(f"PostgreSQL is required for the production profile tests: {exc}", pytrace=False)
     prod_dir = tmp_path_factory.mktemp("prod")
     base = free_port_base()
-    profile = ProdProfile(base_port=base, prod_dir=prod_dir, database_url=database_url,
-                          env=prod_env(prod_dir, base, DATABASE_URL=database_url))
+    profile = ProdProfile(
+        base_port=base,
+        prod_dir=prod_dir,
+        database_url=database_url,
+        env=prod_env(prod_dir, base, DATABASE_URL=database_url),
+    )
     try:
         started = profile.script("start")
         if started.returncode != 0:
-            logs = "\n".join(f"--- {p.name}\n{p.read_text(errors='replace')[-1500:]}" for p in sorted((prod_dir / "log").glob("*.log")))
-            pytest.fail(f"run-prod.sh start exited {started.returncode}:\n{started.stderr[-3000:]}\n{logs}", pytrace=False)
+            logs = "\n".join(
+                f"--- {p.name}\n{p.read_text(errors='replace')[-1500:]}"
+                for p in sorted((prod_dir / "log").glob("*.log"))
+            )
+            pytest.fail(
+                f"run-prod.sh start exited {started.returncode}:\n{started.stderr[-3000:]}\n{logs}", pytrace=False
+            )
         yield profile
     finally:
         profile.script("stop", timeout=120)

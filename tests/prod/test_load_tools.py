@@ -1,5 +1,6 @@
 """The load test's own parts against the real activity engine (no Rasa): the simulated participant, its recovery from
 lost replies, and the database check that must catch duplicated, missing or reordered answers."""
+
 from __future__ import annotations
 
 import asyncio
@@ -23,7 +24,9 @@ from bot.settings import get_settings
 from bot.store.db import session_scope
 from bot.store.models import ActivityRun, Answer
 
-Fault = Callable[[int, str], Optional[str]]  # (request number, text) -> "lost before", "lost after", "system error" or None
+Fault = Callable[
+    [int, str], Optional[str]
+]  # (request number, text) -> "lost before", "lost after", "system error" or None
 
 
 def rest_reply(message: BotMessage) -> dict:
@@ -53,7 +56,8 @@ def engine_transport(db_url: str, fault: Fault, seen: list[str]) -> httpx.MockTr
             return httpx.Response(200, json=[{"recipient_id": "x", "text": content.message("system_error")}])
         with session_scope(db_url) as session:
             outcome = ActivityFlow(session=session, content=content, settings=get_settings()).handle(
-                Incoming(channel=CHANNEL, sender_id=body["sender"], text=body["message"]))
+                Incoming(channel=CHANNEL, sender_id=body["sender"], text=body["message"])
+            )
         if what == "lost after":
             return httpx.Response(502)
         return httpx.Response(200, json=[rest_reply(m) for m in outcome.messages])
@@ -66,9 +70,12 @@ def run_one(db_url: str, fault: Fault, role: str = "work_seeker", seed: int = 1)
     seen: list[str] = []
 
     async def go() -> Result:
-        async with httpx.AsyncClient(transport=engine_transport(db_url, fault, seen), base_url="http://127.0.0.1") as client:
-            return await run_participant(client, WEBHOOK, plan, PromptBook(load_content()),
-                                         deadline=time.monotonic() + 60, backoff=0)
+        async with httpx.AsyncClient(
+            transport=engine_transport(db_url, fault, seen), base_url="http://127.0.0.1"
+        ) as client:
+            return await run_participant(
+                client, WEBHOOK, plan, PromptBook(load_content()), deadline=time.monotonic() + 60, backoff=0
+            )
 
     return asyncio.run(go()), seen
 
@@ -91,14 +98,18 @@ def test_lost_replies_never_lose_or_duplicate_an_answer(db_url: str, fault: str)
     if fault == "system error":
         assert result.resyncs == 0 and seen[4] == seen[5], "after a system error the same answer is sent again"
     else:
-        assert result.resyncs == 2 and seen[5] == RESYNC, "after a lost reply the participant asks for the question again"
+        assert result.resyncs == 2 and seen[5] == RESYNC, (
+            "after a lost reply the participant asks for the question again"
+        )
 
 
 def test_the_check_catches_a_duplicated_answer(db_url: str) -> None:
     result, _ = run_one(db_url, lambda n, t: None)
     with session_scope(db_url) as session:
         answer = session.execute(select(Answer).where(Answer.question_id == "pay_reflection")).scalar_one()
-        session.add(Answer(run_id=answer.run_id, question_id="pay_reflection", factor="pay", text=answer.text, channel=CHANNEL))
+        session.add(
+            Answer(run_id=answer.run_id, question_id="pay_reflection", factor="pay", text=answer.text, channel=CHANNEL)
+        )
         session.execute(update(Answer).where(Answer.id == answer.id).values(superseded_at=answer.created_at))
     problems = check_database(db_url, [result.plan])
     assert any("duplicated ['pay_reflection']" in p for p in problems)
@@ -119,7 +130,13 @@ def test_the_check_catches_a_missing_answer_and_a_wrong_text(db_url: str) -> Non
 def test_the_check_catches_answers_out_of_order_and_an_unfinished_run(db_url: str) -> None:
     result, _ = run_one(db_url, lambda n, t: None)
     with session_scope(db_url) as session:
-        rows = session.execute(select(Answer).where(Answer.question_id.in_(["skills_rating", "skills_reflection"])).order_by(Answer.id)).scalars().all()
+        rows = (
+            session.execute(
+                select(Answer).where(Answer.question_id.in_(["skills_rating", "skills_reflection"])).order_by(Answer.id)
+            )
+            .scalars()
+            .all()
+        )
         rows[0].question_id, rows[1].question_id = rows[1].question_id, rows[0].question_id
         rows[0].text, rows[1].text = rows[1].text, rows[0].text
         session.execute(update(ActivityRun).values(status="active"))

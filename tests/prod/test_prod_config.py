@@ -1,4 +1,5 @@
 """The production profile's configuration, without starting it: secrets refused, endpoints and nginx files valid."""
+
 from __future__ import annotations
 
 import subprocess
@@ -8,11 +9,17 @@ import pytest
 
 from tests.prod.conftest import RUN_PROD, prod_env
 
-GOOD = {"SECRET_KEY": "a" * 20 + "-real-secret", "RASA_TOKEN": "b" * 20 + "-real-token", "ACTION_SERVER_TOKEN": "c" * 20 + "-actions"}
+GOOD = {
+    "SECRET_KEY": "a" * 20 + "-real-secret",
+    "RASA_TOKEN": "b" * 20 + "-real-token",
+    "ACTION_SERVER_TOKEN": "c" * 20 + "-actions",
+}
 
 
 def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(["bash", str(RUN_PROD), *args], env=env, capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        ["bash", str(RUN_PROD), *args], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
 
 
 @pytest.mark.parametrize(
@@ -29,7 +36,9 @@ def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
         ({"TELEGRAM_BOT_TOKEN": "123:abc", "TELEGRAM_SECRET_TOKEN": "changeme"}, "TELEGRAM_SECRET_TOKEN"),
     ],
 )
-def test_check_secrets_refuses_missing_and_placeholder_secrets(tmp_path: Path, overrides: dict[str, str], complaint: str) -> None:
+def test_check_secrets_refuses_missing_and_placeholder_secrets(
+    tmp_path: Path, overrides: dict[str, str], complaint: str
+) -> None:
     env = {**prod_env(tmp_path, 30000), **GOOD, **overrides}
     result = run("check-secrets", env=env)
     assert result.returncode == 1
@@ -70,7 +79,9 @@ def test_prod_secrets_generates_once_and_never_replaces(tmp_path: Path) -> None:
     subprocess.run(["bash", str(script)], env=env, check=True, capture_output=True)
     assert env_file.read_text() == first
     values = dict(line.split("=", 1) for line in first.splitlines())
-    assert set(values) == {"SECRET_KEY", "RASA_TOKEN", "ACTION_SERVER_TOKEN"} and all(len(v) == 64 for v in values.values())
+    assert set(values) == {"SECRET_KEY", "RASA_TOKEN", "ACTION_SERVER_TOKEN"} and all(
+        len(v) == 64 for v in values.values()
+    )
     assert env_file.stat().st_mode & 0o777 == 0o600
     del env["SECRET_KEY"], env["RASA_TOKEN"], env["ACTION_SERVER_TOKEN"]
     assert run("check-secrets", env=env).returncode == 0
@@ -87,7 +98,10 @@ def test_nginx_configuration_renders_and_passes_nginx_t(tmp_path: Path) -> None:
     public = conf.split("listen 127.0.0.1:31000;", 1)[1].split("server {", 1)[0]
     # Only the SMS and Telegram webhooks reach Rasa from the public server; REST, web chat and the HTTP API do not.
     assert public.count("proxy_pass http://rasa_servers;") == 2
-    assert "location /webhooks/ {\n            return 404;" in public and "location /conversations/ {\n            return 404;" in public
+    assert (
+        "location /webhooks/ {\n            return 404;" in public
+        and "location /conversations/ {\n            return 404;" in public
+    )
     assert "proxy_set_header X-Forwarded-For $remote_addr;" in conf and "$proxy_add_x_forwarded_for" not in conf
     assert "add_header Strict-Transport-Security" not in conf, "no HSTS over plain http"
     assert "proxy_hide_header X-Content-Type-Options;" in public, "one nosniff header, not the app's and nginx's"
@@ -95,8 +109,26 @@ def test_nginx_configuration_renders_and_passes_nginx_t(tmp_path: Path) -> None:
 
 def test_nginx_with_tls_sends_hsts_and_passes_nginx_t(tmp_path: Path) -> None:
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=bot.test",
-                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=bot.test",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
     env = {**prod_env(tmp_path, 31100), **GOOD, "TLS_CERT_FILE": str(cert), "TLS_KEY_FILE": str(key)}
     result = run("check-config", env=env)
     assert result.returncode == 0, result.stderr
@@ -109,10 +141,19 @@ def test_endpoints_file_gives_rasa_a_postgresql_tracker_and_a_redis_lock_store(m
     from rasa.core.tracker_store import SQLTrackerStore
     from rasa.utils.endpoints import read_endpoint_config
 
-    for key, value in {"ACTION_ENDPOINT_URL": "http://10.0.0.5:5055/webhook", "DB_HOST": "db.internal", "DB_PORT": "5432",
-                       "DB_USER": "mfbot", "DB_PASSWORD": "pw", "DB_DATABASE": "mfbot", "REDIS_HOST": "redis.internal",
-                       "REDIS_PORT": "6379", "REDIS_PASSWORD": "rpw", "REDIS_DB": "1",
-                       "ACTION_SERVER_TOKEN": "actions-token-0123456789"}.items():
+    for key, value in {
+        "ACTION_ENDPOINT_URL": "http://10.0.0.5:5055/webhook",
+        "DB_HOST": "db.internal",
+        "DB_PORT": "5432",
+        "DB_USER": "mfbot",
+        "DB_PASSWORD": "pw",
+        "DB_DATABASE": "mfbot",
+        "REDIS_HOST": "redis.internal",
+        "REDIS_PORT": "6379",
+        "REDIS_PASSWORD": "rpw",
+        "REDIS_DB": "1",
+        "ACTION_SERVER_TOKEN": "actions-token-0123456789",
+    }.items():
         monkeypatch.setenv(key, value)
     path = str(Path(__file__).resolve().parents[2] / "deploy" / "endpoints.prod.yml")
     action = read_endpoint_config(path, "action_endpoint")
@@ -123,8 +164,14 @@ def test_endpoints_file_gives_rasa_a_postgresql_tracker_and_a_redis_lock_store(m
     assert tracker.type == "SQL" and tracker.url == "db.internal" and tracker.kwargs["dialect"] == "postgresql"
     assert tracker.kwargs["db"] == "mfbot" and tracker.kwargs["port"] == "5432"
     assert lock.type == "redis" and lock.url == "redis.internal" and lock.kwargs["db"] == "1"
-    url = SQLTrackerStore.get_db_url(tracker.kwargs["dialect"], tracker.url, tracker.kwargs["port"], tracker.kwargs["db"],
-                                     tracker.kwargs["username"], tracker.kwargs["password"])
+    url = SQLTrackerStore.get_db_url(
+        tracker.kwargs["dialect"],
+        tracker.url,
+        tracker.kwargs["port"],
+        tracker.kwargs["db"],
+        tracker.kwargs["username"],
+        tracker.kwargs["password"],
+    )
     assert str(url) == "postgresql://mfbot:pw@db.internal:5432/mfbot"
 
 
@@ -133,4 +180,8 @@ def test_production_credentials_have_no_rest_channel() -> None:
 
     path = Path(__file__).resolve().parents[2] / "deploy" / "credentials.prod.yml"
     channels = set(yaml.safe_load(path.read_text()))
-    assert channels == {"bot.channels.webchat.WebChatInput", "bot.channels.twilio_sms.TwilioSmsInput", "bot.channels.telegram.TelegramInput"}
+    assert channels == {
+        "bot.channels.webchat.channel.WebChatInput",
+        "bot.channels.sms.channel.TwilioSmsInput",
+        "bot.channels.telegram.channel.TelegramInput",
+    }

@@ -1,6 +1,7 @@
 """The production profile end to end: nginx routing (only the public surface), loopback-only listeners, supervision,
 shared database, and a reduced load test through the public web chat that kills a Rasa replica and an action server
 mid-run without losing or duplicating a single answer."""
+
 from __future__ import annotations
 
 import asyncio
@@ -38,7 +39,12 @@ def listening_addresses(port: int) -> set[str]:
 
 
 def test_every_listener_is_on_loopback(prod_profile: ProdProfile) -> None:
-    ports = [prod_profile.base_port, prod_profile.base_port + 1, prod_profile.base_port + 2, prod_profile.base_port + 40]
+    ports = [
+        prod_profile.base_port,
+        prod_profile.base_port + 1,
+        prod_profile.base_port + 2,
+        prod_profile.base_port + 40,
+    ]
     ports += [prod_profile.port(kind, i) for kind in ("rasa", "actions", "web") for i in (1, 2)]
     for port in ports:
         assert listening_addresses(port) == {"0100007F"}, f"port {port} must listen on 127.0.0.1 only"
@@ -50,7 +56,9 @@ def test_nginx_serves_exactly_the_public_surface(prod_profile: ProdProfile) -> N
     with httpx.Client(base_url=prod_profile.url, timeout=60) as client:
         assert client.get("/healthz").text == "ok"
         reply = client.post("/chat/api/message", json={"sender": sender, "message": "hi"})
-        assert reply.status_code == 200 and reply.json(), "the web chat answers through the web app and nginx's internal server"
+        assert reply.status_code == 200 and reply.json(), (
+            "the web chat answers through the web app and nginx's internal server"
+        )
         for channel in ("twilio_sms", "telegram"):  # off without settings: answered by Rasa, not by the web app
             assert client.post(f"/webhooks/{channel}/webhook", data={}).status_code in (403, 503)
         # Rasa's REST and web chat channels and its HTTP API are not public, with or without the token.
@@ -59,11 +67,22 @@ def test_nginx_serves_exactly_the_public_surface(prod_profile: ProdProfile) -> N
         assert client.get("/conversations/nobody/tracker", params={"token": token}).status_code == 404
         assert client.get("/status", params={"token": token}).status_code == 404
     with httpx.Client(timeout=30) as client:
-        internal = client.post(f"{prod_profile.rasa_internal_url}/webhooks/webchat/webhook", json={"sender": sender, "message": "repeat"})
+        internal = client.post(
+            f"{prod_profile.rasa_internal_url}/webhooks/webchat/webhook", json={"sender": sender, "message": "repeat"}
+        )
         assert internal.status_code == 200 and internal.json()
-        assert client.post(f"{prod_profile.rasa_internal_url}/webhooks/rest/webhook", json={"sender": sender, "message": "hi"}).status_code == 404
-        tracker = client.get(f"http://127.0.0.1:{prod_profile.port('rasa', 1)}/conversations/nobody/tracker", params={"token": token})
-        assert tracker.status_code == 200 and tracker.json()["sender_id"] == "nobody", "the API stays on for operators, on loopback"
+        assert (
+            client.post(
+                f"{prod_profile.rasa_internal_url}/webhooks/rest/webhook", json={"sender": sender, "message": "hi"}
+            ).status_code
+            == 404
+        )
+        tracker = client.get(
+            f"http://127.0.0.1:{prod_profile.port('rasa', 1)}/conversations/nobody/tracker", params={"token": token}
+        )
+        assert tracker.status_code == 200 and tracker.json()["sender_id"] == "nobody", (
+            "the API stays on for operators, on loopback"
+        )
     access = (prod_profile.prod_dir / "log" / "nginx-access.log").read_text()
     web_ports = f"({prod_profile.port('web', 1)}|{prod_profile.port('web', 2)})"
     rasa_ports = f"({prod_profile.port('rasa', 1)}|{prod_profile.port('rasa', 2)})"
@@ -122,13 +141,19 @@ def test_load_with_a_rasa_and_an_action_server_killed(prod_profile: ProdProfile)
     engine = create_engine(prod_profile.database_url, future=True)
     try:
         with engine.connect() as conn:
-            senders = conn.execute(text(f"SELECT count(DISTINCT sender_id) FROM events WHERE sender_id LIKE '{SENDER_PREFIX}%'")).scalar_one()
+            senders = conn.execute(
+                text(f"SELECT count(DISTINCT sender_id) FROM events WHERE sender_id LIKE '{SENDER_PREFIX}%'")
+            ).scalar_one()
             tables = set(inspect(conn).get_table_names())
     finally:
         engine.dispose()
     assert senders == PARTICIPANTS
     assert tables == set(Base.metadata.tables) | {"events", "alembic_version"}
-    lock_store = redis.Redis(host="127.0.0.1", port=prod_profile.base_port + 40, password=(prod_profile.prod_dir / "redis.password").read_text().strip())
+    lock_store = redis.Redis(
+        host="127.0.0.1",
+        port=prod_profile.base_port + 40,
+        password=(prod_profile.prod_dir / "redis.password").read_text().strip(),
+    )
     assert lock_store.info("commandstats")["cmdstat_set"]["calls"] >= len(report.requests), "every message takes a lock"
     with pytest.raises(redis.AuthenticationError):
         redis.Redis(host="127.0.0.1", port=prod_profile.base_port + 40).ping()
@@ -150,8 +175,10 @@ def test_supervisor_restarts_a_killed_replica_and_start_changes_nothing(prod_pro
     assert started.returncode == 0, started.stderr[-2000:]
     assert pids(prod_profile) == after, "start with everything running restarts nothing"
     with httpx.Client(timeout=60) as client:
-        reply = client.post(f"http://127.0.0.1:{prod_profile.port('rasa', 1)}/webhooks/webchat/webhook",
-                            json={"sender": uuid.uuid4().hex, "message": "hi"})
+        reply = client.post(
+            f"http://127.0.0.1:{prod_profile.port('rasa', 1)}/webhooks/webchat/webhook",
+            json={"sender": uuid.uuid4().hex, "message": "hi"},
+        )
     assert reply.status_code == 200 and reply.json(), "the restarted Rasa replica answers through the action servers"
 
 

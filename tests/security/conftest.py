@@ -1,5 +1,6 @@
 """Fixtures for the security tests: one real embedded stack (action server, Rasa, web app, SQLite) with the SMS channel
 on, sending through a fake Twilio on loopback; process control for attacks that kill or stop servers."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,7 +10,7 @@ import pytest
 from sqlalchemy import delete
 
 from bench.security.target import DevStackOps, Target, Try
-from bot.channels.sms_fake_twilio import FakeTwilio
+from bot.devtools.fake_twilio import FakeTwilio
 from bot.store import migrate
 from bot.store.db import session_scope
 from bot.store.security_models import ResumeAttempt
@@ -36,12 +37,29 @@ def target(tmp_path_factory: pytest.TempPathFactory, fake_twilio: FakeTwilio) ->
     workdir: Path = tmp_path_factory.mktemp("security")
     db_url = f"sqlite:///{workdir / 'bot.sqlite3'}"
     migrate.upgrade(db_url)
-    env = {"TWILIO_ACCOUNT_SID": ACCOUNT_SID, "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "TWILIO_FROM_NUMBER": PROGRAMME_NUMBER,
-           "TWILIO_API_BASE": fake_twilio.base_url, "TWILIO_PUBLIC_URL": ""}
+    env = {
+        "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
+        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+        "TWILIO_FROM_NUMBER": PROGRAMME_NUMBER,
+        "TWILIO_API_BASE": fake_twilio.base_url,
+        "TWILIO_PUBLIC_URL": "",
+    }
     stack = start_stack(workdir, db_url, extra_env=env, credentials=(REPO / "credentials.yml").read_text(), web=True)
-    yield Target(profile="embedded", public_url=stack.web_url, rasa_urls=[stack.rasa_url], action_urls=[stack.action_url],
-                 webchat_url=stack.rasa_url, sms_url=stack.rasa_url + WEBHOOK_PATH, db_url=db_url, twilio=fake_twilio,
-                 twilio_token=AUTH_TOKEN, twilio_sid=ACCOUNT_SID, twilio_number=PROGRAMME_NUMBER, ops=DevStackOps(stack), rest=True)
+    yield Target(
+        profile="embedded",
+        public_url=stack.web_url,
+        rasa_urls=[stack.rasa_url],
+        action_urls=[stack.action_url],
+        webchat_url=stack.rasa_url,
+        sms_url=stack.rasa_url + WEBHOOK_PATH,
+        db_url=db_url,
+        twilio=fake_twilio,
+        twilio_token=AUTH_TOKEN,
+        twilio_sid=ACCOUNT_SID,
+        twilio_number=PROGRAMME_NUMBER,
+        ops=DevStackOps(stack),
+        rest=True,
+    )
     stack.stop_all()
 
 

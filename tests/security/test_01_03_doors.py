@@ -1,5 +1,6 @@
 """Findings 1-3: no one speaks for another channel's participant over REST, the action server takes only Rasa's
 token-bearing calls on loopback, and huge bodies are refused at once without stalling anyone else."""
+
 from __future__ import annotations
 
 import pytest

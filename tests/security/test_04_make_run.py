@@ -1,6 +1,7 @@
 """Finding 4 on the real `make run` stack (scripts/run.sh under supervisord): each process is killed in turn while a
 conversation goes on; the conversation carries on after at most one failed reply per kill, every answer is stored once
 and in order, and Ctrl-C still stops everything."""
+
 from __future__ import annotations
 
 import random
@@ -17,8 +18,8 @@ from bench.participant import PromptBook, make_plan
 from bench.security import attacks
 from bench.security.profiles import Running, start_embedded, stop_embedded
 from bench.security.target import SupervisedOps, listening_addresses, port_of
-from bot.channels.sms_fake_twilio import FakeTwilio
 from bot.content import load_content
+from bot.devtools.fake_twilio import FakeTwilio
 from tests.security.conftest import assert_refused
 from tests.sms.helpers import ACCOUNT_SID, AUTH_TOKEN
 
@@ -65,7 +66,9 @@ def test_each_process_killed_in_turn_costs_the_conversation_at_most_one_failed_r
             assert ops.pids(name)[name] != before, f"{name} was restarted by supervisord"
         else:
             replies = send(target.public_url, plan.sender, text)
-            assert replies is not None and not book.is_system_error(replies), f"a failed reply without a kill (after {text!r})"
+            assert replies is not None and not book.is_system_error(replies), (
+                f"a failed reply without a kill (after {text!r})"
+            )
         sent += 1
         if book.finished(replies):
             break

@@ -1,5 +1,6 @@
 """Findings 5-6: a Twilio retry after a crash mid-turn is processed (once), and with the database locked or read-only
 the SMS participant is asked to send again instead of hearing nothing."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -10,7 +11,7 @@ import pytest
 
 from bench.security import attacks
 from bench.security.target import Target
-from bot.channels.sms_signing import inbound_params, new_sid, send_signed
+from bot.channels.sms.signing import inbound_params, new_sid, send_signed
 from tests.security.conftest import assert_refused
 from tests.sms.helpers import WEBHOOK_PATH
 from tests.support.stack import REPO, Stack
@@ -42,8 +43,12 @@ def test_6_a_locked_database_gets_the_participant_a_send_again_text(target: Targ
 def read_only_rasa(target: Target, tmp_path: Path) -> Iterator[Stack]:
     """A Rasa server (SMS channel on, same fake Twilio) whose database opens read-only."""
     path = target.db_url.split("///", 1)[1]
-    stack = Stack(workdir=tmp_path, db_url=f"sqlite:///file:{path}?mode=ro&uri=true", credentials=tmp_path / "credentials.yml",
-                  env={**target.ops.stack.env, "DATABASE_URL": f"sqlite:///file:{path}?mode=ro&uri=true"})
+    stack = Stack(
+        workdir=tmp_path,
+        db_url=f"sqlite:///file:{path}?mode=ro&uri=true",
+        credentials=tmp_path / "credentials.yml",
+        env={**target.ops.stack.env, "DATABASE_URL": f"sqlite:///file:{path}?mode=ro&uri=true"},
+    )
     stack.credentials.write_text((REPO / "credentials.yml").read_text())
     stack.action_port = target.ops.stack.action_port
     stack.start_rasa()
@@ -53,8 +58,13 @@ def read_only_rasa(target: Target, tmp_path: Path) -> Iterator[Stack]:
 
 def test_6_a_read_only_database_gets_the_participant_a_send_again_text(target: Target, read_only_rasa: Stack) -> None:
     number = target.new_number()
-    params = inbound_params(account_sid=target.twilio_sid, from_number=number, to_number=target.twilio_number, body="hi",
-                            message_sid=new_sid("SM"))
+    params = inbound_params(
+        account_sid=target.twilio_sid,
+        from_number=number,
+        to_number=target.twilio_number,
+        body="hi",
+        message_sid=new_sid("SM"),
+    )
     answer = send_signed(url=read_only_rasa.rasa_url + WEBHOOK_PATH, auth_token=target.twilio_token, params=params)
     assert (answer.status, target.texts_to(number)) == (200, [attacks.unrecorded_sms()])
     assert "store unavailable (OperationalError)" in read_only_rasa.log_text("rasa")

@@ -1,5 +1,6 @@
 """Findings 7-10 against the running web app and Rasa: resume-code guessing limited per address, formulas escaped in
 the research CSV, no 5xx and no silent empty reply, and the web surface (Host header, X-Forwarded-For, headers, ids)."""
+
 from __future__ import annotations
 
 import os
@@ -17,14 +18,22 @@ from tests.support.stack import REPO, VENV_BIN
 pytestmark = [pytest.mark.e2e]
 
 
-def test_7_resume_codes_cannot_be_guessed_from_one_address_whatever_the_sender_id(target: Target, forget_resume_attempts: None) -> None:
+def test_7_resume_codes_cannot_be_guessed_from_one_address_whatever_the_sender_id(
+    target: Target, forget_resume_attempts: None
+) -> None:
     assert_refused(attacks.resume_guessing(target, FREE_FAILURES))
 
 
 def test_8_the_research_csv_escapes_formulas_like_the_staff_csv(target: Target) -> None:
     def export_csv() -> str:
-        result = subprocess.run([str(VENV_BIN / "python"), "-m", "bot", "export", "--format", "csv"], cwd=REPO, capture_output=True,
-                                env={**os.environ, "DATABASE_URL": target.db_url}, timeout=120, check=True)
+        result = subprocess.run(
+            [str(VENV_BIN / "python"), "-m", "bot", "export", "--format", "csv"],
+            cwd=REPO,
+            capture_output=True,
+            env={**os.environ, "DATABASE_URL": target.db_url},
+            timeout=120,
+            check=True,
+        )
         return result.stdout.decode("utf-8")
 
     assert_refused(attacks.csv_formulas(target, export_csv))

@@ -1,5 +1,6 @@
 """Finding 9 in the browser: with the action server down the real web chat page says to send again, and the same
 message goes through once it is back."""
+
 from __future__ import annotations
 
 from typing import Iterator

@@ -1,4 +1,5 @@
 """Fixtures for the SMS tests: a loopback fake of Twilio's REST API and one real Rasa + action server stack using it."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,13 +7,13 @@ from typing import Callable, Iterator
 
 import pytest
 
-from bot.channels.sms_fake_twilio import FakeTwilio
-from bot.channels.sms_sandbox import Phone
+from bot.devtools.fake_twilio import FakeTwilio
+from bot.devtools.sms_sandbox import Phone
 from bot.store import migrate
 from tests.sms.helpers import ACCOUNT_SID, AUTH_TOKEN, PROGRAMME_NUMBER, SmsStack
 from tests.support.stack import start_stack
 
-SMS_CREDENTIALS = "rest:\nbot.channels.twilio_sms.TwilioSmsInput:\n"
+SMS_CREDENTIALS = "rest:\nbot.channels.sms.channel.TwilioSmsInput:\n"
 
 
 @pytest.fixture(scope="session")
@@ -29,8 +30,13 @@ def sms_stack(tmp_path_factory: pytest.TempPathFactory, fake_twilio: FakeTwilio)
     workdir: Path = tmp_path_factory.mktemp("sms-stack")
     db_url = f"sqlite:///{workdir / 'bot.sqlite3'}"
     migrate.upgrade(db_url)
-    env = {"TWILIO_ACCOUNT_SID": ACCOUNT_SID, "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "TWILIO_FROM_NUMBER": PROGRAMME_NUMBER,
-           "TWILIO_API_BASE": fake_twilio.base_url, "TWILIO_PUBLIC_URL": ""}
+    env = {
+        "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
+        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+        "TWILIO_FROM_NUMBER": PROGRAMME_NUMBER,
+        "TWILIO_API_BASE": fake_twilio.base_url,
+        "TWILIO_PUBLIC_URL": "",
+    }
     stack = start_stack(workdir, db_url, extra_env=env, credentials=SMS_CREDENTIALS)
     yield SmsStack(stack, fake_twilio)
     stack.stop_all()

@@ -1,4 +1,5 @@
 """Helpers for the SMS tests: test credentials, the stack wrapper, and reading what the bot stored per phone number."""
+
 from __future__ import annotations
 
 import itertools
@@ -7,10 +8,10 @@ from typing import Iterator, Optional
 
 from sqlalchemy import func, select
 
-from bot.channels.sms_fake_twilio import FakeTwilio
-from bot.channels.sms_sandbox import Phone
 from bot.content import gsm7, load_content
 from bot.content.render import with_options
+from bot.devtools.fake_twilio import FakeTwilio
+from bot.devtools.sms_sandbox import Phone
 from bot.store.db import session_scope
 from bot.store.models import (
     ActivityRun,
@@ -81,30 +82,51 @@ def is_opted_out(db_url: str, number: str) -> bool:
 def answers(db_url: str, number: str) -> list[Answer]:
     """Every answer saved for the participant behind ``number`` (superseded ones too), oldest first."""
     with session_scope(db_url) as session:
-        rows = session.execute(
-            select(Answer).join(ActivityRun).join(Participant).join(ChannelIdentity)
-            .where(ChannelIdentity.channel == CHANNEL, ChannelIdentity.external_id == number).order_by(Answer.id)
-        ).scalars().all()
+        rows = (
+            session.execute(
+                select(Answer)
+                .join(ActivityRun)
+                .join(Participant)
+                .join(ChannelIdentity)
+                .where(ChannelIdentity.channel == CHANNEL, ChannelIdentity.external_id == number)
+                .order_by(Answer.id)
+            )
+            .scalars()
+            .all()
+        )
         session.expunge_all()
         return list(rows)
 
 
 def outbound(db_url: str, number: str) -> list[OutboundMessage]:
     with session_scope(db_url) as session:
-        rows = session.execute(
-            select(OutboundMessage).join(ChannelIdentity)
-            .where(ChannelIdentity.channel == CHANNEL, ChannelIdentity.external_id == number).order_by(OutboundMessage.id)
-        ).scalars().all()
+        rows = (
+            session.execute(
+                select(OutboundMessage)
+                .join(ChannelIdentity)
+                .where(ChannelIdentity.channel == CHANNEL, ChannelIdentity.external_id == number)
+                .order_by(OutboundMessage.id)
+            )
+            .scalars()
+            .all()
+        )
         session.expunge_all()
         return list(rows)
 
 
 def handoffs(db_url: str, number: str) -> list[Handoff]:
     with session_scope(db_url) as session:
-        rows = session.execute(
-            select(Handoff).join(ActivityRun).join(Participant).join(ChannelIdentity)
-            .where(ChannelIdentity.channel == CHANNEL, ChannelIdentity.external_id == number)
-        ).scalars().all()
+        rows = (
+            session.execute(
+                select(Handoff)
+                .join(ActivityRun)
+                .join(Participant)
+                .join(ChannelIdentity)
+                .where(ChannelIdentity.channel == CHANNEL, ChannelIdentity.external_id == number)
+            )
+            .scalars()
+            .all()
+        )
         session.expunge_all()
         return list(rows)
 
@@ -112,7 +134,9 @@ def handoffs(db_url: str, number: str) -> list[Handoff]:
 def inbound_count(db_url: str, message_sid: str) -> int:
     with session_scope(db_url) as session:
         return session.execute(
-            select(func.count()).select_from(InboundClaim).where(InboundClaim.channel == CHANNEL, InboundClaim.message_key == message_sid)
+            select(func.count())
+            .select_from(InboundClaim)
+            .where(InboundClaim.channel == CHANNEL, InboundClaim.message_key == message_sid)
         ).scalar_one()
 
 

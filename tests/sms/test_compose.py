@@ -1,4 +1,5 @@
 """Unit tests: Rasa replies rendered as SMS text, long texts split, and messages joined into the fewest segments."""
+
 from __future__ import annotations
 
 import itertools
@@ -7,7 +8,7 @@ import random
 import pytest
 
 from bot.activity.replies import SUMMARY_TYPE
-from bot.channels.sms_compose import SEPARATOR, compose, join, join_cost, render, split_long
+from bot.channels.sms.compose import SEPARATOR, compose, join, join_cost, render, split_long
 from bot.content import gsm7
 
 
@@ -35,8 +36,13 @@ def _best_by_brute_force(parts: list[str]) -> tuple[int, int]:
 
 
 def test_buttons_become_a_reply_line() -> None:
-    message = {"text": "Are you looking for work, or hiring?", "buttons": [
-        {"title": "Looking for work", "payload": "Looking for work"}, {"title": "Hiring", "payload": "Hiring"}]}
+    message = {
+        "text": "Are you looking for work, or hiring?",
+        "buttons": [
+            {"title": "Looking for work", "payload": "Looking for work"},
+            {"title": "Hiring", "payload": "Hiring"},
+        ],
+    }
     assert render(message) == "Are you looking for work, or hiring?\nReply 1 Looking for work or 2 Hiring."
 
 
@@ -46,7 +52,12 @@ def test_numbered_buttons_become_a_range() -> None:
 
 
 def test_the_summary_is_sent_in_its_sms_form() -> None:
-    custom = {"type": SUMMARY_TYPE, "title": "Your summary", "text": "The long one", "sms_text": "Short \u2014 one \U0001F600"}
+    custom = {
+        "type": SUMMARY_TYPE,
+        "title": "Your summary",
+        "text": "The long one",
+        "sms_text": "Short \u2014 one \U0001f600",
+    }
     assert render({"custom": custom}) == "Short - one"
 
 
@@ -56,8 +67,8 @@ def test_other_custom_payloads_use_their_text_and_empty_ones_vanish() -> None:
 
 
 def test_look_alikes_become_gsm7_emoji_go_and_letters_stay() -> None:
-    text = "\u201cGreat\u201d \u2014 you\u2019re done\u2026 \U0001F389 caf\u00e9"
-    assert render({"text": text}) == "\"Great\" - you're done... café"
+    text = "\u201cGreat\u201d \u2014 you\u2019re done\u2026 \U0001f389 caf\u00e9"
+    assert render({"text": text}) == '"Great" - you\'re done... café'
     assert gsm7.is_gsm7(render({"text": text}))
     # ï is not GSM-7: kept as typed (the message goes UCS-2), never stripped to "naive".
     assert render({"text": "na\u00efve"}) == "na\u00efve" and gsm7.encoding(render({"text": "na\u00efve"})) == "UCS-2"
@@ -101,8 +112,10 @@ def test_extension_characters_count_twice() -> None:
 @pytest.mark.parametrize("seed", range(40))
 def test_join_is_optimal_and_keeps_order(seed: int) -> None:
     rng = random.Random(seed)
-    parts = ["".join(rng.choice("abc €[") for _ in range(rng.choice([5, 60, 140, 150, 158, 160, 300, 700, 1500])))
-             for _ in range(rng.randint(1, 7))]
+    parts = [
+        "".join(rng.choice("abc €[") for _ in range(rng.choice([5, 60, 140, 150, 158, 160, 300, 700, 1500])))
+        for _ in range(rng.randint(1, 7))
+    ]
     parts = [p.strip() or "x" for p in parts]
     bodies = join(parts)
     assert SEPARATOR.join(bodies) == SEPARATOR.join(parts)

@@ -1,4 +1,5 @@
 """Unit tests: the official twilio client sends through the loopback fake, in order, recording segments and honouring 21610."""
+
 from __future__ import annotations
 
 from typing import Iterator
@@ -6,9 +7,9 @@ from typing import Iterator
 import pytest
 from twilio.base.exceptions import TwilioRestException
 
-from bot.channels.sms_fake_twilio import FakeTwilio
-from bot.channels.sms_sender import ApiBaseHttpClient, make_client, send_bodies
+from bot.channels.sms.sender import ApiBaseHttpClient, make_client, send_bodies
 from bot.content import gsm7
+from bot.devtools.fake_twilio import FakeTwilio
 from bot.store.channel_records import is_opted_out, set_opted_out
 from bot.store.db import session_scope
 from bot.store.models import ChannelIdentity, OutboundMessage
@@ -34,7 +35,9 @@ def recipient(db_url: str) -> None:
 
 def test_nothing_is_recorded_for_a_recipient_erased_on_request(fake: FakeTwilio, session, db_url: str) -> None:
     client = make_client(account_sid=ACCOUNT_SID, auth_token=AUTH_TOKEN, api_base=fake.base_url)
-    result = send_bodies(client=client, channel="twilio_sms", from_number=PROGRAMME_NUMBER, to="+17825550999", bodies=["Done."])
+    result = send_bodies(
+        client=client, channel="twilio_sms", from_number=PROGRAMME_NUMBER, to="+17825550999", bodies=["Done."]
+    )
     assert result.sent == 1 and _rows(session) == []
     assert session.query(ChannelIdentity).filter_by(external_id="+17825550999").count() == 0
 
@@ -82,7 +85,9 @@ def test_bodies_are_sent_in_order_and_recorded(fake: FakeTwilio, session, db_url
 def test_21610_marks_the_recipient_opted_out_and_stops_the_turn(fake: FakeTwilio, session, db_url: str) -> None:
     fake.unsubscribed.add(TO)
     client = make_client(account_sid=ACCOUNT_SID, auth_token=AUTH_TOKEN, api_base=fake.base_url)
-    result = send_bodies(client=client, channel="twilio_sms", from_number=PROGRAMME_NUMBER, to=TO, bodies=["One", "Two"])
+    result = send_bodies(
+        client=client, channel="twilio_sms", from_number=PROGRAMME_NUMBER, to=TO, bodies=["One", "Two"]
+    )
     assert (result.sent, result.stopped_by) == (0, "unsubscribed")
     assert [(a.status, a.code) for a in fake.attempts] == [(400, 21610)]
     assert is_opted_out(session=session, channel="twilio_sms", external_id=TO)

@@ -1,9 +1,10 @@
 """A whole activity by SMS per role against the real Rasa and action servers: answers saved verbatim, replies cheap and GSM-7."""
+
 from __future__ import annotations
 
 import pytest
 
-from bot.channels.sms_keywords import channel_messages
+from bot.channels.sms.keywords import channel_messages
 from bot.content import gsm7, load_content
 from bot.store.models import FOLLOW_UP_ROLE
 from tests.sms.helpers import CHANNEL, EMPTY_TWIML, PROGRAMME_NUMBER, answers, handoffs, outbound, sms_question
@@ -28,7 +29,9 @@ def test_whole_activity_by_sms(sms_stack, new_phone, role: str) -> None:
         if turn.question_id == "clarity_before":
             asked_role = role
         if turn.question_id is None:
-            assert bodies[-1] == gsm7.to_gsm7(content.message("completed_shared", practitioner=content.practitioner(role)))
+            assert bodies[-1] == gsm7.to_gsm7(
+                content.message("completed_shared", practitioner=content.practitioner(role))
+            )
         else:
             assert bodies[-1].endswith(sms_question(turn.question_id, asked_role)), (turn.text, bodies[-1])
         if turn.question_id == "review":
@@ -71,8 +74,15 @@ def test_pause_then_text_again_later_continues_where_it_stopped(sms_stack, new_p
     paused = phone.text("pause")
     assert paused == [gsm7.to_gsm7(content.message("paused"))]  # a phone number finds its conversation again: no code
     resumed = phone.text("hello again")
-    assert resumed == ["\n\n".join([gsm7.to_gsm7(content.message("welcome_back")), sms_question("skills_reflection", "employer")])]
-    assert [a.question_id for a in answers(sms_stack.db_url, phone.number)] == ["consent", "role", "clarity_before", "skills_rating"]
+    assert resumed == [
+        "\n\n".join([gsm7.to_gsm7(content.message("welcome_back")), sms_question("skills_reflection", "employer")])
+    ]
+    assert [a.question_id for a in answers(sms_stack.db_url, phone.number)] == [
+        "consent",
+        "role",
+        "clarity_before",
+        "skills_rating",
+    ]
 
 
 def test_help_keyword_reply_is_the_channels_wording(sms_stack, new_phone) -> None:

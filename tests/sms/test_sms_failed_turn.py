@@ -1,4 +1,5 @@
 """A turn that fails inside the bot (action server down) still gets an SMS back asking to send again; nothing is lost."""
+
 from __future__ import annotations
 
 import pytest

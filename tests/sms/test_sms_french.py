@@ -1,11 +1,12 @@
 """A whole activity in French by SMS (simulator, real Rasa and action servers): French options line, accents kept, switches."""
+
 from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
 
 from bot.activity.summary import sms_summary_text
-from bot.channels.sms_keywords import channel_messages
+from bot.channels.sms.keywords import channel_messages
 from bot.content import gsm7, load_content
 from bot.store.db import session_scope
 from bot.store.models import ActivityRun, ChannelIdentity, ConsentRecord, Participant, Summary
@@ -18,11 +19,21 @@ FRENCH_SEGMENT_TARGET = 40  # issue 14: a whole French activity by SMS, summary 
 
 def stored(db_url: str, number: str) -> tuple[Participant, list[ConsentRecord], Summary]:
     with session_scope(db_url) as session:
-        found = session.execute(select(ChannelIdentity).where(ChannelIdentity.channel == CHANNEL, ChannelIdentity.external_id == number)).scalar_one()
+        found = session.execute(
+            select(ChannelIdentity).where(ChannelIdentity.channel == CHANNEL, ChannelIdentity.external_id == number)
+        ).scalar_one()
         participant = session.get(Participant, found.participant_id)
         run = session.execute(select(ActivityRun).where(ActivityRun.participant_id == participant.id)).scalars().one()
-        consents = list(session.execute(select(ConsentRecord).where(ConsentRecord.run_id == run.id).order_by(ConsentRecord.id)).scalars())
-        summary = session.execute(select(Summary).where(Summary.run_id == run.id).order_by(Summary.id.desc())).scalars().first()
+        consents = list(
+            session.execute(
+                select(ConsentRecord).where(ConsentRecord.run_id == run.id).order_by(ConsentRecord.id)
+            ).scalars()
+        )
+        summary = (
+            session.execute(select(Summary).where(Summary.run_id == run.id).order_by(Summary.id.desc()))
+            .scalars()
+            .first()
+        )
         session.expunge_all()
         return participant, consents, summary
 
@@ -48,9 +59,13 @@ def test_whole_activity_in_french_by_sms(sms_stack, new_phone, role: str) -> Non
     participant, consents, summary = stored(sms_stack.db_url, phone.number)
     assert participant.language == "fr"
     saved = answers(sms_stack.db_url, phone.number)
-    assert [(a.question_id, a.text) for a in saved] == [(asked.question_id, given.text) for asked, given in zip(script[:-1], script[1:], strict=True)]
+    assert [(a.question_id, a.text) for a in saved] == [
+        (asked.question_id, given.text) for asked, given in zip(script[:-1], script[1:], strict=True)
+    ]
     assert [(c.kind, c.granted, c.wording, c.reply_text) for c in consents] == [
-        ("participate", True, fr.step("consent").prompt_for(None), "oui"), ("share", True, fr.step("share").prompt_for(role), "Oui")]
+        ("participate", True, fr.step("consent").prompt_for(None), "oui"),
+        ("share", True, fr.step("share").prompt_for(role), "Oui"),
+    ]
     # The SMS summary is the French one, with the participant's accents as typed (ê, ç: UCS-2 rather than stripped).
     sms_summary = sms_summary_text(fr, summary.body)
     assert any(body.startswith(sms_summary) for body in received)
@@ -72,7 +87,9 @@ def test_switching_language_by_sms_each_way_keeps_every_answer(sms_stack, new_ph
     # "français" needs ç (UCS-2): sent apart, so the GSM-7 question after it is not charged at UCS-2 rates.
     assert bodies == [fr.message("language_set"), sms_question("capacity_rating", "work_seeker", "fr")]
     phone.text("2")
-    assert phone.text("Trente heures par semaine, pas de fin de semaine, ça me convient") == [sms_question("pay_rating", "work_seeker", "fr")]
+    assert phone.text("Trente heures par semaine, pas de fin de semaine, ça me convient") == [
+        sms_question("pay_rating", "work_seeker", "fr")
+    ]
     bodies = phone.text("English please")
     assert bodies == ["\n\n".join([en.message("language_set"), sms_question("pay_rating", "work_seeker", "en")])]
     texts = {a.question_id: a.text for a in answers(sms_stack.db_url, phone.number)}

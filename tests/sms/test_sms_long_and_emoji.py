@@ -1,4 +1,5 @@
 """1,600-character and emoji messages by SMS: saved exactly as sent; every reply still plain GSM-7 within Twilio's limit."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,8 +11,8 @@ pytestmark = [pytest.mark.e2e]
 
 # Exactly 1,600 characters, ending in a full stop (Rasa trims outer spaces from every message, on every channel).
 LONG_GSM = ("I have worked in kitchens, warehouses and retail for ten years; " * 30)[:1599] + "."
-LONG_EMOJI = ("Team lunches \U0001F355 and a boss who listens \U0001F44D\U0001F3FD. " * 60)[:1599] + "."
-EMOJI_WORDS = "Feeling \U0001F60A about teamwork \U0001F91D \u2014 \u201cgood people\u201d matter"
+LONG_EMOJI = ("Team lunches \U0001f355 and a boss who listens \U0001f44d\U0001f3fd. " * 60)[:1599] + "."
+EMOJI_WORDS = "Feeling \U0001f60a about teamwork \U0001f91d \u2014 \u201cgood people\u201d matter"
 
 
 def _to_first_reflection(phone) -> None:
@@ -32,8 +33,10 @@ def test_emoji_only_message_gets_a_plain_gsm7_reply(sms_stack, new_phone) -> Non
     content = load_content()
     phone = new_phone()
     _to_first_reflection(phone)
-    bodies = phone.text("\U0001F44D\U0001F44D")
-    assert bodies == ["\n\n".join([gsm7.to_gsm7(content.message("no_words")), sms_question("skills_reflection", "work_seeker")])]
+    bodies = phone.text("\U0001f44d\U0001f44d")
+    assert bodies == [
+        "\n\n".join([gsm7.to_gsm7(content.message("no_words")), sms_question("skills_reflection", "work_seeker")])
+    ]
     assert all(gsm7.is_gsm7(b) for b in bodies)
 
 
@@ -49,7 +52,9 @@ def test_activity_with_1600_character_emoji_answers_stays_gsm7_and_within_limits
     assert summary.endswith(sms_question("review", "employer"))
     assert all(gsm7.is_gsm7(b) and len(b) <= gsm7.MAX_BODY for b in bodies)
     assert gsm7.segments(summary) <= 4
-    assert [a.text for a in answers(sms_stack.db_url, phone.number) if a.question_id.endswith("_reflection")] == [LONG_EMOJI] * 6
+    assert [a.text for a in answers(sms_stack.db_url, phone.number) if a.question_id.endswith("_reflection")] == [
+        LONG_EMOJI
+    ] * 6
     assert sum(r.segments for r in outbound(sms_stack.db_url, phone.number)) == sum(gsm7.segments(b) for b in bodies)
 
 
@@ -58,5 +63,12 @@ def test_picture_only_mms_gets_asked_again_and_saves_nothing(sms_stack, new_phon
     phone = new_phone()
     _to_first_reflection(phone)
     bodies = phone.text("")  # an MMS with a photo and no text arrives with an empty Body
-    assert bodies == ["\n\n".join([gsm7.to_gsm7(content.message("empty_input")), sms_question("skills_reflection", "work_seeker")])]
-    assert [a.question_id for a in answers(sms_stack.db_url, phone.number)] == ["consent", "role", "clarity_before", "skills_rating"]
+    assert bodies == [
+        "\n\n".join([gsm7.to_gsm7(content.message("empty_input")), sms_question("skills_reflection", "work_seeker")])
+    ]
+    assert [a.question_id for a in answers(sms_stack.db_url, phone.number)] == [
+        "consent",
+        "role",
+        "clarity_before",
+        "skills_rating",
+    ]

@@ -1,10 +1,11 @@
 """STOP-style keywords opt out at once, START/UNSTOP opt back in, the same words inside sentences are answers; 21610."""
+
 from __future__ import annotations
 
 import pytest
 
-from bot.channels.sms_keywords import channel_messages
-from bot.channels.sms_signing import inbound_params, post, sign
+from bot.channels.sms.keywords import channel_messages
+from bot.channels.sms.signing import inbound_params, post, sign
 from bot.content import gsm7, load_content
 from tests.sms.helpers import (
     ACCOUNT_SID,
@@ -19,8 +20,22 @@ from tests.sms.helpers import (
 
 pytestmark = [pytest.mark.e2e]
 
-OPT_OUT_MESSAGES = ["STOP", "stop", "  Stop ", "Stop.", "STOPALL", "stopall", "UNSUBSCRIBE", "Unsubscribe", "CANCEL",
-                    "cancel", "END", "End", "QUIT", "quit!"]
+OPT_OUT_MESSAGES = [
+    "STOP",
+    "stop",
+    "  Stop ",
+    "Stop.",
+    "STOPALL",
+    "stopall",
+    "UNSUBSCRIBE",
+    "Unsubscribe",
+    "CANCEL",
+    "cancel",
+    "END",
+    "End",
+    "QUIT",
+    "quit!",
+]
 OPT_IN_MESSAGES = ["START", "start", "UNSTOP", "Unstop"]
 SENTENCES = [
     "I need to stop working nights",
@@ -86,7 +101,9 @@ def test_keywords_inside_a_sentence_are_answers(sms_stack, new_phone, sentence: 
     if replies != [sms_question("capacity_rating", "work_seeker")]:
         # Checked once, never eaten: "Is that your answer?" (YES saves it) or "Do you want to ...?" (NO saves it).
         asked = replies[0]
-        assert asked.startswith(content.message("confirm_answer")) or asked.startswith(content.message("confirm_request", action="")[:15]), asked
+        assert asked.startswith(content.message("confirm_answer")) or asked.startswith(
+            content.message("confirm_request", action="")[:15]
+        ), asked
         replies = phone.text("yes" if asked.startswith(content.message("confirm_answer")) else "no")
     assert replies == [sms_question("capacity_rating", "work_seeker")]
     assert not is_opted_out(sms_stack.db_url, phone.number)
@@ -98,8 +115,10 @@ def test_twilio_opt_out_type_is_honoured_for_custom_keywords(sms_stack, new_phon
     phone = new_phone()
     phone.text("hi")
     # Twilio's Advanced Opt-Out adds OptOutType when a message matched one of the account's own keywords.
-    params = {**inbound_params(account_sid=ACCOUNT_SID, from_number=phone.number, to_number=PROGRAMME_NUMBER, body="ARRET"),
-              "OptOutType": "STOP"}
+    params = {
+        **inbound_params(account_sid=ACCOUNT_SID, from_number=phone.number, to_number=PROGRAMME_NUMBER, body="ARRET"),
+        "OptOutType": "STOP",
+    }
     assert post(sms_stack.webhook_url, params, sign(sms_stack.webhook_url, params, AUTH_TOKEN)).status == 200
     assert is_opted_out(sms_stack.db_url, phone.number)
 

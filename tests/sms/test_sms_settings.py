@@ -1,4 +1,5 @@
 """Rasa with the repo's credentials.yml: without Twilio settings SMS is off (503), behind a proxy TWILIO_PUBLIC_URL is signed."""
+
 from __future__ import annotations
 
 import os
@@ -9,7 +10,7 @@ from typing import Iterator
 
 import pytest
 
-from bot.channels.sms_signing import inbound_params, post, sign
+from bot.channels.sms.signing import inbound_params, post, sign
 from bot.store import migrate
 from tests.sms.helpers import (
     ACCOUNT_SID,
@@ -24,7 +25,13 @@ from tests.support.stack import REPO, Stack
 
 pytestmark = [pytest.mark.e2e]
 PUBLIC_ORIGIN = "https://sms.example.org"
-NO_TWILIO = {"TWILIO_ACCOUNT_SID": "", "TWILIO_AUTH_TOKEN": "", "TWILIO_FROM_NUMBER": "", "TWILIO_PUBLIC_URL": "", "TWILIO_API_BASE": ""}
+NO_TWILIO = {
+    "TWILIO_ACCOUNT_SID": "",
+    "TWILIO_AUTH_TOKEN": "",
+    "TWILIO_FROM_NUMBER": "",
+    "TWILIO_PUBLIC_URL": "",
+    "TWILIO_API_BASE": "",
+}
 
 
 def _rasa_only(workdir: Path, extra_env: dict[str, str]) -> Stack:
@@ -32,8 +39,15 @@ def _rasa_only(workdir: Path, extra_env: dict[str, str]) -> Stack:
     db_url = f"sqlite:///{workdir / 'bot.sqlite3'}"
     credentials = workdir / "credentials.yml"
     credentials.write_text((REPO / "credentials.yml").read_text())
-    env = {**os.environ, "DATABASE_URL": db_url, "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "TF_CPP_MIN_LOG_LEVEL": "3",
-           "PYTHONUNBUFFERED": "1", **NO_TWILIO, **extra_env}
+    env = {
+        **os.environ,
+        "DATABASE_URL": db_url,
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+        "PYTHONUNBUFFERED": "1",
+        **NO_TWILIO,
+        **extra_env,
+    }
     stack = Stack(workdir=workdir, db_url=db_url, env=env, credentials=credentials)
     try:
         stack.start_rasa()
@@ -46,8 +60,13 @@ def _rasa_only(workdir: Path, extra_env: dict[str, str]) -> Stack:
 @pytest.fixture(scope="module")
 def rasa_pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Stack]]:
     """Two Rasa servers started side by side: one with no Twilio settings, one configured as behind a proxy."""
-    proxied = {"TWILIO_ACCOUNT_SID": ACCOUNT_SID, "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "TWILIO_FROM_NUMBER": PROGRAMME_NUMBER,
-               "TWILIO_PUBLIC_URL": PUBLIC_ORIGIN, "TWILIO_API_BASE": "http://127.0.0.1:9"}  # nothing may be sent here
+    proxied = {
+        "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
+        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+        "TWILIO_FROM_NUMBER": PROGRAMME_NUMBER,
+        "TWILIO_PUBLIC_URL": PUBLIC_ORIGIN,
+        "TWILIO_API_BASE": "http://127.0.0.1:9",
+    }  # nothing may be sent here
     workdirs = {"off": tmp_path_factory.mktemp("sms-off"), "proxy": tmp_path_factory.mktemp("sms-proxy")}
     for workdir in workdirs.values():
         migrate.upgrade(f"sqlite:///{workdir / 'bot.sqlite3'}")  # here, not in the threads: Alembic is not thread-safe
@@ -84,7 +103,10 @@ def test_without_settings_rasa_runs_and_the_sms_webhook_answers_503(rasa_without
     before = table_counts(stack.db_url)
     reply = post(url, params, sign(url, params, AUTH_TOKEN))
     assert reply.status == 503
-    assert reply.body == "The SMS channel is off: set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM_NUMBER to turn it on."
+    assert (
+        reply.body
+        == "The SMS channel is off: set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM_NUMBER to turn it on."
+    )
     assert table_counts(stack.db_url) == before
     with urllib.request.urlopen(f"{stack.rasa_url}/webhooks/twilio_sms/", timeout=10) as answer:
         assert answer.read() == b'{"status":"off"}'

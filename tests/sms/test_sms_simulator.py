@@ -1,4 +1,5 @@
 """`python -m bot sms`: the terminal simulator signs and posts like Twilio and carries a whole activity to a handoff."""
+
 from __future__ import annotations
 
 import subprocess
@@ -24,7 +25,11 @@ def test_simulator_runs_a_whole_activity(tmp_path: Path) -> None:
     texts += ["5", "4", "1", "1"]
     result = subprocess.run(
         [sys.executable, "-m", "bot", "sms", "--number", NUMBER, "--database-url", db_url],
-        input="\n".join(texts) + "\n", capture_output=True, text=True, cwd=REPO, timeout=600,
+        input="\n".join(texts) + "\n",
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=600,
     )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     done = gsm7.to_gsm7(content.message("completed_shared", practitioner=content.practitioner("employer")))

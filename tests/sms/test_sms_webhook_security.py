@@ -1,4 +1,5 @@
 """The SMS webhook refuses unsigned and forged requests, and answers a redelivered MessageSid only once."""
+
 from __future__ import annotations
 
 import threading
@@ -6,7 +7,7 @@ import urllib.request
 
 import pytest
 
-from bot.channels.sms_signing import inbound_params, new_sid, post, sign
+from bot.channels.sms.signing import inbound_params, new_sid, post, sign
 from tests.sms.helpers import (
     ACCOUNT_SID,
     AUTH_TOKEN,
@@ -23,7 +24,9 @@ pytestmark = [pytest.mark.e2e]
 
 
 def _params(number: str, body: str = "hi", sid: str | None = None) -> dict[str, str]:
-    return inbound_params(account_sid=ACCOUNT_SID, from_number=number, to_number=PROGRAMME_NUMBER, body=body, message_sid=sid)
+    return inbound_params(
+        account_sid=ACCOUNT_SID, from_number=number, to_number=PROGRAMME_NUMBER, body=body, message_sid=sid
+    )
 
 
 def _forgeries(url: str, params: dict[str, str]) -> dict[str, tuple[dict[str, str], str | None]]:
@@ -35,15 +38,26 @@ def _forgeries(url: str, params: dict[str, str]) -> dict[str, tuple[dict[str, st
         "wrong auth token": (params, sign(url, params, "f" * 32)),
         "signed for another URL": (params, sign(url + "/other", params, AUTH_TOKEN)),
         "body changed after signing": (tampered, sign(url, params, AUTH_TOKEN)),
-        "a blank field dropped after signing": ({k: v for k, v in params.items() if k != "FromCity"}, sign(url, params, AUTH_TOKEN)),
+        "a blank field dropped after signing": (
+            {k: v for k, v in params.items() if k != "FromCity"},
+            sign(url, params, AUTH_TOKEN),
+        ),
         "garbage": (params, "not-a-signature"),
     }
 
 
-@pytest.mark.parametrize("case", [
-    "missing signature", "empty signature", "wrong auth token", "signed for another URL", "body changed after signing",
-    "a blank field dropped after signing", "garbage",
-])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "missing signature",
+        "empty signature",
+        "wrong auth token",
+        "signed for another URL",
+        "body changed after signing",
+        "a blank field dropped after signing",
+        "garbage",
+    ],
+)
 def test_unsigned_or_forged_requests_get_403_and_change_nothing(sms_stack, new_phone, case: str) -> None:
     number = new_phone().number
     params = _params(number)
@@ -61,7 +75,9 @@ def test_unsigned_or_forged_requests_get_403_and_change_nothing(sms_stack, new_p
 
 
 def test_signed_request_without_message_sid_is_a_bad_request(sms_stack, new_phone) -> None:
-    params = {k: v for k, v in _params(new_phone().number).items() if k not in ("MessageSid", "SmsSid", "SmsMessageSid")}
+    params = {
+        k: v for k, v in _params(new_phone().number).items() if k not in ("MessageSid", "SmsSid", "SmsMessageSid")
+    }
     before = table_counts(sms_stack.db_url)
     reply = post(sms_stack.webhook_url, params, sign(sms_stack.webhook_url, params, AUTH_TOKEN))
     assert reply.status == 400

@@ -1,4 +1,5 @@
 """Understanding by SMS (Twilio's real SDK and signatures, a fake Twilio API on loopback, the real Rasa NLU)."""
+
 from __future__ import annotations
 
 import pytest

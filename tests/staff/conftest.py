@@ -1,4 +1,5 @@
 """Fixtures for the staff tests: headless Chromium, a local SMTP server, and the real web app process."""
+
 from __future__ import annotations
 
 import os
@@ -51,12 +52,12 @@ class SmtpServer:
     mailbox: Mailbox
 
 
-
 @pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     """One headless Chromium for this package's page tests."""
     with headless_chromium() as chromium:
         yield chromium
+
 
 @pytest.fixture(scope="module")
 def smtp_server() -> Iterator[SmtpServer]:
@@ -70,8 +71,15 @@ def smtp_server() -> Iterator[SmtpServer]:
 
 
 def web_env(db_url: str, **extra: str) -> dict[str, str]:
-    return {**os.environ, "DATABASE_URL": db_url, "SECRET_KEY": SECRET_KEY, "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-            "PYTHONUNBUFFERED": "1", "SMTP_HOST": "", **extra}
+    return {
+        **os.environ,
+        "DATABASE_URL": db_url,
+        "SECRET_KEY": SECRET_KEY,
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        "PYTHONUNBUFFERED": "1",
+        "SMTP_HOST": "",
+        **extra,
+    }
 
 
 def start_web_only(workdir: Path, db_url: str, **extra_env: str) -> Stack:

@@ -1,4 +1,5 @@
 """Test data for the staff pages: sites, accounts (hashed like the CLI does) and handoffs built by the real engine's summary code."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -26,8 +27,12 @@ class Account:
 def add_account(session: Session, account: Account, name: str | None = None) -> Practitioner:
     site = staff_repository.find_site(session=session, code=account.site_code) if account.site_code else None
     return staff_repository.create_practitioner(
-        session=session, email=account.email, display_name=name or account.email.split("@")[0], role=account.role,
-        password_hash=hash_password(account.password), site=site,
+        session=session,
+        email=account.email,
+        display_name=name or account.email.split("@")[0],
+        role=account.role,
+        password_hash=hash_password(account.password),
+        site=site,
     )
 
 
@@ -35,16 +40,23 @@ def add_site(session: Session, code: str, name: str) -> Site:
     return repository.get_or_create_site(session=session, code=code, name=name)
 
 
-def seed_handoff(session: Session, *, site: Site, role: str, sender: str, words: dict[str, str], clarity: tuple[int, int] = (2, 4)) -> Handoff:
+def seed_handoff(
+    session: Session, *, site: Site, role: str, sender: str, words: dict[str, str], clarity: tuple[int, int] = (2, 4)
+) -> Handoff:
     """A completed run with every answer saved through the repository, its summary and its handoff."""
     content = load_content()
     identity = repository.get_or_create_identity(session=session, channel="rest", external_id=sender)
     participant = identity.participant
     participant.role = role
     participant.site_id = site.id
-    run = repository.start_run(session=session, participant=participant, channel="rest", step_id="share", content_version=content.version)
+    run = repository.start_run(
+        session=session, participant=participant, channel="rest", step_id="share", content_version=content.version
+    )
     run.role = role
-    save = lambda qid, text, **kw: repository.save_answer(session=session, run=run, question_id=qid, text=text, channel="rest", **kw)  # noqa: E731
+
+    def save(qid, text, **kw):
+        return repository.save_answer(session=session, run=run, question_id=qid, text=text, channel="rest", **kw)
+
     save("clarity_before", str(clarity[0]), value=str(clarity[0]))
     for factor in FACTORS:
         save(f"{factor}_rating", "Strength", factor=factor, value="strength")
@@ -53,17 +65,26 @@ def seed_handoff(session: Session, *, site: Site, role: str, sender: str, words:
     save("clarity_after", str(clarity[1]), value=str(clarity[1]))
     body = build_summary(content, role, repository.current_answers(session=session, run=run))
     summary = repository.save_summary(session=session, run=run, body=body, text=summary_text(content, body))
-    repository.record_consent(session=session, participant=participant, run=run, kind="share", granted=True, wording="Share?", channel="rest")
+    repository.record_consent(
+        session=session, participant=participant, run=run, kind="share", granted=True, wording="Share?", channel="rest"
+    )
     run.status = RUN_COMPLETED
     run.completed_at = utcnow()
     default_site = repository.get_or_create_site(session=session, code="default", name="Demo")
     return repository.create_handoff(session=session, run=run, summary=summary, default_site=default_site)
 
 
-
 def seed_handoff_in_language(
-    session: Session, *, language: str, site: Site, role: str, sender: str, words: dict[str, str], ratings: dict[str, str],
-    clarity: tuple[int, int] = (2, 4), priorities: tuple[str, ...] = ("pay", "arrangements"),
+    session: Session,
+    *,
+    language: str,
+    site: Site,
+    role: str,
+    sender: str,
+    words: dict[str, str],
+    ratings: dict[str, str],
+    clarity: tuple[int, int] = (2, 4),
+    priorities: tuple[str, ...] = ("pay", "arrangements"),
 ) -> Handoff:
     """Like seed_handoff, by a participant speaking ``language``: answers typed and summary built in that language.
 
@@ -77,9 +98,14 @@ def seed_handoff_in_language(
     participant.site_id = site.id
     participant.language = language
     participant.language_chosen_at = utcnow()
-    run = repository.start_run(session=session, participant=participant, channel="rest", step_id="share", content_version=content.version)
+    run = repository.start_run(
+        session=session, participant=participant, channel="rest", step_id="share", content_version=content.version
+    )
     run.role = role
-    save = lambda qid, text, **kw: repository.save_answer(session=session, run=run, question_id=qid, text=text, channel="rest", **kw)  # noqa: E731
+
+    def save(qid, text, **kw):
+        return repository.save_answer(session=session, run=run, question_id=qid, text=text, channel="rest", **kw)
+
     save("clarity_before", str(clarity[0]), value=str(clarity[0]))
     for factor in FACTORS:
         save(f"{factor}_rating", labels[ratings[factor]], factor=factor, value=ratings[factor])
@@ -88,8 +114,15 @@ def seed_handoff_in_language(
     save("clarity_after", str(clarity[1]), value=str(clarity[1]))
     body = build_summary(content, role, repository.current_answers(session=session, run=run))
     summary = repository.save_summary(session=session, run=run, body=body, text=summary_text(content, body))
-    repository.record_consent(session=session, participant=participant, run=run, kind="share", granted=True,
-                              wording=content.step("share").prompt_for(role), channel="rest")
+    repository.record_consent(
+        session=session,
+        participant=participant,
+        run=run,
+        kind="share",
+        granted=True,
+        wording=content.step("share").prompt_for(role),
+        channel="rest",
+    )
     run.status = RUN_COMPLETED
     run.completed_at = utcnow()
     default_site = repository.get_or_create_site(session=session, code="default", name="Demo")

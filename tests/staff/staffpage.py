@@ -1,4 +1,5 @@
 """Driving the staff pages in a real browser: sign in, read the queue, post forms."""
+
 from __future__ import annotations
 
 from playwright.sync_api import APIResponse, Browser, BrowserContext, Page

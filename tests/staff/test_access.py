@@ -1,4 +1,5 @@
 """The real web app process in headless Chromium: who sees what (tested by trying), CSRF, rate limit, sessions."""
+
 from __future__ import annotations
 
 import time
@@ -66,10 +67,18 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         for account in ACCOUNTS:
             add_account(session, account)
         ids = {
-            "halifax_ws": seed_handoff(session, site=halifax, role=WORK_SEEKER, sender="hx-ws", words={"skills": "Halifax seeker words"}).id,
-            "halifax_emp": seed_handoff(session, site=halifax, role=EMPLOYER, sender="hx-emp", words={"skills": "Halifax employer words"}).id,
-            "truro_ws": seed_handoff(session, site=truro, role=WORK_SEEKER, sender="tr-ws", words={"skills": "Truro seeker words"}).id,
-            "truro_emp": seed_handoff(session, site=truro, role=EMPLOYER, sender="tr-emp", words={"skills": "Truro employer words"}).id,
+            "halifax_ws": seed_handoff(
+                session, site=halifax, role=WORK_SEEKER, sender="hx-ws", words={"skills": "Halifax seeker words"}
+            ).id,
+            "halifax_emp": seed_handoff(
+                session, site=halifax, role=EMPLOYER, sender="hx-emp", words={"skills": "Halifax employer words"}
+            ).id,
+            "truro_ws": seed_handoff(
+                session, site=truro, role=WORK_SEEKER, sender="tr-ws", words={"skills": "Truro seeker words"}
+            ).id,
+            "truro_emp": seed_handoff(
+                session, site=truro, role=EMPLOYER, sender="tr-emp", words={"skills": "Truro employer words"}
+            ).id,
         }
     web = start_web_only(workdir, db_url)
     yield World(web, ids)
@@ -114,13 +123,20 @@ def test_queue_lists_exactly_what_the_role_and_site_may_see(world: World, page: 
             assert response.status == 404, (account.email, key)
             assert "not part of your queue" in page.locator("main").inner_text()
             assert "words" not in page.content()  # none of the seeded answers leak into the 404 page
-        assert page.goto(f"{world.base}/staff/handoffs/{handoff_id}/print").status == (200 if key in VISIBLE[account] else 404)
+        assert page.goto(f"{world.base}/staff/handoffs/{handoff_id}/print").status == (
+            200 if key in VISIBLE[account] else 404
+        )
     assert page.goto(f"{world.base}/staff/handoffs/999999").status == 404
 
 
-@pytest.mark.parametrize("account, target", [(CM, "halifax_emp"), (CM, "truro_ws"), (EES_, "halifax_ws"), (SM, "truro_emp"), (CM_TRURO, "halifax_ws")],
-                         ids=lambda x: x.email if isinstance(x, Account) else x)
-def test_forms_on_a_summary_outside_the_scope_are_refused_and_change_nothing(world: World, page: Page, account: Account, target: str) -> None:
+@pytest.mark.parametrize(
+    "account, target",
+    [(CM, "halifax_emp"), (CM, "truro_ws"), (EES_, "halifax_ws"), (SM, "truro_emp"), (CM_TRURO, "halifax_ws")],
+    ids=lambda x: x.email if isinstance(x, Account) else x,
+)
+def test_forms_on_a_summary_outside_the_scope_are_refused_and_change_nothing(
+    world: World, page: Page, account: Account, target: str
+) -> None:
     sign_in(page, world.base, account.email, account.password)
     token = csrf_token(page, world.base)
     handoff_id = world.ids[target]
@@ -131,7 +147,12 @@ def test_forms_on_a_summary_outside_the_scope_are_refused_and_change_nothing(wor
     with session_scope(world.web.db_url) as session:
         handoff = session.get(Handoff, handoff_id)
         assert (handoff.status, handoff.assigned_to_id) == ("new", None)
-        assert session.execute(select(func.count()).select_from(PractitionerNote).where(PractitionerNote.handoff_id == handoff_id)).scalar_one() == 0
+        assert (
+            session.execute(
+                select(func.count()).select_from(PractitionerNote).where(PractitionerNote.handoff_id == handoff_id)
+            ).scalar_one()
+            == 0
+        )
 
 
 @pytest.mark.parametrize(
@@ -139,7 +160,9 @@ def test_forms_on_a_summary_outside_the_scope_are_refused_and_change_nothing(wor
     [(CM, 404, 404), (EES_, 404, 404), (SM, 200, 404), (ADMIN_, 200, 200)],
     ids=lambda x: x.email if isinstance(x, Account) else str(x),
 )
-def test_stats_and_admin_pages_only_for_their_roles(world: World, page: Page, account: Account, stats: int, admin: int) -> None:
+def test_stats_and_admin_pages_only_for_their_roles(
+    world: World, page: Page, account: Account, stats: int, admin: int
+) -> None:
     sign_in(page, world.base, account.email, account.password)
     assert page.goto(f"{world.base}/staff/stats").status == stats
     assert page.goto(f"{world.base}/staff/admin/participants").status == admin
@@ -160,7 +183,9 @@ def test_admin_deletion_form_is_refused_to_a_site_manager(world: World, page: Pa
     token = csrf_token(page, world.base)
     with session_scope(world.web.db_url) as session:
         public_id = session.get(Handoff, world.ids["halifax_ws"]).run.participant.public_id
-    response = post(page, f"{world.base}/staff/admin/participants/{public_id}/delete", {"csrf_token": token, "confirm": "DELETE"})
+    response = post(
+        page, f"{world.base}/staff/admin/participants/{public_id}/delete", {"csrf_token": token, "confirm": "DELETE"}
+    )
     assert response.status == 404
     with session_scope(world.web.db_url) as session:
         assert session.get(Handoff, world.ids["halifax_ws"]) is not None
@@ -179,14 +204,19 @@ def test_post_without_or_with_a_wrong_csrf_token_is_403(world: World, page: Page
     finally:
         other.close()
     assert post(page, url, {"note": "another session's token", "csrf_token": someone_elses}).status == 403
-    assert post(page, f"{world.base}/staff/handoffs/{world.ids['halifax_ws']}/status", {"status": "followed_up"}).status == 403
+    assert (
+        post(page, f"{world.base}/staff/handoffs/{world.ids['halifax_ws']}/status", {"status": "followed_up"}).status
+        == 403
+    )
     with session_scope(world.web.db_url) as session:
         assert session.execute(select(func.count()).select_from(PractitionerNote)).scalar_one() == 0
         assert session.get(Handoff, world.ids["halifax_ws"]).status == "new"
 
 
 def test_sign_in_form_without_its_token_is_403(world: World, page: Page) -> None:
-    response = page.context.request.post(f"{world.base}/staff/login", form={"email": CM.email, "password": CM.password}, max_redirects=0)
+    response = page.context.request.post(
+        f"{world.base}/staff/login", form={"email": CM.email, "password": CM.password}, max_redirects=0
+    )
     assert response.status == 403
     assert "mf_staff" not in {c["name"] for c in page.context.cookies()}
 

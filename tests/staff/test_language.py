@@ -1,5 +1,6 @@
 """French participants' cases on the staff pages (issue 14): the summary in French with the English factor names beside,
 the language in the queue, the CSV export and the numbers; escaped, scoped to role and site, axe-core at 0 violations."""
+
 from __future__ import annotations
 
 import csv
@@ -70,13 +71,44 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         for account in (CM, EES_, SM, ADMIN_, CM_TRURO):
             add_account(session, account)
         ids = {
-            "fr_ws": seed_handoff_in_language(session, language="fr", site=halifax, role=WORK_SEEKER, sender="fr-ws",
-                                              words=SEEKER_WORDS, ratings=SEEKER_RATINGS, clarity=(2, 4)).id,
-            "fr_emp": seed_handoff_in_language(session, language="fr", site=halifax, role=EMPLOYER, sender="fr-emp",
-                                               words=EMPLOYER_WORDS, ratings=EMPLOYER_RATINGS, clarity=(3, 5), priorities=("skills",)).id,
-            "en_ws": seed_handoff(session, site=halifax, role=WORK_SEEKER, sender="en-ws", words={"skills": "English words"}, clarity=(1, 3)).id,
-            "truro_fr_ws": seed_handoff_in_language(session, language="fr", site=truro, role=WORK_SEEKER, sender="tr-fr-ws",
-                                                    words={f: f"Mots de Truro {f}" for f in FACTORS}, ratings=SEEKER_RATINGS).id,
+            "fr_ws": seed_handoff_in_language(
+                session,
+                language="fr",
+                site=halifax,
+                role=WORK_SEEKER,
+                sender="fr-ws",
+                words=SEEKER_WORDS,
+                ratings=SEEKER_RATINGS,
+                clarity=(2, 4),
+            ).id,
+            "fr_emp": seed_handoff_in_language(
+                session,
+                language="fr",
+                site=halifax,
+                role=EMPLOYER,
+                sender="fr-emp",
+                words=EMPLOYER_WORDS,
+                ratings=EMPLOYER_RATINGS,
+                clarity=(3, 5),
+                priorities=("skills",),
+            ).id,
+            "en_ws": seed_handoff(
+                session,
+                site=halifax,
+                role=WORK_SEEKER,
+                sender="en-ws",
+                words={"skills": "English words"},
+                clarity=(1, 3),
+            ).id,
+            "truro_fr_ws": seed_handoff_in_language(
+                session,
+                language="fr",
+                site=truro,
+                role=WORK_SEEKER,
+                sender="tr-fr-ws",
+                words={f: f"Mots de Truro {f}" for f in FACTORS},
+                ratings=SEEKER_RATINGS,
+            ).id,
         }
         loose = repository.get_or_create_identity(session=session, channel="rest", external_id="fr-loose").participant
         loose.language = "fr"
@@ -116,7 +148,9 @@ def assert_accessible(page: Page, axe_source: str) -> None:
         "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
         ".map(v => ({id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map(n => n.target.join(' '))}))"
     )
-    assert violations == [], f"axe-core on {page.url}:\n" + "\n".join(f"{v['id']} ({v['impact']}): {v['help']} at {v['targets']}" for v in violations)
+    assert violations == [], f"axe-core on {page.url}:\n" + "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} at {v['targets']}" for v in violations
+    )
 
 
 def assert_french_summary(page: Page, words: dict[str, str], ratings: dict[str, str], priorities: list[str]) -> None:
@@ -142,7 +176,9 @@ def assert_french_summary(page: Page, words: dict[str, str], ratings: dict[str, 
     assert page.locator("html").get_attribute("lang") == "en"  # the pages themselves stay English
 
 
-def test_french_work_seekers_summary_reads_in_french_with_english_factor_names(world: World, page: Page, axe_source: str) -> None:
+def test_french_work_seekers_summary_reads_in_french_with_english_factor_names(
+    world: World, page: Page, axe_source: str
+) -> None:
     sign_in(page, world.base, CM.email, CM.password, path=f"/staff/handoffs/{world.ids['fr_ws']}")
     assert page.locator("h1").inner_text() == f"Magnetic Factors Summary #{world.ids['fr_ws']}"
     assert_french_summary(page, SEEKER_WORDS, SEEKER_RATINGS, ["pay", "arrangements"])
@@ -151,7 +187,9 @@ def test_french_work_seekers_summary_reads_in_french_with_english_factor_names(w
     assert "&lt;b&gt;gras&lt;/b&gt; &amp; « guillemets » &lt;script&gt;" in page.content()
     page.wait_for_timeout(200)
     assert page.dialogs == []  # type: ignore[attr-defined]
-    facts = dict(zip(page.locator(".facts dt").all_inner_texts(), page.locator(".facts dd").all_inner_texts(), strict=True))
+    facts = dict(
+        zip(page.locator(".facts dt").all_inner_texts(), page.locator(".facts dd").all_inner_texts(), strict=True)
+    )
     assert (facts["Who"], facts["Language"], facts["Channel"]) == ("Work seeker", "Français", "Web (REST)")
     assert_accessible(page, axe_source)
 
@@ -219,9 +257,16 @@ def test_queue_shows_each_cases_language(world: World, page: Page, axe_source: s
     assert_accessible(page, axe_source)
     page.context.clear_cookies()
     sign_in(page, world.base, ADMIN_.email, ADMIN_.password)
-    languages = page.locator("tr[data-handoff]").evaluate_all("rows => rows.map(r => [Number(r.dataset.handoff), r.dataset.language])")
+    languages = page.locator("tr[data-handoff]").evaluate_all(
+        "rows => rows.map(r => [Number(r.dataset.handoff), r.dataset.language])"
+    )
     assert sorted(map(tuple, languages)) == sorted(
-        [(world.ids["fr_ws"], "fr"), (world.ids["fr_emp"], "fr"), (world.ids["en_ws"], "en"), (world.ids["truro_fr_ws"], "fr")]
+        [
+            (world.ids["fr_ws"], "fr"),
+            (world.ids["fr_emp"], "fr"),
+            (world.ids["en_ws"], "en"),
+            (world.ids["truro_fr_ws"], "fr"),
+        ]
     )
     assert_accessible(page, axe_source)
 
@@ -241,20 +286,26 @@ def test_csv_export_has_the_language_column(world: World, page: Page) -> None:
     french, english = rows[world.ids["fr_ws"]], rows[world.ids["en_ws"]]
     assert (french["language"], english["language"]) == ("Français", "English")
     assert french["priorities"] == "; ".join(both(FR_NAMES[p], EN_NAMES[p]) for p in ("pay", "arrangements"))
-    for factor in FACTORS:  # columns named in English; a French summary's ratings in French then English, words verbatim
-        assert french[f"{EN_NAMES[factor]} - rating"] == both(FR_RATINGS[SEEKER_RATINGS[factor]], EN_RATINGS[SEEKER_RATINGS[factor]])
+    for (
+        factor
+    ) in FACTORS:  # columns named in English; a French summary's ratings in French then English, words verbatim
+        assert french[f"{EN_NAMES[factor]} - rating"] == both(
+            FR_RATINGS[SEEKER_RATINGS[factor]], EN_RATINGS[SEEKER_RATINGS[factor]]
+        )
         assert french[f"{EN_NAMES[factor]} - their words"] == SEEKER_WORDS[factor]
         assert english[f"{EN_NAMES[factor]} - rating"] == "Strength"
     page.context.clear_cookies()
     sign_in(page, world.base, EES_.email, EES_.password)
-    assert [(int(r["handoff_id"]), r["language"], r["audience"]) for r in _export(page)] == [(world.ids["fr_emp"], "Français", "Employer")]
+    assert [(int(r["handoff_id"]), r["language"], r["audience"]) for r in _export(page)] == [
+        (world.ids["fr_emp"], "Français", "Employer")
+    ]
 
 
 FIGURES = ("started", "completed", "handed_off", "followed_up", "median", "clarity")
 
 
 def _figures(page: Page, selector: str) -> dict[str, str]:
-    return dict(zip(FIGURES, page.locator(selector).locator("td").all_inner_texts()[-len(FIGURES):], strict=True))
+    return dict(zip(FIGURES, page.locator(selector).locator("td").all_inner_texts()[-len(FIGURES) :], strict=True))
 
 
 def test_numbers_page_splits_by_language(world: World, page: Page, axe_source: str) -> None:
@@ -262,8 +313,9 @@ def test_numbers_page_splits_by_language(world: World, page: Page, axe_source: s
     site = _figures(page, "tr[data-site=default]")
     french = _figures(page, "tr[data-language-site=default][data-language=fr]")
     english = _figures(page, "tr[data-language-site=default][data-language=en]")
-    assert page.locator("tr[data-language-site]").evaluate_all("rows => rows.map(r => r.dataset.languageSite + ':' + r.dataset.language)") == [
-        "default:en", "default:fr"]
+    assert page.locator("tr[data-language-site]").evaluate_all(
+        "rows => rows.map(r => r.dataset.languageSite + ':' + r.dataset.language)"
+    ) == ["default:en", "default:fr"]
     assert page.locator("tr[data-language-site=default][data-language=fr] th").inner_text() == "Français"
     # the loose French participant has only started (not linked to a site yet: counted for the default site)
     assert [french[k] for k in ("started", "completed", "handed_off", "followed_up")] == ["3", "2", "2", "0"]

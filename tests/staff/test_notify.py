@@ -1,4 +1,5 @@
 """Handoff emails to a real local SMTP server: a link only, to the right people; nothing without SMTP_HOST."""
+
 from __future__ import annotations
 
 import threading
@@ -50,7 +51,9 @@ def test_email_has_the_link_and_none_of_the_answers(smtp_env: SmtpServer, sessio
             assert words not in body
 
 
-def test_employer_handoff_goes_to_the_sites_ees(smtp_env: SmtpServer, session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_employer_handoff_goes_to_the_sites_ees(
+    smtp_env: SmtpServer, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
     site = add_site(session, "default", "Halifax Works")
     add_account(session, Account("cm@x.example", CASE_MANAGER, "default"))
     add_account(session, Account("ees@x.example", EES, "default"))
@@ -76,7 +79,9 @@ def test_employer_handoff_goes_to_the_sites_ees(smtp_env: SmtpServer, session: S
     assert notify_calls == [f"notify-handoff-{handoff.id}"]  # sent from the background thread
 
 
-def test_without_smtp_host_nothing_is_sent(smtp_server: SmtpServer, session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_smtp_host_nothing_is_sent(
+    smtp_server: SmtpServer, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SMTP_HOST", "")
     get_settings.cache_clear()
     smtp_server.mailbox.messages.clear()
@@ -92,7 +97,9 @@ def test_without_smtp_host_nothing_is_sent(smtp_server: SmtpServer, session: Ses
     get_settings.cache_clear()
 
 
-def test_unreachable_smtp_server_is_logged_without_raising(session: Session, monkeypatch: pytest.MonkeyPatch, caplog) -> None:
+def test_unreachable_smtp_server_is_logged_without_raising(
+    session: Session, monkeypatch: pytest.MonkeyPatch, caplog
+) -> None:
     from tests.support.stack import free_port
 
     monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
@@ -103,5 +110,7 @@ def test_unreachable_smtp_server_is_logged_without_raising(session: Session, mon
     handoff = seed_handoff(session, site=site, role=WORK_SEEKER, sender="a", words=WORDS)
     session.commit()
     notify._notify_safely(handoff.id)
-    assert [r.getMessage() for r in caplog.records if r.name == "bot.staff.notify"] == [f"handoff {handoff.id}: notification failed (ConnectionRefusedError)"]
+    assert [r.getMessage() for r in caplog.records if r.name == "bot.staff.notify"] == [
+        f"handoff {handoff.id}: notification failed (ConnectionRefusedError)"
+    ]
     get_settings.cache_clear()

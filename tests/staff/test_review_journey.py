@@ -1,4 +1,5 @@
 """The whole practitioner journey in headless Chromium, on summaries from real conversations over the REST webhook."""
+
 from __future__ import annotations
 
 import csv
@@ -64,7 +65,14 @@ SEEKER_WORDS = {
     "values": "Respect",
     "culture": "Un milieu où je peux poser des questions",
 }
-SEEKER_RATINGS = {"skills": "1", "capacity": "2", "pay": "3", "arrangements": "Stressor", "values": "strength", "culture": "2"}
+SEEKER_RATINGS = {
+    "skills": "1",
+    "capacity": "2",
+    "pay": "3",
+    "arrangements": "Stressor",
+    "values": "strength",
+    "culture": "2",
+}
 EMPLOYER_WORDS = {
     "skills": "Driver's licence on day one",
     "capacity": "Busy weekends, a buddy for new people",
@@ -75,13 +83,24 @@ EMPLOYER_WORDS = {
 }
 FACTOR_ORDER = ("skills", "capacity", "pay", "arrangements", "values", "culture")
 FACTOR_NAMES = {
-    "skills": "Skills & competencies", "capacity": "Capacity & challenge", "pay": "Pay & benefits",
-    "arrangements": "Work arrangements", "values": "Values", "culture": "Culture",
+    "skills": "Skills & competencies",
+    "capacity": "Capacity & challenge",
+    "pay": "Pay & benefits",
+    "arrangements": "Work arrangements",
+    "values": "Values",
+    "culture": "Culture",
 }
 RATING_LABELS = {"1": "Strength", "2": "Stressor", "3": "Both/not sure", "Stressor": "Stressor", "strength": "Strength"}
 
 
-def activity(role_label: str, clarity_before: str, ratings: dict[str, str], words: dict[str, str], priorities: str, clarity_after: str) -> list[str]:
+def activity(
+    role_label: str,
+    clarity_before: str,
+    ratings: dict[str, str],
+    words: dict[str, str],
+    priorities: str,
+    clarity_after: str,
+) -> list[str]:
     """The participant's messages from hello to sharing the summary (the answer sequence of the brief)."""
     messages = ["hi", "yes", role_label, clarity_before]
     for factor in FACTOR_ORDER:
@@ -141,31 +160,74 @@ def journey(tmp_path_factory: pytest.TempPathFactory, smtp_server: SmtpServer) -
         truro = add_site(session, "truro", "Truro Works")
         for account in (CM2, EES_, SM, ADMIN_, CM_TRURO):
             add_account(session, account)
-        truro_id = seed_handoff(session, site=truro, role="work_seeker", sender="truro-seeker", words={"skills": "Truro words"}).id
+        truro_id = seed_handoff(
+            session, site=truro, role="work_seeker", sender="truro-seeker", words={"skills": "Truro words"}
+        ).id
     cli = subprocess.run(
-        [str(REPO / ".venv" / "bin" / "python"), "-m", "bot", "staff", "add", "--email", CM.email, "--name", "Casey Case", "--role",
-         CM.role, "--site", "default", "--password-stdin"],
-        input=CM.password + "\n", capture_output=True, text=True, cwd=REPO, timeout=120,
+        [
+            str(REPO / ".venv" / "bin" / "python"),
+            "-m",
+            "bot",
+            "staff",
+            "add",
+            "--email",
+            CM.email,
+            "--name",
+            "Casey Case",
+            "--role",
+            CM.role,
+            "--site",
+            "default",
+            "--password-stdin",
+        ],
+        input=CM.password + "\n",
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
         env={**os.environ, "DATABASE_URL": db_url, "SQLALCHEMY_SILENCE_UBER_WARNING": "1"},
     )
     assert cli.returncode == 0, cli.stderr
     smtp_server.mailbox.messages.clear()
     stack = start_stack(
-        workdir, db_url, web=True, sql_tracker=True,  # deletion must also remove Rasa events, as in production
-        extra_env={"SMTP_HOST": smtp_server.host, "SMTP_PORT": str(smtp_server.port), "SMTP_FROM": "bot@halifax.example",
-                   "PUBLIC_BASE_URL": PUBLIC_BASE_URL},
+        workdir,
+        db_url,
+        web=True,
+        sql_tracker=True,  # deletion must also remove Rasa events, as in production
+        extra_env={
+            "SMTP_HOST": smtp_server.host,
+            "SMTP_PORT": str(smtp_server.port),
+            "SMTP_FROM": "bot@halifax.example",
+            "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
+        },
     )
     try:
         converse(stack, "seeker-1", activity("Looking for work", "2", SEEKER_RATINGS, SEEKER_WORDS, "3 4", "4"))
-        converse(stack, "employer-1", activity("Hiring", "3", {f: "1" for f in FACTOR_ORDER}, EMPLOYER_WORDS, "1 2", "5"))
+        converse(
+            stack, "employer-1", activity("Hiring", "3", {f: "1" for f in FACTOR_ORDER}, EMPLOYER_WORDS, "1 2", "5")
+        )
         # the participant who will ask to be deleted pauses, and carries on from another device with the resume code
-        leaver = activity("Looking for work", "1", {f: "3" for f in FACTOR_ORDER}, {f: f"leaver {f} words" for f in FACTOR_ORDER}, "1", "3")
+        leaver = activity(
+            "Looking for work",
+            "1",
+            {f: "3" for f in FACTOR_ORDER},
+            {f: f"leaver {f} words" for f in FACTOR_ORDER},
+            "1",
+            "3",
+        )
         converse(stack, "leaver-web", leaver[:6])
         pause_replies = stack.send("leaver-web", "pause")
         code = re.search(r"\b[A-Z]{4}-\d{3}\b", " ".join(r.get("text") or "" for r in pause_replies)).group(0)
         stack.send(LEAVER_OTHER_DEVICE, code)
         converse(stack, LEAVER_OTHER_DEVICE, leaver[6:])
-        yield Journey(stack, smtp_server, handoff_of(db_url, "seeker-1"), handoff_of(db_url, "employer-1"), handoff_of(db_url, LEAVER_OTHER_DEVICE), truro_id)
+        yield Journey(
+            stack,
+            smtp_server,
+            handoff_of(db_url, "seeker-1"),
+            handoff_of(db_url, "employer-1"),
+            handoff_of(db_url, LEAVER_OTHER_DEVICE),
+            truro_id,
+        )
     finally:
         stack.stop_all()
 
@@ -190,7 +252,11 @@ def test_cli_account_signs_in_and_sees_only_its_sites_work_seekers(journey: Jour
     assert page.locator(".who").inner_text() == "Casey Case · Case Manager · Halifax Works"
     assert page.locator("h1").inner_text() == "Work seekers' summaries"
     assert queue_ids(page, journey.base) == [journey.leaver, journey.seeker]  # newest first
-    assert page.locator(f"tr[data-handoff='{journey.seeker}'] .badge").inner_text() in ("New", "In review", "Followed up")
+    assert page.locator(f"tr[data-handoff='{journey.seeker}'] .badge").inner_text() in (
+        "New",
+        "In review",
+        "Followed up",
+    )
 
 
 def test_summary_of_a_real_conversation_in_the_participants_own_words(journey: Journey, page: Page) -> None:
@@ -214,16 +280,24 @@ def test_summary_of_a_real_conversation_in_the_participants_own_words(journey: J
     assert page.locator("#clarity-before").inner_text() == "2"
     assert page.locator("#clarity-after").inner_text() == "4"
     assert page.locator("#priorities").inner_text() == "Pay & benefits, Work arrangements"
-    facts = dict(zip(page.locator(".facts dt").all_inner_texts(), page.locator(".facts dd").all_inner_texts(), strict=True))
+    facts = dict(
+        zip(page.locator(".facts dt").all_inner_texts(), page.locator(".facts dd").all_inner_texts(), strict=True)
+    )
     assert facts["Who"] == "Work seeker"
     assert facts["Channel"] == "Web (REST)"
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d A[DS]T", facts["Started"])
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d A[DS]T", facts["Shared"])
     with session_scope(journey.db_url) as session:
         casey = session.execute(select(Practitioner.id).where(Practitioner.email == CM.email)).scalar_one()
-        viewed = session.execute(
-            select(AuditEvent).where(AuditEvent.action == "summary_viewed", AuditEvent.subject_id == str(journey.seeker))
-        ).scalars().all()
+        viewed = (
+            session.execute(
+                select(AuditEvent).where(
+                    AuditEvent.action == "summary_viewed", AuditEvent.subject_id == str(journey.seeker)
+                )
+            )
+            .scalars()
+            .all()
+        )
         assert [(e.practitioner_id, e.subject_type) for e in viewed][-1] == (casey, "handoff")
 
 
@@ -250,11 +324,21 @@ def test_claim_note_and_status(journey: Journey, page: Page) -> None:
         handoff = session.get(Handoff, journey.seeker)
         casey = session.execute(select(Practitioner).where(Practitioner.email == CM.email)).scalar_one()
         assert (handoff.status, handoff.assigned_to_id) == ("followed_up", casey.id)
-        notes = session.execute(select(PractitionerNote).where(PractitionerNote.handoff_id == journey.seeker)).scalars().all()
+        notes = (
+            session.execute(select(PractitionerNote).where(PractitionerNote.handoff_id == journey.seeker))
+            .scalars()
+            .all()
+        )
         assert [(n.text, n.practitioner_id) for n in notes] == [(note, casey.id)]
-        actions = session.execute(
-            select(AuditEvent.action).where(AuditEvent.practitioner_id == casey.id, AuditEvent.subject_id == str(journey.seeker))
-        ).scalars().all()
+        actions = (
+            session.execute(
+                select(AuditEvent.action).where(
+                    AuditEvent.practitioner_id == casey.id, AuditEvent.subject_id == str(journey.seeker)
+                )
+            )
+            .scalars()
+            .all()
+        )
         assert {"handoff_claimed", "note_added", "status_followed_up"} <= set(actions)
 
 
@@ -286,12 +370,19 @@ def test_csv_export_of_my_queue(journey: Journey, page: Page) -> None:
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
     assert [int(r["handoff_id"]) for r in rows] == [journey.leaver, journey.seeker]
     seeker = rows[1]
-    assert (seeker["audience"], seeker["site"], seeker["channel"], seeker["clarity_before"], seeker["clarity_after"]) == (
-        "Work seeker", "Halifax Works", "Web (REST)", "2", "4")
+    assert (
+        seeker["audience"],
+        seeker["site"],
+        seeker["channel"],
+        seeker["clarity_before"],
+        seeker["clarity_after"],
+    ) == ("Work seeker", "Halifax Works", "Web (REST)", "2", "4")
     assert seeker["priorities"] == "Pay & benefits; Work arrangements"
     for factor in FACTOR_ORDER:
         expected = SEEKER_WORDS[factor]
-        assert seeker[f"{FACTOR_NAMES[factor]} - their words"] == ("'" + expected if expected.startswith("=") else expected)
+        assert seeker[f"{FACTOR_NAMES[factor]} - their words"] == (
+            "'" + expected if expected.startswith("=") else expected
+        )
         assert seeker[f"{FACTOR_NAMES[factor]} - rating"] == RATING_LABELS[SEEKER_RATINGS[factor]]
     assert "Driver's licence" not in raw.decode("utf-8-sig")  # the employer's summary is not in a case manager's export
 
@@ -305,7 +396,10 @@ def test_ees_sees_the_employers_summary_and_nothing_else(journey: Journey, page:
         assert page.goto(f"{journey.base}/staff/handoffs/{other}").status == 404
         assert page.goto(f"{journey.base}/staff/handoffs/{other}/print").status == 404
     token = csrf_token(page, journey.base)
-    assert post(page, f"{journey.base}/staff/handoffs/{journey.seeker}/notes", {"csrf_token": token, "note": "x"}).status == 404
+    assert (
+        post(page, f"{journey.base}/staff/handoffs/{journey.seeker}/notes", {"csrf_token": token, "note": "x"}).status
+        == 404
+    )
 
 
 def test_other_sites_case_manager_is_refused(journey: Journey, page: Page) -> None:
@@ -323,14 +417,24 @@ def test_handoff_emails_carry_the_link_and_no_answers(journey: Journey) -> None:
     assert all(len(rcpts) == 1 for rcpts, _ in messages)  # one email per person
     by_recipient = [(rcpts[0], m) for rcpts, m in messages]
     links = sorted((r, re.search(r"http\S+", m.get_content()).group(0)) for r, m in by_recipient)
-    assert links == sorted([
-        (CM2.email, f"{PUBLIC_BASE_URL}/staff/handoffs/{journey.seeker}"),
-        (CM.email, f"{PUBLIC_BASE_URL}/staff/handoffs/{journey.seeker}"),
-        (EES_.email, f"{PUBLIC_BASE_URL}/staff/handoffs/{journey.employer}"),
-        (CM2.email, f"{PUBLIC_BASE_URL}/staff/handoffs/{journey.leaver}"),
-        (CM.email, f"{PUBLIC_BASE_URL}/staff/handoffs/{journey.leaver}"),
-    ])
-    answers = [*SEEKER_WORDS.values(), *EMPLOYER_WORDS.values(), "leaver", "seeker-1", "employer-1", "Strength", "Stressor"]
+    assert links == sorted(
+        [
+            (CM2.email, f"{PUBLIC_BASE_URL}/staff/handoffs/{journey.seeker}"),
+            (CM.email, f"{PUBLIC_BASE_URL}/staff/handoffs/{journey.seeker}"),
+            (EES_.email, f"{PUBLIC_BASE_URL}/staff/handoffs/{journey.employer}"),
+            (CM2.email, f"{PUBLIC_BASE_URL}/staff/handoffs/{journey.leaver}"),
+            (CM.email, f"{PUBLIC_BASE_URL}/staff/handoffs/{journey.leaver}"),
+        ]
+    )
+    answers = [
+        *SEEKER_WORDS.values(),
+        *EMPLOYER_WORDS.values(),
+        "leaver",
+        "seeker-1",
+        "employer-1",
+        "Strength",
+        "Stressor",
+    ]
     for _, message in by_recipient:
         body = message.get_content()
         assert [a for a in answers if a in body] == []
@@ -345,12 +449,15 @@ def test_site_manager_sees_both_queues_and_the_numbers(journey: Journey, page: P
     cells = page.locator("tr[data-site=default] td").all_inner_texts()
     with session_scope(journey.db_url) as session:
         followed = session.execute(
-            select(func.count()).select_from(Handoff).where(Handoff.site_id != session.get(Handoff, journey.truro).site_id,
-                                                            Handoff.status == "followed_up")
+            select(func.count())
+            .select_from(Handoff)
+            .where(Handoff.site_id != session.get(Handoff, journey.truro).site_id, Handoff.status == "followed_up")
         ).scalar_one()
         minutes = sorted(
             (r.completed_at - r.started_at).total_seconds() / 60
-            for r in session.execute(select(ActivityRun).where(ActivityRun.id != session.get(Handoff, journey.truro).run_id)).scalars()
+            for r in session.execute(
+                select(ActivityRun).where(ActivityRun.id != session.get(Handoff, journey.truro).run_id)
+            ).scalars()
         )
     assert cells[:4] == ["3", "3", "3", str(followed)]
     assert cells[4] == f"{minutes[1]:.1f} min"
@@ -359,10 +466,19 @@ def test_site_manager_sees_both_queues_and_the_numbers(journey: Journey, page: P
 
 def _participant_rows(session: Session, participant_id: int) -> dict[str, int]:
     """Rows that are the participant's, table by table, counted with plain SQL (not the code under test)."""
-    run_ids = session.execute(select(ActivityRun.id).where(ActivityRun.participant_id == participant_id)).scalars().all()
-    identity_ids = session.execute(select(ChannelIdentity.id).where(ChannelIdentity.participant_id == participant_id)).scalars().all()
+    run_ids = (
+        session.execute(select(ActivityRun.id).where(ActivityRun.participant_id == participant_id)).scalars().all()
+    )
+    identity_ids = (
+        session.execute(select(ChannelIdentity.id).where(ChannelIdentity.participant_id == participant_id))
+        .scalars()
+        .all()
+    )
     handoff_ids = session.execute(select(Handoff.id).where(Handoff.run_id.in_(run_ids))).scalars().all()
-    count = lambda model, condition: session.execute(select(func.count()).select_from(model).where(condition)).scalar_one()  # noqa: E731
+
+    def count(model, condition):
+        return session.execute(select(func.count()).select_from(model).where(condition)).scalar_one()  # noqa: E731
+
     return {
         "participants": count(Participant, Participant.id == participant_id),
         "channel_identities": len(identity_ids),
@@ -378,7 +494,10 @@ def _participant_rows(session: Session, participant_id: int) -> dict[str, int]:
 
 
 def _table_sizes(session: Session) -> dict[str, int]:
-    return {name: session.execute(select(func.count()).select_from(table)).scalar_one() for name, table in Base.metadata.tables.items()}
+    return {
+        name: session.execute(select(func.count()).select_from(table)).scalar_one()
+        for name, table in Base.metadata.tables.items()
+    }
 
 
 def _tracker_events(stack: Stack) -> dict[str, int]:
@@ -407,8 +526,18 @@ def test_admin_deletes_a_participant_and_every_row_of_theirs(journey: Journey, p
         record_outbound(session=session, channel="rest", external_id=LEAVER_OTHER_DEVICE, characters=120, segments=1)
     with session_scope(journey.db_url) as session:
         mine = _participant_rows(session, participant_id)
-    assert mine == {"participants": 1, "channel_identities": 2, "activity_runs": 1, "answers": 19, "summaries": mine["summaries"],
-                    "consent_records": 2, "handoffs": 1, "practitioner_notes": 1, "resume_codes": 1, "outbound_messages": 1}
+    assert mine == {
+        "participants": 1,
+        "channel_identities": 2,
+        "activity_runs": 1,
+        "answers": 19,
+        "summaries": mine["summaries"],
+        "consent_records": 2,
+        "handoffs": 1,
+        "practitioner_notes": 1,
+        "resume_codes": 1,
+        "outbound_messages": 1,
+    }
     assert mine["summaries"] >= 1
     tracker_before = _tracker_events(journey.stack)
     assert tracker_before["leaver-web"] > 0 and tracker_before[LEAVER_OTHER_DEVICE] > 0
@@ -432,11 +561,20 @@ def test_admin_deletes_a_participant_and_every_row_of_theirs(journey: Journey, p
         assert after == expected
         admin_id = session.execute(select(Practitioner.id).where(Practitioner.email == ADMIN_.email)).scalar_one()
         last = session.execute(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).scalar_one()
-        assert (last.practitioner_id, last.action, last.subject_type, last.subject_id) == (admin_id, "participant_deleted", "participant", public_id)
+        assert (last.practitioner_id, last.action, last.subject_type, last.subject_id) == (
+            admin_id,
+            "participant_deleted",
+            "participant",
+            public_id,
+        )
         assert session.get(Handoff, journey.seeker) is not None and session.get(Handoff, journey.employer) is not None
     tracker_after = _tracker_events(journey.stack)
     assert "leaver-web" not in tracker_after and LEAVER_OTHER_DEVICE not in tracker_after
     assert tracker_after == {k: v for k, v in tracker_before.items() if k not in ("leaver-web", LEAVER_OTHER_DEVICE)}
     assert page.goto(f"{journey.base}/staff/handoffs/{journey.leaver}").status == 404
     page.goto(f"{journey.base}/staff/admin/audit")
-    assert page.locator("table.audit tbody tr").first.inner_text().split("\t")[1:] == [ADMIN_.email, "participant_deleted", f"participant {public_id}"]
+    assert page.locator("table.audit tbody tr").first.inner_text().split("\t")[1:] == [
+        ADMIN_.email,
+        "participant_deleted",
+        f"participant {public_id}",
+    ]

@@ -2,6 +2,7 @@
 
 The practitioner is Chromium; the replay of a saved cookie is plain HTTP (httpx), as an attacker holding it would send it.
 """
+
 from __future__ import annotations
 
 import re
@@ -63,8 +64,11 @@ class World:
     def session_rows(self, account: Account) -> list[StaffSessionRow]:
         with session_scope(self.web.db_url) as session:
             pid = session.execute(select(Practitioner.id).where(Practitioner.email == account.email)).scalar_one()
-            return list(session.execute(select(StaffSessionRow).where(StaffSessionRow.practitioner_id == pid)
-                                        .order_by(StaffSessionRow.id)).scalars())
+            return list(
+                session.execute(
+                    select(StaffSessionRow).where(StaffSessionRow.practitioner_id == pid).order_by(StaffSessionRow.id)
+                ).scalars()
+            )
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +80,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         halifax = add_site(session, "default", "Halifax Works")
         for account in (LEAVER, RESET, BUSY, OFF):
             add_account(session, account)
-        handoff_id = seed_handoff(session, site=halifax, role=WORK_SEEKER, sender="s-ws", words={"skills": "seeker words"}).id
+        handoff_id = seed_handoff(
+            session, site=halifax, role=WORK_SEEKER, sender="s-ws", words={"skills": "seeker words"}
+        ).id
     web = start_web_only(workdir, db_url)
     yield World(web, handoff_id)
     web.stop_all()
@@ -102,7 +108,9 @@ def replay(world: World, cookie: str, token: str) -> tuple[httpx.Response, httpx
     """GET the summary and POST a note with a saved cookie and its CSRF token, as a plain HTTP client."""
     with httpx.Client(base_url=world.base, cookies={sessions.COOKIE_NAME: cookie}, follow_redirects=False) as client:
         read = client.get(f"/staff/handoffs/{world.handoff_id}")
-        note = client.post(f"/staff/handoffs/{world.handoff_id}/notes", data={"csrf_token": token, "note": "replayed note"})
+        note = client.post(
+            f"/staff/handoffs/{world.handoff_id}/notes", data={"csrf_token": token, "note": "replayed note"}
+        )
     return read, note
 
 
@@ -132,8 +140,15 @@ def test_a_cookie_replayed_after_sign_out_reads_nothing_and_adds_no_note(world: 
     rows = world.session_rows(LEAVER)
     assert [(r.end_reason, r.ended_at is not None) for r in rows] == [(ENDED_SIGNED_OUT, True)]
     with session_scope(world.web.db_url) as session:
-        actions = session.execute(select(AuditEvent.action).where(AuditEvent.practitioner_id == world.account_id(LEAVER))
-                                  .order_by(AuditEvent.id)).scalars().all()
+        actions = (
+            session.execute(
+                select(AuditEvent.action)
+                .where(AuditEvent.practitioner_id == world.account_id(LEAVER))
+                .order_by(AuditEvent.id)
+            )
+            .scalars()
+            .all()
+        )
     assert actions[-1] == "signed_out" and "note_added" not in actions
 
 
@@ -150,7 +165,9 @@ def test_a_password_change_ends_the_accounts_open_sessions(world: World, page: P
     sign_in(page, world.base, RESET.email, RESET.password)
     assert page.url == f"{world.base}/staff/"
     token, cookie = csrf_token(page, world.base), saved_cookie(page)
-    result = staff_cli(world.web.db_url, "set-password", "--email", RESET.email, "--password-stdin", stdin=NEW_PASSWORD + "\n")
+    result = staff_cli(
+        world.web.db_url, "set-password", "--email", RESET.email, "--password-stdin", stdin=NEW_PASSWORD + "\n"
+    )
     assert result.returncode == 0, result.stderr
     page.goto(f"{world.base}/staff/")
     assert page.url.startswith(f"{world.base}/staff/login")
@@ -184,8 +201,11 @@ def test_end_sessions_signs_an_account_out_of_every_browser(world: World, page: 
     finally:
         other.close()
     with session_scope(world.web.db_url) as session:
-        assert session.execute(select(AuditEvent).where(AuditEvent.action == "sessions_ended",
-                                                        AuditEvent.subject_id == str(world.account_id(BUSY)))).first()
+        assert session.execute(
+            select(AuditEvent).where(
+                AuditEvent.action == "sessions_ended", AuditEvent.subject_id == str(world.account_id(BUSY))
+            )
+        ).first()
 
 
 def test_deactivation_ends_the_accounts_sessions(world: World, page: Page) -> None:
@@ -210,7 +230,9 @@ def test_a_session_lives_until_it_ends_expires_idles_or_its_account_is_deactivat
     account = add_account(session, Account("row@x.example", CASE_MANAGER, "default"))
     state = sessions.start(db=session, practitioner=account)
     assert sessions.check(db=session, state=state)
-    assert not sessions.check(db=session, state=sessions.signed_in(account.id, account.password_hash))  # a token never stored
+    assert not sessions.check(
+        db=session, state=sessions.signed_in(account.id, account.password_hash)
+    )  # a token never stored
 
     real = utcnow()
     monkeypatch.setattr(sessions, "utcnow", lambda: real + timedelta(seconds=sessions.IDLE_SECONDS - 60))
@@ -245,8 +267,14 @@ def test_old_cookies_without_a_session_token_are_signed_out(clean_cookie_secret:
     match = re.search(f"{sessions.COOKIE_NAME}=([^;]+)", response.headers["set-cookie"])
     assert match is not None
     value = match.group(1)
-    request = Request({"type": "http", "method": "GET", "path": "/staff/",
-                       "headers": [(b"cookie", f"{sessions.COOKIE_NAME}={value}".encode())]})
+    request = Request(
+        {
+            "type": "http",
+            "method": "GET",
+            "path": "/staff/",
+            "headers": [(b"cookie", f"{sessions.COOKIE_NAME}={value}".encode())],
+        }
+    )
     assert sessions.decode(request) == old
     assert sessions.read(request) is None  # no token: refused without looking anything up
 

@@ -3,6 +3,7 @@
 The web app believes X-Forwarded-For from 127.0.0.1 (TRUSTED_PROXIES), so each client below comes from its own
 address. The attacker is a plain HTTP client; the real practitioner is Chromium.
 """
+
 from __future__ import annotations
 
 import re
@@ -61,8 +62,15 @@ class World:
 
     def audit(self, action: str, subject_type: str, subject_id: str) -> list[AuditEvent]:
         with session_scope(self.web.db_url) as session:
-            return list(session.execute(select(AuditEvent).where(
-                AuditEvent.action == action, AuditEvent.subject_type == subject_type, AuditEvent.subject_id == subject_id)).scalars())
+            return list(
+                session.execute(
+                    select(AuditEvent).where(
+                        AuditEvent.action == action,
+                        AuditEvent.subject_type == subject_type,
+                        AuditEvent.subject_id == subject_id,
+                    )
+                ).scalars()
+            )
 
     def database_dump(self) -> str:
         return "\n".join(sqlite3.connect(self.web.db_url.split("///", 1)[1]).iterdump())
@@ -101,7 +109,9 @@ class Client:
         form = self.http.get("/staff/login")
         match = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
         assert match is not None, form.text
-        return self.http.post("/staff/login", data={"csrf_token": match.group(1), "email": email, "password": password, "next": "/staff/"})
+        return self.http.post(
+            "/staff/login", data={"csrf_token": match.group(1), "email": email, "password": password, "next": "/staff/"}
+        )
 
     def close(self) -> None:
         self.http.close()
@@ -135,11 +145,15 @@ def test_an_attackers_wrong_passwords_do_not_stop_the_practitioner_signing_in_el
     world: World, attacker: Client, browser: Browser
 ) -> None:
     throttle(attacker, TARGET.email)
-    refused = attacker.attempt(TARGET.email, TARGET.password)  # even the right password waits, from the attacker's address
+    refused = attacker.attempt(
+        TARGET.email, TARGET.password
+    )  # even the right password waits, from the attacker's address
     assert_waits(refused, 60)
     assert "Too many sign-in attempts" in refused.text and "wait 1 minute" in refused.text
 
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, extra_http_headers={"X-Forwarded-For": "198.51.100.7"})
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, extra_http_headers={"X-Forwarded-For": "198.51.100.7"}
+    )
     try:
         page = context.new_page()
         sign_in(page, world.base, TARGET.email, TARGET.password)
@@ -158,7 +172,9 @@ def test_the_attacker_waits_longer_after_each_further_failure_up_to_15_minutes(w
         world.time_passes(waited // 2)
         assert attacker.attempt(GROWING.email, WRONG).status_code == 429  # not long enough yet: refused, not counted
         world.time_passes(waited // 2 + 1)
-        assert attacker.attempt(GROWING.email, WRONG).status_code == 401  # tried (and failed) once the wait was over ...
+        assert (
+            attacker.attempt(GROWING.email, WRONG).status_code == 401
+        )  # tried (and failed) once the wait was over ...
         assert_waits(attacker.attempt(GROWING.email, WRONG), longer)  # ... which makes the next wait longer
         waited = longer
 
@@ -194,7 +210,9 @@ def test_unlock_and_set_password_lift_the_throttle(world: World, attacker: Clien
     for _ in range(ratelimit.FREE_FAILURES_PER_ACCOUNT - 1):
         attacker.attempt(UNLOCKED.email, WRONG)
     assert attacker.attempt(UNLOCKED.email, WRONG).status_code == 429
-    result = staff_cli(world.web.db_url, "set-password", "--email", UNLOCKED.email, "--password-stdin", stdin=NEW_PASSWORD + "\n")
+    result = staff_cli(
+        world.web.db_url, "set-password", "--email", UNLOCKED.email, "--password-stdin", stdin=NEW_PASSWORD + "\n"
+    )
     assert result.returncode == 0, result.stderr
     assert attacker.attempt(UNLOCKED.email, NEW_PASSWORD).status_code == 303  # signed in with the new password
 

@@ -1,4 +1,5 @@
 """Staff repository against a migrated SQLite file: stats, notification recipients, deletion of every row, tracker events."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -44,9 +45,20 @@ def test_stats_count_started_completed_handed_off_followed_up_and_clarity(sessio
     stats = staff_repo.site_stats(session=session, site_ids=[site.id], include_unassigned=True)
     assert (stats.started, stats.completed, stats.handed_off, stats.followed_up) == (3, 2, 2, 1)
     assert stats.median_minutes_to_complete == 15.0
-    assert (stats.clarity_pairs, stats.clarity_before_mean, stats.clarity_after_mean, stats.clarity_improved) == (2, 2.0, 3.5, 1)
+    assert (stats.clarity_pairs, stats.clarity_before_mean, stats.clarity_after_mean, stats.clarity_improved) == (
+        2,
+        2.0,
+        3.5,
+        1,
+    )
     truro = staff_repo.site_stats(session=session, site_ids=[other.id])
-    assert (truro.started, truro.completed, truro.handed_off, truro.clarity_before_mean, truro.clarity_after_mean) == (1, 1, 1, 5.0, 1.0)
+    assert (truro.started, truro.completed, truro.handed_off, truro.clarity_before_mean, truro.clarity_after_mean) == (
+        1,
+        1,
+        1,
+        5.0,
+        1.0,
+    )
     everything = staff_repo.site_stats(session=session, site_ids=None)
     assert (everything.started, everything.handed_off) == (4, 3)
 
@@ -55,23 +67,36 @@ def test_recipients_are_the_sites_active_practitioners_of_the_role_or_its_overri
     site = add_site(session, "default", "Halifax")
     other = add_site(session, "truro", "Truro")
     for account in (
-        Account("cm1@x.example", CASE_MANAGER, "default"), Account("cm2@x.example", CASE_MANAGER, "default"),
-        Account("ees@x.example", EES, "default"), Account("sm@x.example", "site_manager", "default"),
-        Account("cm@truro.example", CASE_MANAGER, "truro"), Account("off@x.example", CASE_MANAGER, "default"),
+        Account("cm1@x.example", CASE_MANAGER, "default"),
+        Account("cm2@x.example", CASE_MANAGER, "default"),
+        Account("ees@x.example", EES, "default"),
+        Account("sm@x.example", "site_manager", "default"),
+        Account("cm@truro.example", CASE_MANAGER, "truro"),
+        Account("off@x.example", CASE_MANAGER, "default"),
     ):
         add_account(session, account)
-    staff_repo.set_active(session=session, practitioner=staff_repo.find_practitioner_by_email(session=session, email="off@x.example"), active=False)
+    staff_repo.set_active(
+        session=session,
+        practitioner=staff_repo.find_practitioner_by_email(session=session, email="off@x.example"),
+        active=False,
+    )
     seeker = seed_handoff(session, site=site, role=WORK_SEEKER, sender="a", words={})
     employer = seed_handoff(session, site=site, role=EMPLOYER, sender="b", words={})
     assert staff_repo.notification_recipients(session=session, handoff=seeker) == ["cm1@x.example", "cm2@x.example"]
     assert staff_repo.notification_recipients(session=session, handoff=employer) == ["ees@x.example"]
     site.notify_emails = " team@halifax.example, lead@halifax.example ,"
-    assert staff_repo.notification_recipients(session=session, handoff=seeker) == ["team@halifax.example", "lead@halifax.example"]
+    assert staff_repo.notification_recipients(session=session, handoff=seeker) == [
+        "team@halifax.example",
+        "lead@halifax.example",
+    ]
     assert other.notify_emails is None
 
 
 def _rows_per_table(session: Session) -> dict[str, int]:
-    return {name: session.execute(select(func.count()).select_from(table)).scalar_one() for name, table in Base.metadata.tables.items()}
+    return {
+        name: session.execute(select(func.count()).select_from(table)).scalar_one()
+        for name, table in Base.metadata.tables.items()
+    }
 
 
 def test_delete_participant_removes_every_row_of_theirs_and_nothing_else(session: Session) -> None:
@@ -89,8 +114,16 @@ def test_delete_participant_removes_every_row_of_theirs_and_nothing_else(session
     record_outbound(session=session, channel="rest", external_id="keep", characters=10, segments=1)
     counts = staff_repo.participant_row_counts(session=session, participant_id=participant.id)
     assert counts == {
-        "participants": 1, "channel_identities": 2, "activity_runs": 1, "answers": 15, "summaries": 1, "consent_records": 1,
-        "handoffs": 1, "practitioner_notes": 1, "resume_codes": 1, "outbound_messages": 1,
+        "participants": 1,
+        "channel_identities": 2,
+        "activity_runs": 1,
+        "answers": 15,
+        "summaries": 1,
+        "consent_records": 1,
+        "handoffs": 1,
+        "practitioner_notes": 1,
+        "resume_codes": 1,
+        "outbound_messages": 1,
     }
     before = _rows_per_table(session)
 
@@ -102,7 +135,9 @@ def test_delete_participant_removes_every_row_of_theirs_and_nothing_else(session
     assert after == expected
     assert staff_repo.participant_row_counts(session=session, participant_id=participant.id) == {k: 0 for k in counts}
     assert session.get(Handoff, keep.id) is not None
-    assert session.execute(select(Participant.public_id)).scalars().all() == [staff_repo.participant_of_handoff(session=session, handoff=keep).public_id]
+    assert session.execute(select(Participant.public_id)).scalars().all() == [
+        staff_repo.participant_of_handoff(session=session, handoff=keep).public_id
+    ]
 
 
 def test_delete_tracker_events_removes_only_those_senders(tmp_path) -> None:
@@ -142,9 +177,23 @@ def test_rate_limit_keys_never_hold_the_email(session: Session) -> None:
 
 def test_audit_rows_hold_ids_only(session: Session) -> None:
     cm = add_account(session, Account("cm@x.example", CASE_MANAGER, None))
-    event = staff_repo.audit(session=session, practitioner=cm, action="summary_viewed", subject_type="handoff", subject_id="7")
-    assert (event.practitioner_id, event.action, event.subject_type, event.subject_id) == (cm.id, "summary_viewed", "handoff", "7")
-    assert set(AuditEvent.__table__.columns.keys()) == {"id", "practitioner_id", "action", "subject_type", "subject_id", "created_at"}
+    event = staff_repo.audit(
+        session=session, practitioner=cm, action="summary_viewed", subject_type="handoff", subject_id="7"
+    )
+    assert (event.practitioner_id, event.action, event.subject_type, event.subject_id) == (
+        cm.id,
+        "summary_viewed",
+        "handoff",
+        "7",
+    )
+    assert set(AuditEvent.__table__.columns.keys()) == {
+        "id",
+        "practitioner_id",
+        "action",
+        "subject_type",
+        "subject_id",
+        "created_at",
+    }
 
 
 def test_tracker_url_only_when_configured_and_present(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:

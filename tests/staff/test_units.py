@@ -1,4 +1,5 @@
 """Pure pieces of the staff app: CSV cells, summary view, redirects after sign-in, passwords, session cookies."""
+
 from __future__ import annotations
 
 import csv
@@ -21,7 +22,7 @@ from bot.staff.views_auth import safe_next
 @pytest.mark.parametrize(
     "value, expected",
     [
-        ("=HYPERLINK(\"http://evil.test\")", "'=HYPERLINK(\"http://evil.test\")"),
+        ('=HYPERLINK("http://evil.test")', '\'=HYPERLINK("http://evil.test")'),
         ("+1 555", "'+1 555"),
         ("-2+3", "'-2+3"),
         ("@SUM(A1)", "'@SUM(A1)"),
@@ -39,8 +40,22 @@ def test_safe_cell_neutralises_formulas(value: object, expected: str) -> None:
 BODY = {
     "audience": "work_seeker",
     "factors": [
-        {"id": "skills", "name": "Skills & competencies", "rating": "strength", "rating_label": "Strength", "reflection": "=cmd|' /C calc'!A0", "reflection_skipped": False},
-        {"id": "pay", "name": "Pay & benefits", "rating": None, "rating_label": None, "reflection": None, "reflection_skipped": True},
+        {
+            "id": "skills",
+            "name": "Skills & competencies",
+            "rating": "strength",
+            "rating_label": "Strength",
+            "reflection": "=cmd|' /C calc'!A0",
+            "reflection_skipped": False,
+        },
+        {
+            "id": "pay",
+            "name": "Pay & benefits",
+            "rating": None,
+            "rating_label": None,
+            "reflection": None,
+            "reflection_skipped": True,
+        },
     ],
     "priorities": ["pay", "unknown"],
     "clarity_before": 2,
@@ -62,23 +77,59 @@ def test_queue_csv_rows_are_quoted_and_formula_safe() -> None:
     from datetime import datetime
 
     handoff = SimpleNamespace(
-        id=7, created_at=datetime(2026, 3, 2, 14, 5), status="in_review", audience="case_manager",
-        site=SimpleNamespace(name="Halifax"), assigned_to=SimpleNamespace(display_name="-Casey"), run=SimpleNamespace(channel="rest"),
+        id=7,
+        created_at=datetime(2026, 3, 2, 14, 5),
+        status="in_review",
+        audience="case_manager",
+        site=SimpleNamespace(name="Halifax"),
+        assigned_to=SimpleNamespace(display_name="-Casey"),
+        run=SimpleNamespace(channel="rest"),
         summary=SimpleNamespace(body=BODY),
     )
-    text = queue_csv([handoff], [("skills", "Skills & competencies"), ("pay", "Pay & benefits"), ("values", "Values")], {7: "en"})
+    text = queue_csv(
+        [handoff], [("skills", "Skills & competencies"), ("pay", "Pay & benefits"), ("values", "Values")], {7: "en"}
+    )
     rows = list(csv.reader(io.StringIO(text, newline="")))
-    assert rows[0][-6:] == ["Skills & competencies - rating", "Skills & competencies - their words", "Pay & benefits - rating",
-                            "Pay & benefits - their words", "Values - rating", "Values - their words"]
-    assert rows[1] == ["7", "2026-03-02T14:05:00.000000+00:00", "In review", "Work seeker", "English", "Halifax", "'-Casey", "Web (REST)", "2", "4",
-                       "Pay & benefits; unknown", "Strength", "'=cmd|' /C calc'!A0", "Skipped", "Skipped", "", ""]
+    assert rows[0][-6:] == [
+        "Skills & competencies - rating",
+        "Skills & competencies - their words",
+        "Pay & benefits - rating",
+        "Pay & benefits - their words",
+        "Values - rating",
+        "Values - their words",
+    ]
+    assert rows[1] == [
+        "7",
+        "2026-03-02T14:05:00.000000+00:00",
+        "In review",
+        "Work seeker",
+        "English",
+        "Halifax",
+        "'-Casey",
+        "Web (REST)",
+        "2",
+        "4",
+        "Pay & benefits; unknown",
+        "Strength",
+        "'=cmd|' /C calc'!A0",
+        "Skipped",
+        "Skipped",
+        "",
+        "",
+    ]
     assert text.endswith("\r\n")
 
 
 @pytest.mark.parametrize(
     "target, expected",
-    [("/staff/handoffs/3", "/staff/handoffs/3"), ("//evil.test/staff/", "/staff/"), ("https://evil.test/staff/", "/staff/"),
-     ("/staff/\\evil", "/staff/"), ("", "/staff/"), ("/other", "/staff/")],
+    [
+        ("/staff/handoffs/3", "/staff/handoffs/3"),
+        ("//evil.test/staff/", "/staff/"),
+        ("https://evil.test/staff/", "/staff/"),
+        ("/staff/\\evil", "/staff/"),
+        ("", "/staff/"),
+        ("/other", "/staff/"),
+    ],
 )
 def test_only_staff_paths_are_followed_after_sign_in(target: str, expected: str) -> None:
     assert safe_next(target) == expected
@@ -98,7 +149,14 @@ def test_passwords_are_argon2id_and_checked() -> None:
 
 
 def _request_with(cookie: str) -> Request:
-    return Request({"type": "http", "method": "GET", "path": "/staff/", "headers": [(b"cookie", f"{sessions.COOKIE_NAME}={cookie}".encode())]})
+    return Request(
+        {
+            "type": "http",
+            "method": "GET",
+            "path": "/staff/",
+            "headers": [(b"cookie", f"{sessions.COOKIE_NAME}={cookie}".encode())],
+        }
+    )
 
 
 def _cookie_value(response: Response) -> str:

@@ -1,4 +1,5 @@
 """Helpers shared by the store tests: schema inspection (what `alembic check` does) and CSV reading."""
+
 from __future__ import annotations
 
 import csv
@@ -21,7 +22,9 @@ def schema_differences(url: str) -> list:
     engine = make_engine(url)
     try:
         with engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True, "compare_server_default": True})
+            context = MigrationContext.configure(
+                connection, opts={"compare_type": True, "compare_server_default": True}
+            )
             return compare_metadata(context, Base.metadata)
     finally:
         engine.dispose()

@@ -1,4 +1,5 @@
 """A small fixed data set (tricky verbatim text, history, summary, handoff) and the export it must produce."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -22,7 +23,7 @@ from bot.store.models import (
 SCRIPT_TEXT = 'I said "team player", <script>alert(1)</script>'
 FIXED_TEXT = 'Line one\nLine two, with commas, and "quotes"\r\nthird 🙂 café naïve Élodie'
 FRENCH_TEXT = "On est une petite équipe; «bienvenue» à tous, ça compte. Été 2026 ✨"
-SUMMARY_TEXT = "Strengths: skills\nPriorities: pay 💼, \"fair\""
+SUMMARY_TEXT = 'Strengths: skills\nPriorities: pay 💼, "fair"'
 SUMMARY_BODY = {"priorities": ["pay"], "strengths": ["skills"], "stressors": [], "note": "équipe 🙂"}
 PHONE = "+19025550100"  # personal data that must never reach the export
 
@@ -42,8 +43,12 @@ class Clock:
         return self.now
 
 
-def _participant(session: Session, *, public_id: str, role: str | None, identities: list[tuple[str, str]]) -> Participant:
-    identity = repository.get_or_create_identity(session=session, channel=identities[0][0], external_id=identities[0][1])
+def _participant(
+    session: Session, *, public_id: str, role: str | None, identities: list[tuple[str, str]]
+) -> Participant:
+    identity = repository.get_or_create_identity(
+        session=session, channel=identities[0][0], external_id=identities[0][1]
+    )
     participant = identity.participant
     participant.public_id = public_id
     participant.role = role
@@ -54,22 +59,30 @@ def _participant(session: Session, *, public_id: str, role: str | None, identiti
 
 
 def _run(session: Session, participant: Participant, *, public_id: str, channel: str, started: datetime) -> ActivityRun:
-    run = repository.start_run(session=session, participant=participant, channel=channel, step_id="intro", content_version="v1")
+    run = repository.start_run(
+        session=session, participant=participant, channel=channel, step_id="intro", content_version="v1"
+    )
     run.public_id = public_id
     run.started_at = started
     session.flush()
     return run
 
 
-def _answer(session: Session, clock: Clock, run: ActivityRun, at: datetime, question_id: str, text: str, **kw: Any) -> None:
+def _answer(
+    session: Session, clock: Clock, run: ActivityRun, at: datetime, question_id: str, text: str, **kw: Any
+) -> None:
     clock.now = at
-    repository.save_answer(session=session, run=run, question_id=question_id, text=text, channel=kw.pop("channel", "rest"), **kw)
+    repository.save_answer(
+        session=session, run=run, question_id=question_id, text=text, channel=kw.pop("channel", "rest"), **kw
+    )
 
 
 def _work_seeker(session: Session, clock: Clock) -> None:
     site = repository.get_or_create_site(session=session, code="halifax", name="Halifax Works")
     default = repository.get_or_create_site(session=session, code="default", name="Demo site")
-    person = _participant(session, public_id="ws0001", role=WORK_SEEKER, identities=[("rest", "sender-a"), ("twilio", PHONE)])
+    person = _participant(
+        session, public_id="ws0001", role=WORK_SEEKER, identities=[("rest", "sender-a"), ("twilio", PHONE)]
+    )
     person.site_id = site.id
     run = _run(session, person, public_id="run-ws-1", channel="rest", started=t(1))
     _answer(session, clock, run, t(2), "clarity_before", "2", value="2")
@@ -191,7 +204,14 @@ EXPECTED_RECORDS: list[dict[str, Any]] = [
         "clarity_after": None,
         "answers": [
             _ans("clarity_before", None, "3 - somewhat", "3", "2026-03-02T14:21:00.000000+00:00", channel="telegram"),
-            _ans("culture_reflection", "culture", FRENCH_TEXT, None, "2026-03-02T14:22:00.000000+00:00", channel="telegram"),
+            _ans(
+                "culture_reflection",
+                "culture",
+                FRENCH_TEXT,
+                None,
+                "2026-03-02T14:22:00.000000+00:00",
+                channel="telegram",
+            ),
         ],
         "answer_history": [],
         "summary": None,

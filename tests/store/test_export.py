@@ -1,4 +1,5 @@
 """The research export on the SQLite file database: exact JSON records and a CSV that round-trips."""
+
 from __future__ import annotations
 
 import io
@@ -84,7 +85,12 @@ def test_csv_repeats_run_columns(records: list[dict[str, Any]]) -> None:
         assert row["summary_text"] == EXPECTED_RECORDS[0]["summary"]["text"]
         assert json.loads(row["summary_body"]) == EXPECTED_RECORDS[0]["summary"]["body"]
     employer = rows[6]
-    assert (employer["clarity_before"], employer["clarity_after"], employer["summary_text"], employer["site_code"]) == ("3", "", "", "")
+    assert (employer["clarity_before"], employer["clarity_after"], employer["summary_text"], employer["site_code"]) == (
+        "3",
+        "",
+        "",
+        "",
+    )
     declined = rows[8]
     assert (declined["run_status"], declined["participant_role"], declined["text"]) == ("declined", "", "")
 
@@ -115,7 +121,9 @@ def test_csv_and_json_keep_hard_text_exactly(session: Session, text: str) -> Non
     assert run.public_id == records[0]["run_id"]
 
 
-def test_nul_cannot_go_to_csv_and_is_replaced_without_logging_text(session: Session, caplog: pytest.LogCaptureFixture) -> None:
+def test_nul_cannot_go_to_csv_and_is_replaced_without_logging_text(
+    session: Session, caplog: pytest.LogCaptureFixture
+) -> None:
     _one_answer_run(session, "secret\x00words")
     records = export_records(session=session)
     with caplog.at_level(logging.DEBUG, logger="bot.store.export"):
@@ -131,7 +139,9 @@ def test_clarity_scores_come_from_current_values(session: Session) -> None:
         ("clarity_before", "five", "5"),
         ("clarity_after", "not sure", None),
     ]:
-        repository.save_answer(session=session, run=run, question_id=question_id, text=text, channel="rest", value=value)
+        repository.save_answer(
+            session=session, run=run, question_id=question_id, text=text, channel="rest", value=value
+        )
     record = export_records(session=session)[0]
     assert (record["clarity_before"], record["clarity_after"]) == (5, None)
     assert [a["text"] for a in record["answer_history"]] == ["1"]
@@ -139,8 +149,12 @@ def test_clarity_scores_come_from_current_values(session: Session) -> None:
 
 def test_skipped_or_non_numeric_clarity_is_none(session: Session) -> None:
     run = _one_answer_run(session, "first")
-    repository.save_answer(session=session, run=run, question_id="clarity_before", text="skip", channel="rest", value="3", skipped=True)
-    repository.save_answer(session=session, run=run, question_id="clarity_after", text="x", channel="rest", value="high")
+    repository.save_answer(
+        session=session, run=run, question_id="clarity_before", text="skip", channel="rest", value="3", skipped=True
+    )
+    repository.save_answer(
+        session=session, run=run, question_id="clarity_after", text="x", channel="rest", value="high"
+    )
     record = export_records(session=session)[0]
     assert (record["clarity_before"], record["clarity_after"]) == (None, None)
 
@@ -153,7 +167,9 @@ def test_latest_summary_is_exported(session: Session) -> None:
     assert (summary["body"], summary["text"], summary["confirmed_at"]) == ({"v": 2}, "new", None)
 
 
-def test_export_logs_no_participant_content(session: Session, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+def test_export_logs_no_participant_content(
+    session: Session, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     build_dataset(session, monkeypatch)
     with caplog.at_level(logging.DEBUG):
         records = export_records(session=session)
@@ -168,6 +184,8 @@ def _one_answer_run(session: Session, text: str):
     identity = repository.get_or_create_identity(session=session, channel="rest", external_id="hard-text")
     identity.participant.role = WORK_SEEKER
     run = repository.start_run(session=session, participant=identity.participant, channel="rest", step_id="s")
-    repository.save_answer(session=session, run=run, question_id="skills_reflection", text=text, channel="rest", factor="skills")
+    repository.save_answer(
+        session=session, run=run, question_id="skills_reflection", text=text, channel="rest", factor="skills"
+    )
     session.commit()
     return run

@@ -1,4 +1,5 @@
 """Alembic migrations: upgrade, downgrade and upgrade again, and models and migrations agree (`alembic check`)."""
+
 from __future__ import annotations
 
 from bot.store import migrate

@@ -1,4 +1,5 @@
 """The production database: migrations, answer history and the export on a real PostgreSQL server."""
+
 from __future__ import annotations
 
 import io
@@ -61,11 +62,17 @@ def test_models_and_migrations_agree_on_postgresql(pg: str) -> None:
 
 
 def test_answer_history_on_postgresql(pg_session: Session) -> None:
-    participant = repository.get_or_create_identity(session=pg_session, channel="twilio", external_id="+19025550111").participant
+    participant = repository.get_or_create_identity(
+        session=pg_session, channel="twilio", external_id="+19025550111"
+    ).participant
     participant.role = "employer"
     run = repository.start_run(session=pg_session, participant=participant, channel="twilio", step_id="s")
-    repository.save_answer(session=pg_session, run=run, question_id="culture_reflection", text="first", channel="twilio")
-    repository.save_answer(session=pg_session, run=run, question_id="culture_reflection", text=FIXED_TEXT, channel="twilio")
+    repository.save_answer(
+        session=pg_session, run=run, question_id="culture_reflection", text="first", channel="twilio"
+    )
+    repository.save_answer(
+        session=pg_session, run=run, question_id="culture_reflection", text=FIXED_TEXT, channel="twilio"
+    )
     pg_session.commit()
     pg_session.expire_all()
     current = repository.current_answers(session=pg_session, run=run)

@@ -1,4 +1,5 @@
 """Repository functions on the real SQLite file database: identities, runs, answer history, consent, handoffs."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -28,7 +29,9 @@ from bot.store.models import (
 
 
 def _run(session: Session, *, role: str | None = WORK_SEEKER, external_id: str = "sender-1") -> ActivityRun:
-    participant = repository.get_or_create_identity(session=session, channel="rest", external_id=external_id).participant
+    participant = repository.get_or_create_identity(
+        session=session, channel="rest", external_id=external_id
+    ).participant
     participant.role = role
     return repository.start_run(session=session, participant=participant, channel="rest", step_id="clarity_before")
 
@@ -82,7 +85,14 @@ def test_start_run_copies_role_and_open_run_finds_it(session: Session) -> None:
 def test_save_answer_keeps_text_verbatim(session: Session) -> None:
     run = _run(session)
     text = '  I need to stop working nights,\n"really" 🙂 <b>é</b>  '
-    repository.save_answer(session=session, run=run, question_id="work_arrangements_reflection", text=text, channel="rest", factor="work_arrangements")
+    repository.save_answer(
+        session=session,
+        run=run,
+        question_id="work_arrangements_reflection",
+        text=text,
+        channel="rest",
+        factor="work_arrangements",
+    )
     session.commit()
     session.expire_all()
     stored = session.execute(select(Answer)).scalar_one()
@@ -97,14 +107,25 @@ def test_save_answer_keeps_text_verbatim(session: Session) -> None:
 
 def test_changed_answer_keeps_the_superseded_version(session: Session) -> None:
     run = _run(session)
-    first = repository.save_answer(session=session, run=run, question_id="skills_reflection", text="first", channel="rest")
+    first = repository.save_answer(
+        session=session, run=run, question_id="skills_reflection", text="first", channel="rest"
+    )
     other = repository.save_answer(session=session, run=run, question_id="pay_reflection", text="pay", channel="rest")
-    second = repository.save_answer(session=session, run=run, question_id="skills_reflection", text="second", channel="twilio")
-    third = repository.save_answer(session=session, run=run, question_id="skills_reflection", text="third", channel="rest")
+    second = repository.save_answer(
+        session=session, run=run, question_id="skills_reflection", text="second", channel="twilio"
+    )
+    third = repository.save_answer(
+        session=session, run=run, question_id="skills_reflection", text="third", channel="rest"
+    )
     session.commit()
     session.expire_all()
     history = repository.answer_history(session=session, run=run)
-    assert [(a.id, a.text) for a in history] == [(first.id, "first"), (other.id, "pay"), (second.id, "second"), (third.id, "third")]
+    assert [(a.id, a.text) for a in history] == [
+        (first.id, "first"),
+        (other.id, "pay"),
+        (second.id, "second"),
+        (third.id, "third"),
+    ]
     assert history[0].superseded_at == second.created_at
     assert history[2].superseded_at == third.created_at
     assert history[1].superseded_at is None and history[3].superseded_at is None
@@ -113,9 +134,13 @@ def test_changed_answer_keeps_the_superseded_version(session: Session) -> None:
 def test_current_answers_are_the_latest_per_question(session: Session) -> None:
     run = _run(session)
     repository.save_answer(session=session, run=run, question_id="clarity_before", text="2", channel="rest", value="2")
-    repository.save_answer(session=session, run=run, question_id="skills_choice", text="stressor", channel="rest", value="stressor")
+    repository.save_answer(
+        session=session, run=run, question_id="skills_choice", text="stressor", channel="rest", value="stressor"
+    )
     repository.save_answer(session=session, run=run, question_id="clarity_before", text="3", channel="rest", value="3")
-    repository.save_answer(session=session, run=run, question_id="pay_reflection", text="skip", channel="rest", skipped=True)
+    repository.save_answer(
+        session=session, run=run, question_id="pay_reflection", text="skip", channel="rest", skipped=True
+    )
     current = repository.current_answers(session=session, run=run)
     assert list(current) == ["skills_choice", "clarity_before", "pay_reflection"]
     assert current["clarity_before"].value == "3"
@@ -144,8 +169,24 @@ def test_consent_record_keeps_wording_and_answer(session: Session) -> None:
     run = _run(session)
     participant = session.get(Participant, run.participant_id)
     wording = "Can we share your summary with a Case Manager at your site? Reply YES or NO."
-    repository.record_consent(session=session, participant=participant, run=None, kind="participate", granted=True, wording="OK to start?", channel="rest")
-    repository.record_consent(session=session, participant=participant, run=run, kind="share", granted=False, wording=wording, channel="twilio")
+    repository.record_consent(
+        session=session,
+        participant=participant,
+        run=None,
+        kind="participate",
+        granted=True,
+        wording="OK to start?",
+        channel="rest",
+    )
+    repository.record_consent(
+        session=session,
+        participant=participant,
+        run=run,
+        kind="share",
+        granted=False,
+        wording=wording,
+        channel="twilio",
+    )
     session.commit()
     records = session.execute(select(ConsentRecord).order_by(ConsentRecord.id)).scalars().all()
     assert [(r.kind, r.granted, r.run_id, r.channel) for r in records] == [
@@ -161,7 +202,12 @@ def test_handoff_goes_to_the_follow_up_role(session: Session, role: str, audienc
     run = _run(session, role=role)
     summary = repository.save_summary(session=session, run=run, body={"strengths": []}, text="summary")
     handoff = repository.create_handoff(session=session, run=run, summary=summary, default_site=default)
-    assert (handoff.audience, handoff.status, handoff.site_id, handoff.summary_id) == (audience, HANDOFF_NEW, default.id, summary.id)
+    assert (handoff.audience, handoff.status, handoff.site_id, handoff.summary_id) == (
+        audience,
+        HANDOFF_NEW,
+        default.id,
+        summary.id,
+    )
     assert session.get(Participant, run.participant_id).site_id == default.id
     assert summary.confirmed_at is not None
 

@@ -1,4 +1,5 @@
 """A scripted complete activity per role, with the texts the bot is expected to ask, derived from the content."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ REFLECTIONS = {
         "capacity": "I need to stop working nights",
         "pay": "help with childcare, and at least $22/hour",
         "arrangements": "Day shifts only,\nclose to the bus (route 1)",
-        "values": "Respect <b>and</b> honesty \U0001F4AA",
+        "values": "Respect <b>and</b> honesty \U0001f4aa",
         "culture": "Un milieu où je peux poser des questions sans être jugée",
     },
     "employer": {
@@ -23,7 +24,7 @@ REFLECTIONS = {
         "pay": "$17/h + tips, free meals, 2 weeks off",
         "arrangements": "We can't flex weekend shifts; weekdays are flexible",
         "values": "Reliability, care for customers <script>alert(1)</script>",
-        "culture": "Family business \u2014 everyone pitches in \U0001F600",
+        "culture": "Family business \u2014 everyone pitches in \U0001f600",
     },
 }
 RATINGS = {"skills": "1", "capacity": "2", "pay": "3", "arrangements": "Stressor", "values": "strength", "culture": "2"}
@@ -65,11 +66,7 @@ def activity_script(role: str) -> list[ScriptedTurn]:
 def expected_prompt(question_id: str, role: Optional[str], content: Optional[Content] = None) -> str:
     """The exact question text the bot asks for ``question_id``."""
     content = content or load_content()
-    step = content.step(question_id)
-    text = step.prompt_for(role)
-    if step.factor:
-        text = text.format(n=content.factor_number(step.factor), factor=content.factor(step.factor).name)
-    return text
+    return content.question_text(question_id, role)
 
 
 def question_texts(replies: list[dict]) -> list[str]:

@@ -1,4 +1,5 @@
 """A scripted complete activity in French per role, with the French questions the bot is expected to ask."""
+
 from __future__ import annotations
 
 from bot.content import load_content
@@ -31,12 +32,24 @@ def french_script(role: str) -> list[ScriptedTurn]:
     """Every turn of a complete French activity for ``role``, from "Bonjour" to the handoff."""
     content = load_content("fr")
     role_label = next(o.label for o in content.step("role").options if o.value == role)
-    turns = [ScriptedTurn("Bonjour", "consent"), ScriptedTurn("oui", "role", "yes"), ScriptedTurn(role_label, "clarity_before", role),
-             ScriptedTurn("2", "skills_rating", "2")]
+    turns = [
+        ScriptedTurn("Bonjour", "consent"),
+        ScriptedTurn("oui", "role", "yes"),
+        ScriptedTurn(role_label, "clarity_before", role),
+        ScriptedTurn("2", "skills_rating", "2"),
+    ]
     factors = ["skills", "capacity", "pay", "arrangements", "values", "culture"]
     for i, factor in enumerate(factors):
         turns.append(ScriptedTurn(RATINGS[factor], f"{factor}_reflection", RATING_VALUES[RATINGS[factor]]))
-        turns.append(ScriptedTurn(REFLECTIONS_FR[role][factor], f"{factors[i + 1]}_rating" if i + 1 < len(factors) else "priorities"))
-    turns += [ScriptedTurn("3 4", "clarity_after", "pay,arrangements"), ScriptedTurn("4", "review", "4"),
-              ScriptedTurn("1", "share", "yes"), ScriptedTurn("Oui", None, "yes")]
+        turns.append(
+            ScriptedTurn(
+                REFLECTIONS_FR[role][factor], f"{factors[i + 1]}_rating" if i + 1 < len(factors) else "priorities"
+            )
+        )
+    turns += [
+        ScriptedTurn("3 4", "clarity_after", "pay,arrangements"),
+        ScriptedTurn("4", "review", "4"),
+        ScriptedTurn("1", "share", "yes"),
+        ScriptedTurn("Oui", None, "yes"),
+    ]
     return turns

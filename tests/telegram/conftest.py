@@ -1,4 +1,5 @@
 """Fixtures for Telegram tests: a fake Bot API on loopback, and one real Rasa + action server stack per module."""
+
 from __future__ import annotations
 
 from typing import Iterator
@@ -10,7 +11,7 @@ from tests.support.stack import Stack, start_stack
 from tests.telegram.fake_bot_api import FakeBotApi
 from tests.telegram.support import SECRET, TOKEN
 
-CREDENTIALS = "rest:\nbot.channels.telegram.TelegramInput:\n"
+CREDENTIALS = "rest:\nbot.channels.telegram.channel.TelegramInput:\n"
 
 
 @pytest.fixture(scope="module")

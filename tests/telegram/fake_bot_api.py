@@ -1,4 +1,5 @@
 """A local fake of the Telegram Bot API on loopback: records calls, can refuse with 403 or 429, serves getUpdates."""
+
 from __future__ import annotations
 
 import json
@@ -65,8 +66,15 @@ class FakeBotApi:
         return f"http://127.0.0.1:{self._server.server_address[1]}/bot"
 
     def fail(
-        self, method: str, *, status: int, description: str, times: int = 1, chat_id: Optional[str] = None,
-        retry_after: Optional[int] = None, after: int = 0,
+        self,
+        method: str,
+        *,
+        status: int,
+        description: str,
+        times: int = 1,
+        chat_id: Optional[str] = None,
+        retry_after: Optional[int] = None,
+        after: int = 0,
     ) -> None:
         with self._lock:
             self.failures.append(Failure(method, status, description, times, chat_id, retry_after, after))
@@ -77,8 +85,13 @@ class FakeBotApi:
 
     def rate_limit(self, retry_after: int, *, times: int = 1, chat_id: Optional[str] = None, after: int = 0) -> None:
         self.fail(
-            "sendMessage", status=429, description=f"Too Many Requests: retry after {retry_after}",
-            times=times, chat_id=chat_id, retry_after=retry_after, after=after,
+            "sendMessage",
+            status=429,
+            description=f"Too Many Requests: retry after {retry_after}",
+            times=times,
+            chat_id=chat_id,
+            retry_after=retry_after,
+            after=after,
         )
 
     def queue_update(self, update: dict[str, Any]) -> None:
@@ -88,7 +101,11 @@ class FakeBotApi:
 
     def calls_to(self, method: str, chat_id: Optional[str] = None) -> list[ApiCall]:
         with self._lock:
-            return [c for c in self.calls if c.method == method and (chat_id is None or str(c.params.get("chat_id")) == chat_id)]
+            return [
+                c
+                for c in self.calls
+                if c.method == method and (chat_id is None or str(c.params.get("chat_id")) == chat_id)
+            ]
 
     def delivered(self, chat_id: str) -> list[dict[str, Any]]:
         """Parameters of the sendMessage calls to a chat that succeeded, in order."""
@@ -137,7 +154,11 @@ class FakeBotApi:
         else:
             params = {key: _decode(value) for key, value in parse_qsl(raw or parts.query, keep_blank_values=True)}
         if len(segments) != 2 or segments[0] != f"bot{self.token}":
-            self._reply(handler, 401 if len(segments) == 2 else 404, {"ok": False, "error_code": 401, "description": "Unauthorized"})
+            self._reply(
+                handler,
+                401 if len(segments) == 2 else 404,
+                {"ok": False, "error_code": 401, "description": "Unauthorized"},
+            )
             return
         method = segments[1]
         status, body = self._answer(method, params)
@@ -163,7 +184,11 @@ class FakeBotApi:
 
     def _take_failure(self, method: str, params: dict[str, Any]) -> Optional[Failure]:
         for failure in self.failures:
-            if failure.method == method and failure.times > 0 and (failure.chat_id is None or str(params.get("chat_id")) == failure.chat_id):
+            if (
+                failure.method == method
+                and failure.times > 0
+                and (failure.chat_id is None or str(params.get("chat_id")) == failure.chat_id)
+            ):
                 if failure.after > 0:
                     failure.after -= 1
                     continue
@@ -179,7 +204,11 @@ class FakeBotApi:
             "sendMessage": self._send_message,
             "setWebhook": self._set_webhook,
             "deleteWebhook": self._delete_webhook,
-            "getWebhookInfo": lambda _p: {"url": self.webhook.get("url", ""), "has_custom_certificate": False, "pending_update_count": len(self.updates)},
+            "getWebhookInfo": lambda _p: {
+                "url": self.webhook.get("url", ""),
+                "has_custom_certificate": False,
+                "pending_update_count": len(self.updates),
+            },
         }
         handler = handlers.get(method)
         return handler(params) if handler else None
@@ -187,7 +216,13 @@ class FakeBotApi:
     def _send_message(self, params: dict[str, Any]) -> dict[str, Any]:
         self._message_ids += 1
         chat_id = int(params["chat_id"]) if str(params["chat_id"]).lstrip("-").isdigit() else params["chat_id"]
-        return {"message_id": self._message_ids, "date": int(time.time()), "chat": {"id": chat_id, "type": "private"}, "from": BOT_USER, "text": params.get("text", "")}
+        return {
+            "message_id": self._message_ids,
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private"},
+            "from": BOT_USER,
+            "text": params.get("text", ""),
+        }
 
     def _set_webhook(self, params: dict[str, Any]) -> bool:
         self.webhook = dict(params)

@@ -1,4 +1,5 @@
 """Helpers for Telegram tests: update builders and a participant who chats through the webhook."""
+
 from __future__ import annotations
 
 import itertools
@@ -9,7 +10,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from bot.channels.telegram_bot import SECRET_HEADER, WEBHOOK_PATH
+from bot.channels.telegram.client import SECRET_HEADER, WEBHOOK_PATH
 from tests.telegram.fake_bot_api import FakeBotApi
 
 TOKEN = "123456:TEST-token_for-the-fake"
@@ -33,7 +34,13 @@ def _user(chat_id: str) -> dict[str, Any]:
 def message_update(chat_id: str, *, text: Optional[str] = None, edited: bool = False, **content: Any) -> dict[str, Any]:
     """An update with a (possibly edited) message: text, or other content such as sticker=..., photo=[...]."""
     update_id = next(_update_ids)
-    message: dict[str, Any] = {"message_id": update_id % 100000, "date": int(time.time()), "chat": _chat(chat_id), "from": _user(chat_id), **content}
+    message: dict[str, Any] = {
+        "message_id": update_id % 100000,
+        "date": int(time.time()),
+        "chat": _chat(chat_id),
+        "from": _user(chat_id),
+        **content,
+    }
     if text is not None:
         message["text"] = text
         if text.startswith("/"):
@@ -52,19 +59,34 @@ def member_update(chat_id: str, status: str) -> dict[str, Any]:
     return {
         "update_id": next(_update_ids),
         "my_chat_member": {
-            "chat": _chat(chat_id), "from": _user(chat_id), "date": int(time.time()),
-            "old_chat_member": old, "new_chat_member": new,
+            "chat": _chat(chat_id),
+            "from": _user(chat_id),
+            "date": int(time.time()),
+            "old_chat_member": old,
+            "new_chat_member": new,
         },
     }
 
 
-STICKER = {"sticker": {"file_id": "CAACAgI", "file_unique_id": "AgADx", "width": 512, "height": 512, "is_animated": False, "is_video": False, "type": "regular"}}
+STICKER = {
+    "sticker": {
+        "file_id": "CAACAgI",
+        "file_unique_id": "AgADx",
+        "width": 512,
+        "height": 512,
+        "is_animated": False,
+        "is_video": False,
+        "type": "regular",
+    }
+}
 PHOTO = {"photo": [{"file_id": "AgACAgQ", "file_unique_id": "AQADp", "width": 90, "height": 90}], "caption": "my cv"}
 VOICE = {"voice": {"file_id": "AwACAgQ", "file_unique_id": "AgADv", "duration": 3}}
 DOCUMENT = {"document": {"file_id": "BQACAgQ", "file_unique_id": "AgADd", "file_name": "cv.pdf"}}
 
 
-def post_update(rasa_url: str, update: dict[str, Any], *, secret: Optional[str] = SECRET, timeout: float = 120) -> tuple[int, dict[str, Any]]:
+def post_update(
+    rasa_url: str, update: dict[str, Any], *, secret: Optional[str] = SECRET, timeout: float = 120
+) -> tuple[int, dict[str, Any]]:
     """Post an update to the Telegram webhook as Telegram would; (HTTP status, JSON body)."""
     headers = {"Content-Type": "application/json"}
     if secret is not None:

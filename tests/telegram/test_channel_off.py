@@ -1,4 +1,5 @@
 """Without TELEGRAM_BOT_TOKEN the channel is off: Rasa starts with the repo's credentials.yml and the webhook answers 503."""
+
 from __future__ import annotations
 
 import json
@@ -36,7 +37,7 @@ def rasa_without_telegram(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 
 
 def test_the_committed_credentials_name_the_telegram_channel() -> None:
-    assert "\nbot.channels.telegram.TelegramInput:" in (REPO / "credentials.yml").read_text()
+    assert "\nbot.channels.telegram.channel.TelegramInput:" in (REPO / "credentials.yml").read_text()
 
 
 def test_rasa_starts_and_the_channel_reports_off(rasa_without_telegram: Stack) -> None:

@@ -1,4 +1,5 @@
 """`python -m bot telegram set-webhook | delete-webhook | poll` against the fake Bot API."""
+
 from __future__ import annotations
 
 import os
@@ -42,13 +43,24 @@ def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> Itera
 
 def run_cli(*args: str, **env: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_") and k != "PUBLIC_BASE_URL"}
-    return subprocess.run([sys.executable, "-m", "bot", "telegram", *args], cwd=REPO, env={**clean, **env},
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "telegram", *args],
+        cwd=REPO,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_set_webhook_registers_the_url_with_the_secret_token(fake: FakeBotApi) -> None:
-    result = run_cli("set-webhook", TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_SECRET_TOKEN=SECRET,
-                     TELEGRAM_API_BASE=fake.base_url, PUBLIC_BASE_URL="https://bot.example.org/")
+    result = run_cli(
+        "set-webhook",
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_SECRET_TOKEN=SECRET,
+        TELEGRAM_API_BASE=fake.base_url,
+        PUBLIC_BASE_URL="https://bot.example.org/",
+    )
     assert result.returncode == 0, result.stderr
     assert fake.webhook == {
         "url": "https://bot.example.org/webhooks/telegram/webhook",
@@ -60,11 +72,21 @@ def test_set_webhook_registers_the_url_with_the_secret_token(fake: FakeBotApi) -
 
 
 def test_set_webhook_with_explicit_url_and_dropping_pending_updates(fake: FakeBotApi, cli) -> None:
-    code, _out, err = cli("set-webhook", "--url", "https://tunnel.example.net/webhooks/telegram/webhook", "--drop-pending-updates",
-                          TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_SECRET_TOKEN=SECRET, TELEGRAM_API_BASE=fake.base_url)
+    code, _out, err = cli(
+        "set-webhook",
+        "--url",
+        "https://tunnel.example.net/webhooks/telegram/webhook",
+        "--drop-pending-updates",
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_SECRET_TOKEN=SECRET,
+        TELEGRAM_API_BASE=fake.base_url,
+    )
     assert code == 0, err
     assert (fake.webhook["url"], fake.webhook["secret_token"], fake.webhook["drop_pending_updates"]) == (
-        "https://tunnel.example.net/webhooks/telegram/webhook", SECRET, True)
+        "https://tunnel.example.net/webhooks/telegram/webhook",
+        SECRET,
+        True,
+    )
 
 
 @pytest.mark.parametrize(
@@ -72,7 +94,10 @@ def test_set_webhook_with_explicit_url_and_dropping_pending_updates(fake: FakeBo
     [
         ({"TELEGRAM_SECRET_TOKEN": SECRET}, "TELEGRAM_BOT_TOKEN is not set"),
         ({"TELEGRAM_BOT_TOKEN": TOKEN}, "TELEGRAM_SECRET_TOKEN must be set"),
-        ({"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_SECRET_TOKEN": "has spaces in it"}, "TELEGRAM_SECRET_TOKEN must be set"),
+        (
+            {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_SECRET_TOKEN": "has spaces in it"},
+            "TELEGRAM_SECRET_TOKEN must be set",
+        ),
     ],
     ids=["no-token", "no-secret", "bad-secret"],
 )
@@ -92,8 +117,15 @@ def test_delete_webhook(fake: FakeBotApi, cli) -> None:
 
 def test_poll_refuses_while_a_webhook_is_registered(fake: FakeBotApi, cli) -> None:
     fake.webhook = {"url": "https://bot.example.org/webhooks/telegram/webhook"}
-    code, _out, err = cli("poll", "--once", "--rasa-url", "http://127.0.0.1:9",
-                          TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_SECRET_TOKEN=SECRET, TELEGRAM_API_BASE=fake.base_url)
+    code, _out, err = cli(
+        "poll",
+        "--once",
+        "--rasa-url",
+        "http://127.0.0.1:9",
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_SECRET_TOKEN=SECRET,
+        TELEGRAM_API_BASE=fake.base_url,
+    )
     assert code == 1
     assert "delete-webhook" in err
     assert fake.calls_to("getUpdates") == []

@@ -1,5 +1,6 @@
 """Issue 15 finding 5 on Telegram: an update whose turn died with its Rasa process is processed when Telegram sends it
 again; once answered, a repeat is a duplicate. Also: an update still being processed is refused with 503 (retried)."""
+
 from __future__ import annotations
 
 import os
@@ -21,8 +22,11 @@ pytestmark = [pytest.mark.e2e]
 
 def claim_status(db_url: str, update_id: int) -> str | None:
     with session_scope(db_url) as session:
-        return session.execute(select(InboundClaim.status).where(InboundClaim.channel == "telegram",
-                                                                 InboundClaim.message_key == str(update_id))).scalar_one_or_none()
+        return session.execute(
+            select(InboundClaim.status).where(
+                InboundClaim.channel == "telegram", InboundClaim.message_key == str(update_id)
+            )
+        ).scalar_one_or_none()
 
 
 def wait_for_claim(db_url: str, update_id: int, timeout: float = 20) -> str | None:
@@ -35,13 +39,17 @@ def wait_for_claim(db_url: str, update_id: int, timeout: float = 20) -> str | No
     return None
 
 
-def test_an_update_whose_rasa_died_mid_turn_is_processed_when_telegram_retries(tg_stack: Stack, fake_api: FakeBotApi) -> None:
+def test_an_update_whose_rasa_died_mid_turn_is_processed_when_telegram_retries(
+    tg_stack: Stack, fake_api: FakeBotApi
+) -> None:
     chat_id = new_chat_id()
     assert post_update(tg_stack.rasa_url, message_update(chat_id, text="hi"))[0] == 200
     update = message_update(chat_id, text="Yes")
     os.kill(tg_stack.procs["actions"].pid, signal.SIGSTOP)  # the turn hangs in Rasa: claimed, nothing committed
     results: list[object] = []
-    first = threading.Thread(target=lambda: results.append(_try(lambda: post_update(tg_stack.rasa_url, update, timeout=30))))
+    first = threading.Thread(
+        target=lambda: results.append(_try(lambda: post_update(tg_stack.rasa_url, update, timeout=30)))
+    )
     first.start()
     try:
         assert wait_for_claim(tg_stack.db_url, update["update_id"]) == "processing"

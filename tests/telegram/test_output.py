@@ -1,4 +1,5 @@
 """Sending to Telegram without Rasa: splitting, keyboards, and 403 / 429 / 400 handling against the fake Bot API."""
+
 from __future__ import annotations
 
 from typing import Iterator
@@ -6,8 +7,8 @@ from typing import Iterator
 import pytest
 from telegram import Bot
 
-from bot.channels.telegram_bot import build_bot, secret_matches, webhook_url
-from bot.channels.telegram_output import TelegramOutput, keyboard, split_text
+from bot.channels.telegram.client import build_bot, secret_matches, webhook_url
+from bot.channels.telegram.output import TelegramOutput, keyboard, split_text
 from bot.settings import Settings
 from tests.telegram.fake_bot_api import FakeBotApi
 from tests.telegram.support import TOKEN
@@ -53,7 +54,7 @@ def test_text_without_any_break_is_cut_hard() -> None:
 
 
 def test_limit_counts_utf16_units_like_telegram() -> None:
-    text = "\U0001F600" * 2100  # each emoji is 2 UTF-16 units: 4200 units
+    text = "\U0001f600" * 2100  # each emoji is 2 UTF-16 units: 4200 units
     pieces = split_text(text)
     assert [len(p) for p in pieces] == [2048, 52]
     assert "".join(pieces) == text
@@ -79,10 +80,17 @@ def test_keyboard_rows_and_one_time(labels: list[str], rows: list[list[str]]) ->
     assert markup["one_time_keyboard"] is True and markup["resize_keyboard"] is True
 
 
-@pytest.mark.parametrize(("received", "expected", "ok"), [
-    ("s3cret", "s3cret", True), ("s3cret", "s3cre", False), ("S3CRET", "s3cret", False),
-    (None, "s3cret", False), ("", "", False), (None, "", False),
-])
+@pytest.mark.parametrize(
+    ("received", "expected", "ok"),
+    [
+        ("s3cret", "s3cret", True),
+        ("s3cret", "s3cre", False),
+        ("S3CRET", "s3cret", False),
+        (None, "s3cret", False),
+        ("", "", False),
+        (None, "", False),
+    ],
+)
 def test_secret_matches(received: str, expected: str, ok: bool) -> None:
     assert secret_matches(received, expected) is ok
 
@@ -125,8 +133,16 @@ class Recorder:
 async def send_turn(output: TelegramOutput) -> None:
     """One turn as Rasa delivers it: text, a question with buttons, a summary."""
     await output.send_response(CHAT, {"text": "Thanks."})
-    await output.send_response(CHAT, {"text": "Strength or stressor?", "buttons": [{"title": "Strength", "payload": "Strength"}, {"title": "Stressor", "payload": "Stressor"}]})
-    await output.send_response(CHAT, {"custom": {"type": "mf_summary", "text": "Your summary\nSkills: welding", "sms_text": "short"}})
+    await output.send_response(
+        CHAT,
+        {
+            "text": "Strength or stressor?",
+            "buttons": [{"title": "Strength", "payload": "Strength"}, {"title": "Stressor", "payload": "Stressor"}],
+        },
+    )
+    await output.send_response(
+        CHAT, {"custom": {"type": "mf_summary", "text": "Your summary\nSkills: welding", "sms_text": "short"}}
+    )
 
 
 async def test_a_turn_is_sent_in_order_with_the_right_markup(fake: FakeBotApi, bot: Bot) -> None:
@@ -149,7 +165,11 @@ async def test_rate_limit_waits_and_resends_the_same_message(fake: FakeBotApi, b
     await send_turn(TelegramOutput(bot, recorder.on_blocked, sleep=recorder.sleep))
     assert recorder.sleeps == [7.0, 7.0]
     assert [c.status for c in fake.calls_to("sendMessage")] == [200, 429, 429, 200, 200]
-    assert [m["text"] for m in fake.delivered(CHAT)] == ["Thanks.", "Strength or stressor?", "Your summary\nSkills: welding"]
+    assert [m["text"] for m in fake.delivered(CHAT)] == [
+        "Thanks.",
+        "Strength or stressor?",
+        "Your summary\nSkills: welding",
+    ]
 
 
 async def test_endless_rate_limit_gives_up_on_that_message(fake: FakeBotApi, bot: Bot) -> None:
@@ -170,7 +190,9 @@ async def test_blocked_by_the_user_stops_the_turn_and_reports_the_chat(fake: Fak
     assert output.blocked is True
 
 
-async def test_a_refused_message_is_skipped_and_the_next_is_sent(fake: FakeBotApi, bot: Bot, caplog: pytest.LogCaptureFixture) -> None:
+async def test_a_refused_message_is_skipped_and_the_next_is_sent(
+    fake: FakeBotApi, bot: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
     recorder = Recorder()
     fake.fail("sendMessage", status=400, description="Bad Request: message text is private words", times=1)
     await send_turn(TelegramOutput(bot, recorder.on_blocked, sleep=recorder.sleep))

@@ -1,4 +1,5 @@
 """Reading Telegram updates (python-telegram-bot's Update.de_json) into what the channel does, and its wording file."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,8 +8,8 @@ from typing import Any, Optional
 import pytest
 from telegram import Update
 
-from bot.channels.telegram_updates import BLOCKED, EDITED, IGNORED, NON_TEXT, START, TEXT, UNBLOCKED, read_update
-from bot.channels.telegram_wording import WordingError, load_wording, wording
+from bot.channels.telegram.updates import BLOCKED, EDITED, IGNORED, NON_TEXT, START, TEXT, UNBLOCKED, read_update
+from bot.channels.telegram.wording import WordingError, load_wording, wording
 from tests.telegram.support import DOCUMENT, PHOTO, STICKER, VOICE, member_update, message_update
 
 CHAT = "777001"
@@ -65,7 +66,19 @@ def test_group_chats_and_service_messages_are_ignored() -> None:
     group["message"]["chat"] = {"id": -100123, "type": "supergroup", "title": "Team"}
     assert read(group)[0] == IGNORED
     assert read(message_update(CHAT, new_chat_title="x"))[:2] == (IGNORED, CHAT)
-    assert read({"update_id": 9, "callback_query": {"id": "1", "from": {"id": 1, "is_bot": False, "first_name": "A"}, "chat_instance": "c"}})[0] == IGNORED
+    assert (
+        read(
+            {
+                "update_id": 9,
+                "callback_query": {
+                    "id": "1",
+                    "from": {"id": 1, "is_bot": False, "first_name": "A"},
+                    "chat_instance": "c",
+                },
+            }
+        )[0]
+        == IGNORED
+    )
 
 
 def test_wording_file_has_both_messages() -> None:

@@ -1,4 +1,5 @@
 """The Telegram channel end to end: real Rasa and action servers, python-telegram-bot sending to the fake Bot API."""
+
 from __future__ import annotations
 
 import asyncio
@@ -7,7 +8,7 @@ from typing import Any, Optional
 import pytest
 from sqlalchemy import func, select
 
-from bot.channels.telegram_wording import wording
+from bot.channels.telegram.wording import wording
 from bot.cli.telegram import poll
 from bot.content import load_content
 from bot.settings import Settings
@@ -71,7 +72,15 @@ def all_answers(db_url: str, chat_id: str) -> list[Answer]:
         identity = session.execute(
             select(ChannelIdentity).where(ChannelIdentity.channel == "telegram", ChannelIdentity.external_id == chat_id)
         ).scalar_one()
-        run = session.execute(select(ActivityRun).where(ActivityRun.participant_id == identity.participant_id).order_by(ActivityRun.id.desc())).scalars().first()
+        run = (
+            session.execute(
+                select(ActivityRun)
+                .where(ActivityRun.participant_id == identity.participant_id)
+                .order_by(ActivityRun.id.desc())
+            )
+            .scalars()
+            .first()
+        )
         return list(session.execute(select(Answer).where(Answer.run_id == run.id).order_by(Answer.id)).scalars())
 
 
@@ -111,7 +120,10 @@ def finish(user: TelegramUser, reflections: list[str]) -> list[dict[str, Any]]:
 
 def reflections_for(role: str, long: bool) -> list[str]:
     """Reflections with characters HTML or Markdown would mangle; long ones make the summary exceed 4096 characters."""
-    base = [f"{role}: Forklift & <b>people</b> skills, \"quoted\" *stars* _under_ - {factor} ünïcode ✓ #{n}" for n, factor in enumerate(FACTOR_IDS)]
+    base = [
+        f'{role}: Forklift & <b>people</b> skills, "quoted" *stars* _under_ - {factor} ünïcode ✓ #{n}'
+        for n, factor in enumerate(FACTOR_IDS)
+    ]
     if long:
         return [text + " " + ("I like steady work with a kind team and clear tasks. " * 17).strip() for text in base]
     return base
@@ -133,7 +145,15 @@ def test_whole_activity_saves_every_answer_verbatim(
     review = finish(user, reflections)
 
     answers = current_answers(tg_stack.db_url, user.chat_id)
-    expected = {"consent": "Yes", "role": role_label, "clarity_before": "2", "priorities": "3 4", "clarity_after": "4", "review": "Looks right", "share": "Yes"}
+    expected = {
+        "consent": "Yes",
+        "role": role_label,
+        "clarity_before": "2",
+        "priorities": "3 4",
+        "clarity_after": "4",
+        "review": "Looks right",
+        "share": "Yes",
+    }
     for index, factor in enumerate(FACTOR_IDS):
         expected[f"{factor}_rating"] = RATINGS[index % 3]
         expected[f"{factor}_reflection"] = reflections[index]
@@ -145,7 +165,11 @@ def test_whole_activity_saves_every_answer_verbatim(
         assert (run.status, run.role, run.channel) == ("completed", role, "telegram")
         handoff = session.execute(select(Handoff).where(Handoff.run_id == run.id)).scalar_one()
         assert handoff.audience == audience
-        summary_text = session.execute(select(Summary.text).where(Summary.run_id == run.id).order_by(Summary.id.desc())).scalars().first()
+        summary_text = (
+            session.execute(select(Summary.text).where(Summary.run_id == run.id).order_by(Summary.id.desc()))
+            .scalars()
+            .first()
+        )
     # The review turn: the full summary as plain text (no parse mode, so nothing to escape), then the question.
     pieces = [m["text"] for m in review[:-1]]
     assert review[-1]["text"] == CONTENT.step("review").prompt_for(None)
@@ -168,7 +192,11 @@ def test_keyboard_is_one_time_and_one_tap_sends_the_label(tg_stack: Stack, fake_
     user = TelegramUser(tg_stack.rasa_url, fake_api)
     user.say("/start")
     markup = fake_api.delivered(user.chat_id)[-1]["reply_markup"]
-    assert markup == {"keyboard": [[{"text": "Yes"}, {"text": "No"}]], "one_time_keyboard": True, "resize_keyboard": True}
+    assert markup == {
+        "keyboard": [[{"text": "Yes"}, {"text": "No"}]],
+        "one_time_keyboard": True,
+        "resize_keyboard": True,
+    }
     intros = fake_api.delivered(user.chat_id)[:-1]
     assert intros and [m["reply_markup"] for m in intros] == [REMOVE_KEYBOARD] * len(intros)
 
@@ -183,7 +211,9 @@ def test_start_link_links_the_invite_codes_site(tg_stack: Stack, fake_api: FakeB
     user = TelegramUser(tg_stack.rasa_url, fake_api)
     assert [m["text"] for m in user.say("/start HFX-2024_a")] == intro_texts(tg_stack)
     with session_scope(tg_stack.db_url) as session:
-        identity = session.execute(select(ChannelIdentity).where(ChannelIdentity.external_id == user.chat_id)).scalar_one()
+        identity = session.execute(
+            select(ChannelIdentity).where(ChannelIdentity.external_id == user.chat_id)
+        ).scalar_one()
         assert session.get(Participant, identity.participant_id).site_id == site_id
     # The activity carries on from the link: the answer is saved on the linked participant's run.
     user.tap("Yes")
@@ -194,12 +224,18 @@ def test_unknown_start_code_starts_the_activity_and_reveals_nothing(tg_stack: St
     user = TelegramUser(tg_stack.rasa_url, fake_api)
     assert [m["text"] for m in user.say("/start NOSUCHCODE")] == intro_texts(tg_stack)
     with session_scope(tg_stack.db_url) as session:
-        identity = session.execute(select(ChannelIdentity).where(ChannelIdentity.external_id == user.chat_id)).scalar_one()
+        identity = session.execute(
+            select(ChannelIdentity).where(ChannelIdentity.external_id == user.chat_id)
+        ).scalar_one()
         assert session.get(Participant, identity.participant_id).site_id is None
 
 
-@pytest.mark.parametrize("secret", [None, "", "wrong-secret", "test-secret_012345678"], ids=["missing", "empty", "wrong", "prefix"])
-def test_requests_without_the_secret_token_are_refused(tg_stack: Stack, fake_api: FakeBotApi, secret: Optional[str]) -> None:
+@pytest.mark.parametrize(
+    "secret", [None, "", "wrong-secret", "test-secret_012345678"], ids=["missing", "empty", "wrong", "prefix"]
+)
+def test_requests_without_the_secret_token_are_refused(
+    tg_stack: Stack, fake_api: FakeBotApi, secret: Optional[str]
+) -> None:
     chat_id = new_chat_id()
     update = message_update(chat_id, text="hi")
     inbound_before, sent_before = count(tg_stack.db_url, InboundClaim), len(fake_api.calls_to("sendMessage"))
@@ -212,14 +248,21 @@ def test_requests_without_the_secret_token_are_refused(tg_stack: Stack, fake_api
     assert fake_api.texts(chat_id) == intro_texts(tg_stack)
 
 
-@pytest.mark.parametrize("body", [b"{not json", b"[]", b'{"update_id": "7"}', b'{"message": {}}'], ids=["invalid", "list", "id-text", "no-id"])
+@pytest.mark.parametrize(
+    "body",
+    [b"{not json", b"[]", b'{"update_id": "7"}', b'{"message": {}}'],
+    ids=["invalid", "list", "id-text", "no-id"],
+)
 def test_malformed_updates_are_refused_and_store_nothing(tg_stack: Stack, body: bytes) -> None:
     import urllib.error
     import urllib.request
 
     inbound_before = count(tg_stack.db_url, InboundClaim)
-    request = urllib.request.Request(tg_stack.rasa_url + "/webhooks/telegram/webhook", data=body,
-                                     headers={"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": SECRET})
+    request = urllib.request.Request(
+        tg_stack.rasa_url + "/webhooks/telegram/webhook",
+        data=body,
+        headers={"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": SECRET},
+    )
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=30)
     assert refused.value.code == 400
@@ -240,7 +283,9 @@ def test_a_duplicated_update_is_processed_once(tg_stack: Stack, fake_api: FakeBo
 
 
 @pytest.mark.parametrize("content", [STICKER, PHOTO, VOICE, DOCUMENT], ids=["sticker", "photo", "voice", "document"])
-def test_non_text_gets_a_friendly_note_and_the_question_again(tg_stack: Stack, fake_api: FakeBotApi, content: dict) -> None:
+def test_non_text_gets_a_friendly_note_and_the_question_again(
+    tg_stack: Stack, fake_api: FakeBotApi, content: dict
+) -> None:
     user = TelegramUser(tg_stack.rasa_url, fake_api)
     start_and_consent(tg_stack, user, "Looking for work")
     question = fake_api.delivered(user.chat_id)[-1]
@@ -251,7 +296,9 @@ def test_non_text_gets_a_friendly_note_and_the_question_again(tg_stack: Stack, f
     assert [(a.question_id, a.text) for a in all_answers(tg_stack.db_url, user.chat_id)] == answers_before
 
 
-def test_an_edited_message_changes_nothing_and_says_how_to_change_an_answer(tg_stack: Stack, fake_api: FakeBotApi) -> None:
+def test_an_edited_message_changes_nothing_and_says_how_to_change_an_answer(
+    tg_stack: Stack, fake_api: FakeBotApi
+) -> None:
     user = TelegramUser(tg_stack.rasa_url, fake_api)
     start_and_consent(tg_stack, user, "Looking for work")
     user.tap("Strength")
@@ -264,7 +311,9 @@ def test_an_edited_message_changes_nothing_and_says_how_to_change_an_answer(tg_s
     replies = user.send_update(edit)
     assert [m["text"] for m in replies] == [wording()["edited"]]
     assert "reply_markup" not in replies[0]  # the current question's keyboard stays
-    assert [(a.question_id, a.text, a.superseded_at) for a in all_answers(tg_stack.db_url, user.chat_id)] == answers_before
+    assert [
+        (a.question_id, a.text, a.superseded_at) for a in all_answers(tg_stack.db_url, user.chat_id)
+    ] == answers_before
 
 
 def test_a_5000_character_message_is_refused_politely_and_saves_nothing(tg_stack: Stack, fake_api: FakeBotApi) -> None:
@@ -278,7 +327,9 @@ def test_a_5000_character_message_is_refused_politely_and_saves_nothing(tg_stack
     assert "skills_reflection" not in current_answers(tg_stack.db_url, user.chat_id)
 
 
-def test_a_blocked_bot_marks_the_chat_blocked_until_the_user_writes_again(tg_stack: Stack, fake_api: FakeBotApi) -> None:
+def test_a_blocked_bot_marks_the_chat_blocked_until_the_user_writes_again(
+    tg_stack: Stack, fake_api: FakeBotApi
+) -> None:
     user = TelegramUser(tg_stack.rasa_url, fake_api)
     user.say("/start")
     attempts_before = len(fake_api.calls_to("sendMessage", user.chat_id))
@@ -301,7 +352,9 @@ def test_a_blocked_bot_marks_the_chat_blocked_until_the_user_writes_again(tg_sta
     assert identity_row(tg_stack.db_url, user.chat_id).blocked_at is None
 
 
-def test_rate_limited_replies_are_retried_after_the_wait_without_loss_or_reordering(tg_stack: Stack, fake_api: FakeBotApi) -> None:
+def test_rate_limited_replies_are_retried_after_the_wait_without_loss_or_reordering(
+    tg_stack: Stack, fake_api: FakeBotApi
+) -> None:
     user = TelegramUser(tg_stack.rasa_url, fake_api)
     fake_api.rate_limit(1, times=2, chat_id=user.chat_id, after=1)  # the 2nd message is refused twice
     try:
@@ -354,7 +407,9 @@ def test_a_failed_turn_asks_to_send_again_and_the_resent_answer_is_saved(tg_stac
     assert [(a.question_id, a.text) for a in all_answers(tg_stack.db_url, user.chat_id)] == [("consent", "Yes")]
 
 
-def test_a_french_participant_gets_the_channel_notes_and_keyboards_in_french(tg_stack: Stack, fake_api: FakeBotApi) -> None:
+def test_a_french_participant_gets_the_channel_notes_and_keyboards_in_french(
+    tg_stack: Stack, fake_api: FakeBotApi
+) -> None:
     fr = load_content("fr")
     user = TelegramUser(tg_stack.rasa_url, fake_api)
     assert [m["text"] for m in user.say("Bonjour")][-1] == fr.step("consent").prompt_for(None)
@@ -374,4 +429,6 @@ def test_a_french_participant_gets_the_channel_notes_and_keyboards_in_french(tg_
     edit["edited_message"]["message_id"] = sent["message"]["message_id"]
     assert [m["text"] for m in user.send_update(edit)] == [wording("fr")["edited"]]
     assert [(a.question_id, a.text) for a in all_answers(tg_stack.db_url, user.chat_id)][-1] == (
-        "skills_reflection", "Soudure et premiers soins, pis je suis fiable")
+        "skills_reflection",
+        "Soudure et premiers soins, pis je suis fiable",
+    )

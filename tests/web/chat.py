@@ -1,4 +1,5 @@
 """Driving the chat page in Chromium and reading what it saved: a page object, the activity script and DB look-ups."""
+
 from __future__ import annotations
 
 import json
@@ -24,12 +25,7 @@ ROLE_LABEL = {"work_seeker": "Looking for work", "employer": "Hiring"}
 def prompt(step_id: str, role: Optional[str]) -> str:
     """The exact question the bot asks at ``step_id`` (as the engine words it)."""
     content = load_content()
-    step = content.step(step_id)
-    text = step.prompt_for(role)
-    if step.factor:
-        factor = content.factor(step.factor)
-        text = text.format(n=content.factor_number(factor.id), factor=factor.name)
-    return text
+    return content.question_text(step_id, role)
 
 
 def message(key: str, **values: Any) -> str:
@@ -47,11 +43,22 @@ class Turn:
 
 def activity_turns(role: str, ratings: dict[str, str], reflections: dict[str, str]) -> list[Turn]:
     """A complete activity after Start: choices clicked, reflections and priorities typed."""
-    turns = [Turn("click", "Yes", "role"), Turn("click", ROLE_LABEL[role], "clarity_before"), Turn("click", "2", "skills_rating")]
+    turns = [
+        Turn("click", "Yes", "role"),
+        Turn("click", ROLE_LABEL[role], "clarity_before"),
+        Turn("click", "2", "skills_rating"),
+    ]
     for i, factor in enumerate(FACTORS):
         turns.append(Turn("click", ratings[factor], f"{factor}_reflection"))
-        turns.append(Turn("type", reflections[factor], f"{FACTORS[i + 1]}_rating" if i + 1 < len(FACTORS) else "priorities"))
-    turns += [Turn("type", "3 4", "clarity_after"), Turn("click", "4", "review"), Turn("click", "Looks right", "share"), Turn("click", "Yes", None)]
+        turns.append(
+            Turn("type", reflections[factor], f"{FACTORS[i + 1]}_rating" if i + 1 < len(FACTORS) else "priorities")
+        )
+    turns += [
+        Turn("type", "3 4", "clarity_after"),
+        Turn("click", "4", "review"),
+        Turn("click", "Looks right", "share"),
+        Turn("click", "Yes", None),
+    ]
     return turns
 
 
@@ -116,14 +123,18 @@ class ChatPage:
         return self.page.locator("#log > :not(.choices)").count()
 
     def choice_labels(self) -> list[str]:
-        return self.page.eval_on_selector_all("#log .choices .choice", "nodes => nodes.map(n => n.lastChild.textContent)")
+        return self.page.eval_on_selector_all(
+            "#log .choices .choice", "nodes => nodes.map(n => n.lastChild.textContent)"
+        )
 
     def status(self) -> str:
         return self.page.locator("#status").text_content() or ""
 
     # ---- acting ------------------------------------------------------------------------------
     def wait_reply(self) -> None:
-        self.page.wait_for_function("() => !document.getElementById('composer').hasAttribute('aria-busy')", timeout=REPLY_TIMEOUT_MS)
+        self.page.wait_for_function(
+            "() => !document.getElementById('composer').hasAttribute('aria-busy')", timeout=REPLY_TIMEOUT_MS
+        )
 
     def start(self) -> None:
         self.page.get_by_role("button", name="Start").click()
@@ -169,7 +180,8 @@ class ChatPage:
     def switch(self) -> dict[str, Any]:
         """The language switch as shown: its visible text, the lang of that text and whether it is shown."""
         return self.page.eval_on_selector(
-            "#language-switch", "b => ({text: b.textContent, lang: (b.querySelector('[lang]') || {}).lang || null, hidden: b.hidden})"
+            "#language-switch",
+            "b => ({text: b.textContent, lang: (b.querySelector('[lang]') || {}).lang || null, hidden: b.hidden})",
         )
 
     def html_lang(self) -> str:
@@ -177,7 +189,9 @@ class ChatPage:
 
     def bot_langs(self) -> list[Optional[str]]:
         """The lang attribute of every bot message and summary in the log, in order (None where it is unset)."""
-        return self.page.eval_on_selector_all("#log .msg.bot, #log .summary", "nodes => nodes.map(n => n.getAttribute('lang'))")
+        return self.page.eval_on_selector_all(
+            "#log .msg.bot, #log .summary", "nodes => nodes.map(n => n.getAttribute('lang'))"
+        )
 
     def user_langs(self) -> list[Optional[str]]:
         return self.page.eval_on_selector_all("#log .msg.user", "nodes => nodes.map(n => n.getAttribute('lang'))")
@@ -244,12 +258,24 @@ def saved_records(stack: Stack, sender: str) -> dict[str, Any]:
             select(ChannelIdentity).where(ChannelIdentity.channel == "webchat", ChannelIdentity.external_id == sender)
         ).scalar_one()
         participant = session.get(Participant, identity.participant_id)
-        run = session.execute(
-            select(ActivityRun).where(ActivityRun.participant_id == participant.id).order_by(ActivityRun.id.desc())
-        ).scalars().first()
+        run = (
+            session.execute(
+                select(ActivityRun).where(ActivityRun.participant_id == participant.id).order_by(ActivityRun.id.desc())
+            )
+            .scalars()
+            .first()
+        )
         answers = session.execute(select(Answer).where(Answer.run_id == run.id).order_by(Answer.id)).scalars().all()
-        consents = session.execute(select(ConsentRecord).where(ConsentRecord.run_id == run.id).order_by(ConsentRecord.id)).scalars().all()
-        summary = session.execute(select(Summary).where(Summary.run_id == run.id).order_by(Summary.id.desc())).scalars().first()
+        consents = (
+            session.execute(select(ConsentRecord).where(ConsentRecord.run_id == run.id).order_by(ConsentRecord.id))
+            .scalars()
+            .all()
+        )
+        summary = (
+            session.execute(select(Summary).where(Summary.run_id == run.id).order_by(Summary.id.desc()))
+            .scalars()
+            .first()
+        )
         return {
             "language": participant.language,
             "status": run.status,

@@ -1,4 +1,5 @@
 """Fixtures for the web chat tests: one real stack (action server, Rasa, web app) and one headless Chromium per package."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -14,8 +15,7 @@ from tests.web.chat import ChatPage
 
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = REPO / "test-artifacts"
-WEBCHAT_CREDENTIALS = "rest:\nbot.channels.webchat.WebChatInput:\n"
-
+WEBCHAT_CREDENTIALS = "rest:\nbot.channels.webchat.channel.WebChatInput:\n"
 
 
 @pytest.fixture(scope="package")
@@ -23,6 +23,7 @@ def browser() -> Iterator[Browser]:
     """One headless Chromium for this package's page tests."""
     with headless_chromium() as chromium:
         yield chromium
+
 
 @pytest.fixture(scope="package")
 def web_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:

@@ -1,4 +1,5 @@
 """The web chat's server side: the same-origin proxy (with a fake Rasa) and the real Rasa webchat channel."""
+
 from __future__ import annotations
 
 import json
@@ -13,7 +14,7 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from bot.activity import flow
-from bot.channels import webchat
+from bot.channels.webchat import channel as webchat
 from bot.web import chat_routes
 from bot.web.app import create_app
 from tests.support.stack import Stack
@@ -38,12 +39,12 @@ def proxy_client(handler) -> tuple[TestClient, list[httpx.Request]]:
 def test_proxy_forwards_to_the_webchat_webhook_and_returns_the_replies() -> None:
     replies = [{"text": "Is it OK?", "buttons": [{"title": "Yes", "payload": "Yes"}]}]
     client, seen = proxy_client(lambda request: httpx.Response(200, json=replies))
-    response = client.post("/chat/api/message", json={"sender": SENDER, "message": "hi \U0001F600"})
+    response = client.post("/chat/api/message", json={"sender": SENDER, "message": "hi \U0001f600"})
     assert (response.status_code, response.json()) == (200, replies)
     assert response.headers["content-security-policy"].startswith("default-src 'self'")
     assert response.headers["cache-control"] == "no-store"
     assert [str(r.url) for r in seen] == ["http://rasa.test/webhooks/webchat/webhook"]
-    assert json.loads(seen[0].content) == {"sender": SENDER, "message": "hi \U0001F600"}
+    assert json.loads(seen[0].content) == {"sender": SENDER, "message": "hi \U0001f600"}
 
 
 @pytest.mark.parametrize(
@@ -70,7 +71,9 @@ def test_proxy_refuses_non_json_invalid_json_and_huge_bodies() -> None:
     assert (form.status_code, form.json()) == (415, {"error": "json_only"})
     broken = client.post("/chat/api/message", content=b"{not json", headers={"Content-Type": "application/json"})
     assert (broken.status_code, broken.json()) == (400, {"error": "bad_json"})
-    huge = client.post("/chat/api/message", content=b"{" + b" " * (64 * 1024) + b"}", headers={"Content-Type": "application/json"})
+    huge = client.post(
+        "/chat/api/message", content=b"{" + b" " * (64 * 1024) + b"}", headers={"Content-Type": "application/json"}
+    )
     assert (huge.status_code, huge.json()) == (413, {"error": "too_long"})
     assert seen == []
 
@@ -79,8 +82,12 @@ def test_proxy_answers_unavailable_when_rasa_fails() -> None:
     def down(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("refused", request=request)
 
-    handlers = (down, lambda r: httpx.Response(500, json={"error": "failed"}), lambda r: httpx.Response(200, text="<html>"),
-                lambda r: httpx.Response(200, json=[]))  # no reply at all: an action failed inside Rasa
+    handlers = (
+        down,
+        lambda r: httpx.Response(500, json={"error": "failed"}),
+        lambda r: httpx.Response(200, text="<html>"),
+        lambda r: httpx.Response(200, json=[]),
+    )  # no reply at all: an action failed inside Rasa
     for handler in handlers:
         client, _ = proxy_client(handler)
         response = client.post("/chat/api/message", json={"sender": SENDER, "message": "hi"})
@@ -96,8 +103,10 @@ def test_page_and_static_files_are_served_with_the_strict_policy() -> None:
     assert 'role="log"' in html and 'aria-live="polite"' in html and '<label for="message">Your message</label>' in html
     # Everything the page loads is on its own origin: no CDN, no web fonts.
     assert re.findall(r'(?:src|href)="([^"]+)"', html) == [
-        f"/static/chat/icon.svg?v={chat_routes.ASSET_VERSION}", f"/static/chat/chat.css?v={chat_routes.ASSET_VERSION}",
-        f"/static/chat/chat.js?v={chat_routes.ASSET_VERSION}", "#message",
+        f"/static/chat/icon.svg?v={chat_routes.ASSET_VERSION}",
+        f"/static/chat/chat.css?v={chat_routes.ASSET_VERSION}",
+        f"/static/chat/chat.js?v={chat_routes.ASSET_VERSION}",
+        "#message",
     ]
     script = client.get("/static/chat/chat.js")
     assert script.status_code == 200 and script.headers["x-content-type-options"] == "nosniff"
@@ -110,16 +119,46 @@ def test_page_script_never_writes_html() -> None:
         assert sink not in source
 
 
-def test_rules_agree_between_page_proxy_channel_and_engine() -> None:
-    assert chat_routes.SENDER_PATTERN.pattern == webchat.SENDER_PATTERN.pattern
-    assert chat_routes.MAX_MESSAGE_CHARS == webchat.MAX_MESSAGE_CHARS
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        ([], 400, "bad_request"),
+        ({"sender": "A" * 32, "message": "hi"}, 400, "bad_sender"),
+        ({"sender": "a" * 32, "message": 7}, 400, "bad_message"),
+        ({"sender": "a" * 32, "message": "x" * 10_001}, 413, "too_long"),
+        ({"sender": "a" * 32, "message": "\ud800"}, 400, "bad_text"),
+    ],
+)
+def test_proxy_and_channel_refuse_the_same_bodies_with_the_same_codes(body: object, status: int, code: str) -> None:
+    proxy_error = chat_routes.validate(body)
+    channel_error = webchat.parse_request(body)
+    assert not isinstance(proxy_error, dict) and (proxy_error.status_code, json.loads(proxy_error.body)) == (
+        status,
+        {"error": code},
+    )
+    assert not isinstance(channel_error, tuple) and (channel_error.status, json.loads(channel_error.body)) == (
+        status,
+        {"error": code},
+    )
+    assert chat_routes.validate({"sender": "a" * 32, "message": "x" * 10_000}) == {
+        "sender": "a" * 32,
+        "message": "x" * 10_000,
+    }
+    assert webchat.parse_request({"sender": "a" * 32, "message": "x" * 10_000}) == ("a" * 32, "x" * 10_000)
+
+
+def test_the_page_script_and_the_engine_agree_on_resume_code_letters() -> None:
     letters = re.search(r"CODE_PATTERN = /\^\\s\*\(\[([A-Z]+)\]\{4\}\)", CHAT_JS.read_text())
     assert letters is not None and letters.group(1) == flow._CODE_LETTERS
 
 
 def test_channel_reduces_rasa_messages_to_what_the_page_shows() -> None:
     collected = [
-        {"recipient_id": SENDER, "text": "Pick one", "buttons": [{"title": "Yes", "payload": "Yes", "type": "postback"}]},
+        {
+            "recipient_id": SENDER,
+            "text": "Pick one",
+            "buttons": [{"title": "Yes", "payload": "Yes", "type": "postback"}],
+        },
         {"recipient_id": SENDER, "custom": {"type": "mf_summary", "text": "Summary"}},
         {"recipient_id": SENDER, "image": "http://example.com/x.png"},
     ]
@@ -131,7 +170,9 @@ def test_channel_reduces_rasa_messages_to_what_the_page_shows() -> None:
 
 # ---- the real Rasa server ----------------------------------------------------------------------
 def post_rasa(stack: Stack, data: bytes) -> tuple[int, object]:
-    request = urllib.request.Request(f"{stack.rasa_url}/webhooks/webchat/webhook", data=data, headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{stack.rasa_url}/webhooks/webchat/webhook", data=data, headers={"Content-Type": "application/json"}
+    )
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
             return response.status, json.loads(response.read())
@@ -146,9 +187,21 @@ def test_rasa_webchat_channel_answers_and_refuses_bad_requests(web_stack: Stack)
     assert replies[-1]["buttons"] == [{"title": "Yes", "payload": "Yes"}, {"title": "No", "payload": "No"}]
     assert all(set(r) <= {"text", "buttons", "custom"} for r in replies)
     assert post_rasa(web_stack, b"{oops") == (400, {"error": "bad_json"})
-    assert post_rasa(web_stack, json.dumps({"sender": "+15551234567", "message": "hi"}).encode()) == (400, {"error": "bad_sender"})
-    assert post_rasa(web_stack, json.dumps({"sender": SENDER, "message": None}).encode()) == (400, {"error": "bad_message"})
-    assert post_rasa(web_stack, json.dumps({"sender": SENDER, "message": "y" * 10_001}).encode()) == (413, {"error": "too_long"})
+    assert post_rasa(web_stack, json.dumps({"sender": "+15551234567", "message": "hi"}).encode()) == (
+        400,
+        {"error": "bad_sender"},
+    )
+    assert post_rasa(web_stack, json.dumps({"sender": SENDER, "message": None}).encode()) == (
+        400,
+        {"error": "bad_message"},
+    )
+    assert post_rasa(web_stack, json.dumps({"sender": SENDER, "message": "y" * 10_001}).encode()) == (
+        413,
+        {"error": "too_long"},
+    )
     # Still serving after all that.
     status, replies = post_rasa(web_stack, json.dumps({"sender": SENDER, "message": "Yes"}).encode())
-    assert status == 200 and replies[-1]["buttons"] == [{"title": "Looking for work", "payload": "Looking for work"}, {"title": "Hiring", "payload": "Hiring"}]
+    assert status == 200 and replies[-1]["buttons"] == [
+        {"title": "Looking for work", "payload": "Looking for work"},
+        {"title": "Hiring", "payload": "Hiring"},
+    ]

@@ -1,4 +1,5 @@
 """The web chat page in real headless Chromium, against the real web app, Rasa server and action server."""
+
 from __future__ import annotations
 
 import struct
@@ -13,8 +14,22 @@ pytestmark = [pytest.mark.e2e, pytest.mark.browser, pytest.mark.slow]
 
 RATING_VALUES = {"Strength": "strength", "Stressor": "stressor", "Both/not sure": "both"}
 RATINGS = {
-    "work_seeker": {"skills": "Strength", "capacity": "Stressor", "pay": "Both/not sure", "arrangements": "Stressor", "values": "Strength", "culture": "Both/not sure"},
-    "employer": {"skills": "Stressor", "capacity": "Both/not sure", "pay": "Strength", "arrangements": "Strength", "values": "Stressor", "culture": "Strength"},
+    "work_seeker": {
+        "skills": "Strength",
+        "capacity": "Stressor",
+        "pay": "Both/not sure",
+        "arrangements": "Stressor",
+        "values": "Strength",
+        "culture": "Both/not sure",
+    },
+    "employer": {
+        "skills": "Stressor",
+        "capacity": "Both/not sure",
+        "pay": "Strength",
+        "arrangements": "Strength",
+        "values": "Stressor",
+        "culture": "Strength",
+    },
 }
 REFLECTIONS = {
     "work_seeker": {
@@ -30,8 +45,8 @@ REFLECTIONS = {
         "capacity": "Busy weekends, we pair new people with a buddy",
         "pay": "$17/h + tips, free meals, 2 weeks off",
         "arrangements": "Weekday hours are flexible",
-        "values": "Respect <b>and</b> honesty \U0001F4AA",
-        "culture": "Family business \u2014 everyone pitches in \U0001F600",
+        "values": "Respect <b>and</b> honesty \U0001f4aa",
+        "culture": "Family business \u2014 everyone pitches in \U0001f600",
     },
 }
 PRACTITIONER = {"work_seeker": "Case Manager", "employer": "Employer Engagement Specialist"}
@@ -46,13 +61,22 @@ def expected_answers(role: str) -> dict[str, tuple[str, str | None]]:
     for factor, label in RATINGS[role].items():
         answers[f"{factor}_rating"] = (label, RATING_VALUES[label])
         answers[f"{factor}_reflection"] = (REFLECTIONS[role][factor], None)
-    answers.update({"priorities": ("3 4", "pay,arrangements"), "clarity_after": ("4", "4"), "review": ("Looks right", "yes"), "share": ("Yes", "yes")})
+    answers.update(
+        {
+            "priorities": ("3 4", "pay,arrangements"),
+            "clarity_after": ("4", "4"),
+            "review": ("Looks right", "yes"),
+            "share": ("Yes", "yes"),
+        }
+    )
     return answers
 
 
 def assert_no_violations(chat: ChatPage, axe_source: str) -> None:
     violations = chat.run_axe(axe_source)
-    assert violations == [], "axe-core found accessibility problems:\n" + "\n".join(f"{v['id']} ({v['impact']}): {v['help']} at {v['targets']}" for v in violations)
+    assert violations == [], "axe-core found accessibility problems:\n" + "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} at {v['targets']}" for v in violations
+    )
 
 
 def overflow(chat: ChatPage) -> int:
@@ -73,7 +97,14 @@ def check_summary(chat: ChatPage, role: str) -> None:
         "items => items.map(i => ({name: i.querySelector('h4').textContent, cls: i.className,"
         " rating: i.querySelector('.rating').lastChild.textContent, words: (i.querySelector('blockquote') || {}).textContent}))",
     )
-    names = ["Skills & competencies", "Capacity & challenge", "Pay & benefits", "Work arrangements", "Values", "Culture"]
+    names = [
+        "Skills & competencies",
+        "Capacity & challenge",
+        "Pay & benefits",
+        "Work arrangements",
+        "Values",
+        "Culture",
+    ]
     assert [b["name"] for b in blocks] == names
     for block, factor in zip(blocks, RATINGS[role], strict=True):
         label = RATINGS[role][factor]
@@ -81,16 +112,33 @@ def check_summary(chat: ChatPage, role: str) -> None:
         assert block["cls"] == f"factor rating-{RATING_VALUES[label]}"
         assert block["words"] == REFLECTIONS[role][factor]
     overview = chat.page.eval_on_selector_all("#log .summary dl > *", "nodes => nodes.map(n => n.textContent)")
-    by_rating = {v: ", ".join(n for n, f in zip(names, RATINGS[role], strict=True) if RATING_VALUES[RATINGS[role][f]] == v) for v in ("strength", "stressor", "both")}
-    assert overview == ["Strengths", by_rating["strength"], "Stressors", by_rating["stressor"], "Both or not sure", by_rating["both"],
-                        "Top priorities", "Pay & benefits, Work arrangements"]
+    by_rating = {
+        v: ", ".join(n for n, f in zip(names, RATINGS[role], strict=True) if RATING_VALUES[RATINGS[role][f]] == v)
+        for v in ("strength", "stressor", "both")
+    }
+    assert overview == [
+        "Strengths",
+        by_rating["strength"],
+        "Stressors",
+        by_rating["stressor"],
+        "Both or not sure",
+        by_rating["both"],
+        "Top priorities",
+        "Pay & benefits, Work arrangements",
+    ]
     assert chat.page.locator("#log .summary .clarity").text_content() == "Clarity: 2 at the start, 4 now (out of 5)."
     # The participant's markup is shown as text, never turned into elements.
     assert chat.page.locator("#log b, #log script, #log img").count() == 0
 
 
-@pytest.mark.parametrize(("role", "width", "height"), [("work_seeker", 1280, 800), ("employer", 360, 740)], ids=["work_seeker-desktop", "employer-phone"])
-def test_complete_activity_with_clicks_and_typing(new_chat, web_stack: Stack, axe_source: str, artifacts: Path, role: str, width: int, height: int) -> None:
+@pytest.mark.parametrize(
+    ("role", "width", "height"),
+    [("work_seeker", 1280, 800), ("employer", 360, 740)],
+    ids=["work_seeker-desktop", "employer-phone"],
+)
+def test_complete_activity_with_clicks_and_typing(
+    new_chat, web_stack: Stack, axe_source: str, artifacts: Path, role: str, width: int, height: int
+) -> None:
     chat = new_chat(width, height).open()
     chat.start()
     texts = chat.bot_texts()
@@ -99,7 +147,11 @@ def test_complete_activity_with_clicks_and_typing(new_chat, web_stack: Stack, ax
 
     for turn in activity_turns(role, RATINGS[role], REFLECTIONS[role]):
         chat.do(turn)
-        expected = prompt(turn.next_step, role) if turn.next_step else message("completed_shared", practitioner=PRACTITIONER[role])
+        expected = (
+            prompt(turn.next_step, role)
+            if turn.next_step
+            else message("completed_shared", practitioner=PRACTITIONER[role])
+        )
         assert chat.last_bot_text() == expected, f"after {turn.text!r}"
         if turn.next_step == "review":
             check_summary(chat, role)
@@ -181,7 +233,10 @@ def test_resume_on_another_device_with_the_code(new_chat, web_stack: Stack) -> N
     third.page.get_by_text("Continue with a code from another device").click()
     third.page.get_by_label("Resume code").fill("KTPA-482")  # A: codes have no vowels
     third.page.get_by_role("button", name="Continue", exact=True).click()
-    assert third.page.locator("#resume-status").text_content() == "A code has 4 letters and 3 numbers, like KTPW-482. Please check it and try again."
+    assert (
+        third.page.locator("#resume-status").text_content()
+        == "A code has 4 letters and 3 numbers, like KTPW-482. Please check it and try again."
+    )
     assert third.api_posts == 0
     third.page.get_by_label("Resume code").fill(code)
     third.page.get_by_role("button", name="Continue", exact=True).click()
@@ -194,7 +249,11 @@ def test_page_headers_no_third_party_requests_and_accessibility(chat: ChatPage, 
     chat.open()
     headers = chat.response.headers
     assert headers["content-security-policy"] == CSP
-    assert (headers["x-content-type-options"], headers["referrer-policy"], headers["cache-control"]) == ("nosniff", "no-referrer", "no-store")
+    assert (headers["x-content-type-options"], headers["referrer-policy"], headers["cache-control"]) == (
+        "nosniff",
+        "no-referrer",
+        "no-store",
+    )
     script = chat.page.request.get(chat.page.eval_on_selector("script[src]", "s => s.src"))
     assert script.ok and script.headers["content-security-policy"] == CSP
     assert chat.page.locator("#log").get_attribute("role") == "log"
@@ -273,7 +332,10 @@ def test_empty_and_over_long_messages_are_caught_on_the_page(chat: ChatPage) -> 
     box.fill("a" * 5000)
     assert chat.page.locator("#message-count").text_content() == "5,000 of 4,000 characters"
     chat.page.get_by_role("button", name="Send").click()
-    assert chat.status() == "That's 5,000 characters. An answer can be up to 4,000: please make it shorter. Nothing was sent."
+    assert (
+        chat.status()
+        == "That's 5,000 characters. An answer can be up to 4,000: please make it shorter. Nothing was sent."
+    )
     assert box.input_value() == "a" * 5000  # kept, so it can be shortened
     assert chat.api_posts == posts
     assert chat.user_texts() == ["Hi"]
@@ -310,14 +372,14 @@ def test_markup_and_emoji_are_shown_as_text_and_saved_verbatim(chat: ChatPage, w
     assert chat.user_texts()[-1] == markup
     assert chat.page.locator("#log img, #log b, #log script, #log a").count() == 0
     chat.do(Turn("click", "Strength", "capacity_reflection"))
-    chat.type_message("\U0001F600\U0001F389")
+    chat.type_message("\U0001f600\U0001f389")
     assert chat.bot_texts()[-2:] == [message("no_words"), prompt("capacity_reflection", "work_seeker")]
-    chat.type_message("Mornings \U0001F642 part time")
+    chat.type_message("Mornings \U0001f642 part time")
     assert chat.last_bot_text() == prompt("pay_rating", "work_seeker")
 
     saved = saved_run(web_stack, chat.sender)
     assert saved["answers"]["skills_reflection"] == (markup, None)
-    assert saved["answers"]["capacity_reflection"] == ("Mornings \U0001F642 part time", None)
+    assert saved["answers"]["capacity_reflection"] == ("Mornings \U0001f642 part time", None)
     assert chat.dialogs == [] and chat.errors == []
     assert chat.foreign_requests() == []
     for name in ("web", "rasa", "actions"):  # participants' words never reach the logs
@@ -343,7 +405,10 @@ def test_a_failed_send_is_taken_back_and_can_be_retried(chat: ChatPage, web_stac
     chat.start()
     chat.page.route("**/chat/api/message", lambda route: route.fulfill(status=502, json={"error": "unavailable"}))
     chat.type_message("Yes")
-    assert chat.status() == "Sorry, the chat can't be reached right now. Your message was not sent: please try again in a moment."
+    assert (
+        chat.status()
+        == "Sorry, the chat can't be reached right now. Your message was not sent: please try again in a moment."
+    )
     assert chat.user_texts() == ["Hi"]
     assert chat.page.get_by_label("Your message").input_value() == "Yes"  # given back to try again
     assert chat.choice_labels() == ["Yes", "No"]

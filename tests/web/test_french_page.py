@@ -1,5 +1,6 @@
 """The web chat page in French, in real headless Chromium against the real web app, Rasa and action server: a whole
 activity per role, every message marked with its language, axe-core clean, and the visible switch each way."""
+
 from __future__ import annotations
 
 import json
@@ -24,7 +25,9 @@ STRINGS = json.loads((chat_routes.STATIC_DIR / "chat" / "strings.json").read_tex
 
 def assert_no_violations(chat: ChatPage, axe_source: str) -> None:
     violations = chat.run_axe(axe_source)
-    assert violations == [], "axe-core found accessibility problems:\n" + "\n".join(f"{v['id']} ({v['impact']}): {v['help']} at {v['targets']}" for v in violations)
+    assert violations == [], "axe-core found accessibility problems:\n" + "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} at {v['targets']}" for v in violations
+    )
 
 
 def page_words(lang: str) -> dict[str, str]:
@@ -40,10 +43,18 @@ def test_the_page_speaks_every_language_with_the_same_words() -> None:
     assert (STRINGS["en"]["switch_to"], STRINGS["fr"]["switch_to"]) == ("fr", "en")
 
 
-@pytest.mark.parametrize(("query", "accept", "lang"), [
-    ("", "", "en"), ("", "fr-CA,fr;q=0.9,en;q=0.8", "fr"), ("", "en-CA,en;q=0.9,fr;q=0.8", "en"), ("", "es-MX, fr;q=0.5", "fr"),
-    ("?lang=fr", "en-US", "fr"), ("?lang=en", "fr-CA", "en"), ("?lang=xx", "fr;q=0", "en"),
-])
+@pytest.mark.parametrize(
+    ("query", "accept", "lang"),
+    [
+        ("", "", "en"),
+        ("", "fr-CA,fr;q=0.9,en;q=0.8", "fr"),
+        ("", "en-CA,en;q=0.9,fr;q=0.8", "en"),
+        ("", "es-MX, fr;q=0.5", "fr"),
+        ("?lang=fr", "en-US", "fr"),
+        ("?lang=en", "fr-CA", "en"),
+        ("?lang=xx", "fr;q=0", "en"),
+    ],
+)
 def test_the_page_is_served_in_the_language_the_link_or_browser_asks_for(query: str, accept: str, lang: str) -> None:
     page = TestClient(create_app()).get(f"/{query}", headers={"Accept-Language": accept} if accept else {})
     assert page.status_code == 200 and page.headers["content-language"] == lang
@@ -56,9 +67,19 @@ def test_the_page_is_served_in_the_language_the_link_or_browser_asks_for(query: 
 
 
 def test_proxy_marks_each_reply_with_the_language_rasa_says_it_is_in() -> None:
-    replies = [{"text": "Êtes-vous d'accord?", "buttons": [{"title": "Oui", "payload": "Oui"}]}, {"custom": {"type": "mf_summary"}}]
-    for header, expected in (({"Content-Language": "fr"}, "fr"), ({}, None), ({"Content-Language": "fr, en<script>"}, None)):
-        proxy = chat_routes.ChatProxy(rasa_url="http://rasa.test", transport=httpx.MockTransport(lambda r, h=header: httpx.Response(200, json=replies, headers=h)))
+    replies = [
+        {"text": "Êtes-vous d'accord?", "buttons": [{"title": "Oui", "payload": "Oui"}]},
+        {"custom": {"type": "mf_summary"}},
+    ]
+    for header, expected in (
+        ({"Content-Language": "fr"}, "fr"),
+        ({}, None),
+        ({"Content-Language": "fr, en<script>"}, None),
+    ):
+        proxy = chat_routes.ChatProxy(
+            rasa_url="http://rasa.test",
+            transport=httpx.MockTransport(lambda r, h=header: httpx.Response(200, json=replies, headers=h)),
+        )
         client = TestClient(Starlette(routes=[chat_routes.Route("/chat/api/message", proxy.handle, methods=["POST"])]))
         response = client.post("/chat/api/message", json={"sender": SENDER, "message": "Bonjour"})
         assert response.status_code == 200
@@ -97,7 +118,11 @@ def test_whole_activity_in_french_on_the_page(new_chat, web_stack: Stack, axe_so
         chat.answer(turn.text)
         if turn.question_id == "clarity_before":
             asked_role = role
-        expected = expected_prompt(turn.question_id, asked_role, fr) if turn.question_id else fr.message("completed_shared", practitioner=fr.practitioner(role))
+        expected = (
+            expected_prompt(turn.question_id, asked_role, fr)
+            if turn.question_id
+            else fr.message("completed_shared", practitioner=fr.practitioner(role))
+        )
         assert chat.last_bot_text() == expected, f"after {turn.text!r}"
         if chat.choice_labels():
             assert chat.choices_lang() == "fr"
@@ -106,20 +131,32 @@ def test_whole_activity_in_french_on_the_page(new_chat, web_stack: Stack, axe_so
             assert summary.get_attribute("lang") == "fr"
             assert summary.locator("h3").text_content() == fr.message("summary_title")
             assert summary.locator("h4").all_text_contents() == [fr.factor(f).name for f in FACTOR_IDS]
-            assert summary.locator("dt").all_text_contents() == [fr.message(f"summary_{k}") for k in ("strengths", "stressors", "both", "priorities")]
+            assert summary.locator("dt").all_text_contents() == [
+                fr.message(f"summary_{k}") for k in ("strengths", "stressors", "both", "priorities")
+            ]
             assert summary.locator(".clarity").text_content() == fr.message("summary_clarity", before=2, after=4)
             assert summary.locator("blockquote").all_text_contents() == [REFLECTIONS_FR[role][f] for f in FACTOR_IDS]
             assert_no_violations(chat, axe_source)
 
     assert chat.html_lang() == "fr"
     assert set(chat.bot_langs()) == {"fr"} and set(chat.user_langs()) == {"fr"}
-    assert chat.page.evaluate("() => document.querySelectorAll('#log .msg.bot .visually-hidden')[0].textContent") == STRINGS["fr"]["helper_said"]
+    assert (
+        chat.page.evaluate("() => document.querySelectorAll('#log .msg.bot .visually-hidden')[0].textContent")
+        == STRINGS["fr"]["helper_said"]
+    )
     saved = saved_records(web_stack, chat.sender)
     assert (saved["language"], saved["status"], saved["role"]) == ("fr", "completed", role)
-    assert saved["answers"] == [(asked.question_id, given.text, given.value, "webchat") for asked, given in zip(script[:-1], script[1:], strict=True)]
-    assert saved["consents"] == [("participate", True, fr.step("consent").prompt_for(None), "oui", "webchat"),
-                                 ("share", True, fr.step("share").prompt_for(role), "Oui", "webchat")]
-    assert saved["summary_text"].startswith(fr.message("summary_title") + "\n") and all(f.name in saved["summary_text"] for f in fr.factors)
+    assert saved["answers"] == [
+        (asked.question_id, given.text, given.value, "webchat")
+        for asked, given in zip(script[:-1], script[1:], strict=True)
+    ]
+    assert saved["consents"] == [
+        ("participate", True, fr.step("consent").prompt_for(None), "oui", "webchat"),
+        ("share", True, fr.step("share").prompt_for(role), "Oui", "webchat"),
+    ]
+    assert saved["summary_text"].startswith(fr.message("summary_title") + "\n") and all(
+        f.name in saved["summary_text"] for f in fr.factors
+    )
     assert_no_violations(chat, axe_source)
     assert chat.foreign_requests() == [] and chat.errors == [] and chat.dialogs == []
 
@@ -127,7 +164,9 @@ def test_whole_activity_in_french_on_the_page(new_chat, web_stack: Stack, axe_so
 @pytest.mark.e2e
 @pytest.mark.browser
 @pytest.mark.slow
-def test_visible_switch_each_way_mid_activity_keeps_every_answer(chat: ChatPage, web_stack: Stack, axe_source: str) -> None:
+def test_visible_switch_each_way_mid_activity_keeps_every_answer(
+    chat: ChatPage, web_stack: Stack, axe_source: str
+) -> None:
     en, fr = load_content("en"), load_content("fr")
     chat.open()
     assert chat.html_lang() == "en" and chat.page_texts() == page_words("en")
@@ -157,7 +196,10 @@ def test_visible_switch_each_way_mid_activity_keeps_every_answer(chat: ChatPage,
     # French -> English at a free-text question: the switch is a request, never taken as the answer.
     before = len(chat.bot_langs())
     chat.switch_language()
-    assert chat.bot_texts()[-2:] == [en.message("language_set"), expected_prompt("capacity_reflection", "work_seeker", en)]
+    assert chat.bot_texts()[-2:] == [
+        en.message("language_set"),
+        expected_prompt("capacity_reflection", "work_seeker", en),
+    ]
     assert set(chat.bot_langs()[before:]) == {"en"} and chat.user_langs()[-1] == "en"
     assert chat.html_lang() == "en" and chat.page_texts() == page_words("en")
     assert chat.switch() == {"text": "Français", "lang": "fr", "hidden": False}
@@ -167,9 +209,14 @@ def test_visible_switch_each_way_mid_activity_keeps_every_answer(chat: ChatPage,
     saved = saved_records(web_stack, chat.sender)
     assert saved["language"] == "en"
     assert [(q, text, value) for q, text, value, _ in saved["answers"]] == [
-        ("consent", "Yes", "yes"), ("role", "Looking for work", "work_seeker"), ("clarity_before", "3", "3"),
-        ("skills_rating", "Strength", "strength"), ("skills_reflection", "Forklift and Excel", None),
-        ("capacity_rating", stressor, "stressor"), ("capacity_reflection", "Trente heures par semaine, de jour", None)]
+        ("consent", "Yes", "yes"),
+        ("role", "Looking for work", "work_seeker"),
+        ("clarity_before", "3", "3"),
+        ("skills_rating", "Strength", "strength"),
+        ("skills_reflection", "Forklift and Excel", None),
+        ("capacity_rating", stressor, "stressor"),
+        ("capacity_reflection", "Trente heures par semaine, de jour", None),
+    ]
 
     # A reload keeps every message's language and the page's.
     langs, users = chat.bot_langs(), chat.user_langs()

@@ -1,4 +1,5 @@
 """Understanding in the web chat page (real headless Chromium, web app, Rasa NLU and action server)."""
+
 from __future__ import annotations
 
 import pytest

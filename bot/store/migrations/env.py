@@ -1,4 +1,5 @@
 """Alembic environment: migrates the database named by DATABASE_URL (or the -x url=... option)."""
+
 from __future__ import annotations
 
 from logging.config import fileConfig
@@ -17,7 +18,11 @@ target_metadata = Base.metadata
 
 
 def _url() -> str:
-    return config.attributes.get("url") or context.get_x_argument(as_dictionary=True).get("url") or get_settings().database_url
+    return (
+        config.attributes.get("url")
+        or context.get_x_argument(as_dictionary=True).get("url")
+        or get_settings().database_url
+    )
 
 
 def run_migrations_offline() -> None:

@@ -1,4 +1,5 @@
 """Sending bot replies to one Telegram chat: reply keyboards for choices, long texts split, rate limits retried."""
+
 from __future__ import annotations
 
 import asyncio
@@ -88,7 +89,9 @@ class TelegramOutput(OutputChannel):
     def name(cls) -> str:
         return "telegram"
 
-    def __init__(self, bot: Bot, on_blocked: Optional[OnBlocked] = None, sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep):
+    def __init__(
+        self, bot: Bot, on_blocked: Optional[OnBlocked] = None, sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep
+    ):
         self.bot = bot
         self.on_blocked = on_blocked
         self.sleep = sleep
@@ -99,7 +102,9 @@ class TelegramOutput(OutputChannel):
         """Plain text; any keyboard from an earlier choice is removed so free text is expected."""
         await self.send_pieces(recipient_id, text, ReplyKeyboardRemove())
 
-    async def send_text_with_buttons(self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any) -> None:
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
         """A question with choices: the keyboard comes with the (last piece of the) question."""
         labels = [str(button.get("title") or button.get("payload") or "") for button in buttons]
         labels = [label for label in labels if label]
@@ -133,7 +138,9 @@ class TelegramOutput(OutputChannel):
             except RetryAfter as exc:
                 rate_limited += 1
                 if rate_limited > MAX_RATE_LIMIT_RETRIES:
-                    logger.error("telegram: still rate limited after %s retries; message dropped", MAX_RATE_LIMIT_RETRIES)
+                    logger.error(
+                        "telegram: still rate limited after %s retries; message dropped", MAX_RATE_LIMIT_RETRIES
+                    )
                     return False
                 wait = retry_after_seconds(exc)
                 logger.warning("telegram: rate limited, retrying the same message in %.1f s", wait)

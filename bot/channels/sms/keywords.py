@@ -1,15 +1,16 @@
 """SMS compliance keywords (STOP, START, HELP and their synonyms) and the channel's own editable replies."""
+
 from __future__ import annotations
 
 import logging
 import re
-from functools import lru_cache
 from pathlib import Path
 from typing import Mapping, Optional
 
 import yaml
 
 from bot.content import gsm7
+from bot.content.reloading import ReloadingFiles
 
 logger = logging.getLogger(__name__)
 
@@ -28,10 +29,9 @@ FRENCH_KEYWORDS = {**{word: OPT_OUT for word in ("arret", "arrêt")}, "aide": HE
 KEYWORDS.update(FRENCH_KEYWORDS)
 # Twilio's Advanced Opt-Out tells us which keyword list a message matched (it may hold custom keywords).
 OPT_OUT_TYPES = {"STOP": OPT_OUT, "START": OPT_IN, "HELP": HELP}
-MESSAGES_FILE = Path(__file__).resolve().parent / "sms_messages.yml"
-MESSAGES_FILES = {"en": MESSAGES_FILE, "fr": MESSAGES_FILE.with_name("sms_messages.fr.yml")}
+MESSAGES_FILE = Path(__file__).resolve().parent / "messages.yml"
+MESSAGES_FILES = {"en": MESSAGES_FILE, "fr": MESSAGES_FILE.with_name("messages.fr.yml")}
 MESSAGE_KEYS = ("help", "opted_in")
-_last_good: dict[Path, dict[str, str]] = {}
 _TRIM = re.compile(r"^[\s.!?]+|[\s.!?]+$")
 
 
@@ -49,7 +49,7 @@ def keyword_of(body: str, opt_out_type: str = "") -> Optional[str]:
 
 
 def keyword_language(body: str) -> Optional[str]:
-    """"fr" when the message is one of the French keywords (AIDE, ARRET), else None: the participant's language applies."""
+    """ "fr" when the message is one of the French keywords (AIDE, ARRET), else None: the participant's language applies."""
     return "fr" if normalised(body) in FRENCH_KEYWORDS else None
 
 
@@ -79,21 +79,14 @@ def channel_messages(path: Path = MESSAGES_FILE, *, language: Optional[str] = No
     """
     if language is not None:
         path = MESSAGES_FILES.get(language, MESSAGES_FILE)
-    try:
-        stat = path.stat()
-        messages = _load(path, stat.st_mtime_ns, stat.st_size)
-    except (OSError, yaml.YAMLError, SmsMessagesError) as exc:
-        if path not in _last_good:
-            raise
-        logger.error("%s could not be used (%s); keeping the previous wording", path.name, type(exc).__name__)
-        return dict(_last_good[path])
-    _last_good[path] = messages
-    return dict(messages)
+    return dict(_message_files.get(path))
 
 
-@lru_cache(maxsize=4)
-def _load(path: Path, _mtime_ns: int, _size: int) -> dict[str, str]:
+def _load(path: Path) -> dict[str, str]:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     if not isinstance(data, dict):
         raise SmsMessagesError(f"{path.name} must be a mapping of message keys to texts")
     return check_messages(data, path.name)
+
+
+_message_files: ReloadingFiles[dict[str, str]] = ReloadingFiles(_load, (yaml.YAMLError, SmsMessagesError))

@@ -1,4 +1,5 @@
 """Send SMS bodies in order through Twilio's REST API, recording each one's size and cost, and honouring 21610."""
+
 from __future__ import annotations
 
 import logging
@@ -31,7 +32,7 @@ class ApiBaseHttpClient(TwilioHttpClient):
         super().__init__(timeout=timeout)
         self.api_base = api_base.rstrip("/")
 
-    def request(self, method: str, url: str, *args, **kwargs) -> Response:  # type: ignore[override]
+    def request(self, method: str, url: str, *args, **kwargs) -> Response:
         return super().request(method, _TWILIO_HOST.sub(self.api_base, url, count=1), *args, **kwargs)
 
 
@@ -67,7 +68,9 @@ def send_bodies(*, client: Client, channel: str, from_number: str, to: str, bodi
             unsubscribed = exc.code == UNSUBSCRIBED
             # Only the code: Twilio's message text can quote the phone number.
             logger.warning("SMS send refused by Twilio (HTTP %s, code %s)", exc.status, exc.code)
-            _record(channel, to, len(body), 0, status="unsubscribed" if unsubscribed else "failed", opted_out=unsubscribed)
+            _record(
+                channel, to, len(body), 0, status="unsubscribed" if unsubscribed else "failed", opted_out=unsubscribed
+            )
             result.stopped_by = "unsubscribed" if unsubscribed else "error"
             return result
         except (TwilioException, RequestException, OSError) as exc:
@@ -92,14 +95,29 @@ def _opted_out(channel: str, to: str) -> bool:
         return False
 
 
-def _record(channel: str, to: str, characters: int, segments: int, *, status: str = "sent",
-            provider_id: Optional[str] = None, opted_out: bool = False) -> None:
+def _record(
+    channel: str,
+    to: str,
+    characters: int,
+    segments: int,
+    *,
+    status: str = "sent",
+    provider_id: Optional[str] = None,
+    opted_out: bool = False,
+) -> None:
     """Record a send's size (and a 21610 opt-out); a store failure loses only the record, never the reply."""
     try:
         with session_scope() as session:
             if opted_out:
                 set_opted_out(session=session, channel=channel, external_id=to, opted_out=True)
-            record_outbound(session=session, channel=channel, external_id=to, characters=characters, segments=segments,
-                            provider_id=provider_id, status=status)
+            record_outbound(
+                session=session,
+                channel=channel,
+                external_id=to,
+                characters=characters,
+                segments=segments,
+                provider_id=provider_id,
+                status=status,
+            )
     except SQLAlchemyError as exc:
         logger.error("SMS send not recorded (%s)", type(exc).__name__)

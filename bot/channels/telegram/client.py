@@ -1,4 +1,5 @@
 """The python-telegram-bot client built from settings, and the webhook's secret-token check."""
+
 from __future__ import annotations
 
 import hmac

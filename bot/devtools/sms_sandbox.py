@@ -1,4 +1,5 @@
 """A private SMS bot for trying and measuring the channel: action server + Rasa wired to a local fake Twilio API."""
+
 from __future__ import annotations
 
 import secrets
@@ -8,13 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from bot.channels.sms_fake_twilio import FakeTwilio
-from bot.channels.sms_signing import WebhookReply, inbound_params, new_sid, send_signed
-from bot.devstack import MODEL, Stack, start_stack
+from bot.channels.sms.signing import WebhookReply, inbound_params, new_sid, send_signed
+from bot.devtools.devstack import MODEL, Stack, start_stack
+from bot.devtools.fake_twilio import FakeTwilio
 from bot.store import migrate
 
 PROGRAMME_NUMBER = "+19025550100"
-CREDENTIALS = "bot.channels.rest_local.LocalRestInput:\nbot.channels.twilio_sms.TwilioSmsInput:\n"
+CREDENTIALS = "bot.channels.rest_local.LocalRestInput:\nbot.channels.sms.channel.TwilioSmsInput:\n"
 
 
 @dataclass
@@ -33,9 +34,16 @@ class Phone:
     def text(self, body: str, message_sid: Optional[str] = None) -> list[str]:
         """Send one SMS and return the bodies the bot sent back to this number because of it."""
         before = len(self.fake.sent_to(self.number))
-        params = inbound_params(account_sid=self.account_sid, from_number=self.number, to_number=self.programme_number,
-                                body=body, message_sid=message_sid)
-        self.last_reply = send_signed(url=self.webhook_url, auth_token=self.auth_token, params=params, signed_url=self.signed_url)
+        params = inbound_params(
+            account_sid=self.account_sid,
+            from_number=self.number,
+            to_number=self.programme_number,
+            body=body,
+            message_sid=message_sid,
+        )
+        self.last_reply = send_signed(
+            url=self.webhook_url, auth_token=self.auth_token, params=params, signed_url=self.signed_url
+        )
         if self.last_reply.status != 200:
             raise RuntimeError(f"the SMS webhook answered {self.last_reply.status}: {self.last_reply.body[:200]}")
         return [m.body for m in self.fake.sent_to(self.number)[before:]]
@@ -43,7 +51,7 @@ class Phone:
 
 @dataclass
 class Sandbox:
-    """A running action server and Rasa server (bot.devstack) whose SMS channel talks to ``fake``."""
+    """A running action server and Rasa server (bot.devtools.devstack) whose SMS channel talks to ``fake``."""
 
     stack: Stack
     fake: FakeTwilio
@@ -79,8 +87,13 @@ def start_sandbox(database_url: str, workdir: Optional[Path] = None) -> Sandbox:
     fake = FakeTwilio(account_sid, auth_token).start()
     temporary = workdir is None
     workdir = Path(workdir or tempfile.mkdtemp(prefix="mf-sms-"))
-    twilio_env = {"TWILIO_ACCOUNT_SID": account_sid, "TWILIO_AUTH_TOKEN": auth_token, "TWILIO_FROM_NUMBER": PROGRAMME_NUMBER,
-                  "TWILIO_PUBLIC_URL": "", "TWILIO_API_BASE": fake.base_url}
+    twilio_env = {
+        "TWILIO_ACCOUNT_SID": account_sid,
+        "TWILIO_AUTH_TOKEN": auth_token,
+        "TWILIO_FROM_NUMBER": PROGRAMME_NUMBER,
+        "TWILIO_PUBLIC_URL": "",
+        "TWILIO_API_BASE": fake.base_url,
+    }
     try:
         stack = start_stack(workdir, database_url, extra_env=twilio_env, credentials=CREDENTIALS)
     except BaseException:

@@ -1,4 +1,5 @@
 """Start the real action server, Rasa server and web app on free loopback ports: for tests, simulators and benchmarks."""
+
 from __future__ import annotations
 
 import json
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 VENV_BIN = REPO / ".venv" / "bin"
 MODEL = REPO / "models" / "mfbot.tar.gz"
 STARTUP_TIMEOUT = 180
@@ -28,7 +29,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_http(url: str, timeout: float = STARTUP_TIMEOUT, proc: Optional[subprocess.Popen] = None, log: Optional[Path] = None) -> None:
+def wait_http(
+    url: str, timeout: float = STARTUP_TIMEOUT, proc: Optional[subprocess.Popen] = None, log: Optional[Path] = None
+) -> None:
     """Wait until ``url`` answers 200, failing early (with the log tail) if the process died."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -53,7 +56,9 @@ class Stack:
     db_url: str
     env: dict[str, str]
     credentials: Path
-    sql_tracker: bool = False  # Rasa's trackers in a SQLite file (as production keeps them in PostgreSQL) instead of memory
+    sql_tracker: bool = (
+        False  # Rasa's trackers in a SQLite file (as production keeps them in PostgreSQL) instead of memory
+    )
     rasa_port: int = field(default_factory=free_port)
     action_port: int = field(default_factory=free_port)
     web_port: int = field(default_factory=free_port)
@@ -78,18 +83,25 @@ class Stack:
     def _spawn(self, name: str, args: list[str]) -> subprocess.Popen:
         log = self.workdir / f"{name}.log"
         handle = log.open("ab")
-        proc = subprocess.Popen(args, cwd=REPO, env=self.env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            args, cwd=REPO, env=self.env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
+        )
         self.procs[name] = proc
         return proc
 
     def start_actions(self) -> None:
-        proc = self._spawn("actions", [str(VENV_BIN / "python"), "-m", "bot", "actions", "--host", "127.0.0.1", "--port", str(self.action_port)])
+        proc = self._spawn(
+            "actions",
+            [str(VENV_BIN / "python"), "-m", "bot", "actions", "--host", "127.0.0.1", "--port", str(self.action_port)],
+        )
         wait_http(f"{self.action_url}/health", proc=proc, log=self.workdir / "actions.log")
 
     def start_rasa(self) -> None:
         self.env.setdefault("ACTION_SERVER_TOKEN", secrets.token_hex(16))  # Rasa refuses to start with it unset
         endpoints = self.workdir / "endpoints.yml"
-        tracker_store = f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {self.tracker_db}\n" if self.sql_tracker else ""
+        tracker_store = (
+            f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {self.tracker_db}\n" if self.sql_tracker else ""
+        )
         endpoints.write_text(
             # Unquoted: Rasa expands ${...} only in plain YAML scalars, a quoted header would go out literally (401).
             f'action_endpoint:\n  url: "{self.action_url}/webhook"\n  headers:\n    Authorization: Bearer ${{ACTION_SERVER_TOKEN}}\n'
@@ -97,14 +109,32 @@ class Stack:
         )
         proc = self._spawn(
             "rasa",
-            [str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--enable-api", "--port", str(self.rasa_port),
-             "--interface", "127.0.0.1", "--credentials", str(self.credentials), "--endpoints", str(endpoints),
-             "--logging-config-file", str(REPO / "logging.yml")],
+            [
+                str(VENV_BIN / "python"),
+                "-m",
+                "bot.rasa_server",
+                "run",
+                "--model",
+                str(MODEL),
+                "--enable-api",
+                "--port",
+                str(self.rasa_port),
+                "--interface",
+                "127.0.0.1",
+                "--credentials",
+                str(self.credentials),
+                "--endpoints",
+                str(endpoints),
+                "--logging-config-file",
+                str(REPO / "logging.yml"),
+            ],
         )
         wait_http(f"{self.rasa_url}/status", proc=proc, log=self.workdir / "rasa.log")
 
     def start_web(self) -> None:
-        proc = self._spawn("web", [str(VENV_BIN / "python"), "-m", "bot", "web", "--host", "127.0.0.1", "--port", str(self.web_port)])
+        proc = self._spawn(
+            "web", [str(VENV_BIN / "python"), "-m", "bot", "web", "--host", "127.0.0.1", "--port", str(self.web_port)]
+        )
         wait_http(f"{self.web_url}/healthz", proc=proc, log=self.workdir / "web.log")
 
     def stop(self, name: str) -> None:
@@ -130,14 +160,21 @@ class Stack:
     def send(self, sender: str, text: str, timeout: float = 60) -> list[dict]:
         """Post one message to the REST webhook and return the bot's replies."""
         body = json.dumps({"sender": sender, "message": text}).encode()
-        request = urllib.request.Request(f"{self.rasa_url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            f"{self.rasa_url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
+        )
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return json.loads(response.read().decode())
 
 
 def start_stack(
-    workdir: Path, db_url: str, *, extra_env: Optional[dict[str, str]] = None, credentials: Optional[str] = None,
-    web: bool = False, sql_tracker: bool = False,
+    workdir: Path,
+    db_url: str,
+    *,
+    extra_env: Optional[dict[str, str]] = None,
+    credentials: Optional[str] = None,
+    web: bool = False,
+    sql_tracker: bool = False,
 ) -> Stack:
     """Start action server, then Rasa (and the web app if asked) against ``db_url``; the caller stops it."""
     if not MODEL.exists():
@@ -145,9 +182,17 @@ def start_stack(
     workdir.mkdir(parents=True, exist_ok=True)
     creds = workdir / "credentials.yml"
     creds.write_text(credentials if credentials is not None else (REPO / "credentials.yml").read_text())
-    env = {**os.environ, "DATABASE_URL": db_url, "SECRET_KEY": "test-secret-key-0123456789", "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-           "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONUNBUFFERED": "1", "ACTION_SERVER_TOKEN": secrets.token_hex(16),
-           "SANIC_REQUEST_MAX_SIZE": str(REQUEST_MAX_BYTES), **(extra_env or {})}
+    env = {
+        **os.environ,
+        "DATABASE_URL": db_url,
+        "SECRET_KEY": "test-secret-key-0123456789",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+        "PYTHONUNBUFFERED": "1",
+        "ACTION_SERVER_TOKEN": secrets.token_hex(16),
+        "SANIC_REQUEST_MAX_SIZE": str(REQUEST_MAX_BYTES),
+        **(extra_env or {}),
+    }
     stack = Stack(workdir=workdir, db_url=db_url, env=env, credentials=creds, sql_tracker=sql_tracker)
     stack.env["RASA_URL"] = stack.rasa_url
     if sql_tracker:

@@ -1,4 +1,5 @@
 """Build, sign and post an incoming-SMS webhook request exactly as Twilio does (for the simulator, bench and tests)."""
+
 from __future__ import annotations
 
 import secrets
@@ -18,14 +19,31 @@ def new_sid(prefix: str = "SM") -> str:
     return prefix + secrets.token_hex(16)
 
 
-def inbound_params(*, account_sid: str, from_number: str, to_number: str, body: str, message_sid: Optional[str] = None) -> dict[str, str]:
+def inbound_params(
+    *, account_sid: str, from_number: str, to_number: str, body: str, message_sid: Optional[str] = None
+) -> dict[str, str]:
     """The form fields Twilio posts for an incoming SMS, blank geography fields included (they are signed too)."""
     sid = message_sid or new_sid()
     return {
-        "ToCountry": "CA", "ToState": "NS", "SmsMessageSid": sid, "NumMedia": "0", "ToCity": "", "FromZip": "",
-        "SmsSid": sid, "FromState": "", "SmsStatus": "received", "FromCity": "", "Body": body, "FromCountry": "CA",
-        "To": to_number, "ToZip": "", "NumSegments": str(gsm7.segments(body)), "MessageSid": sid,
-        "AccountSid": account_sid, "From": from_number, "ApiVersion": "2010-04-01",
+        "ToCountry": "CA",
+        "ToState": "NS",
+        "SmsMessageSid": sid,
+        "NumMedia": "0",
+        "ToCity": "",
+        "FromZip": "",
+        "SmsSid": sid,
+        "FromState": "",
+        "SmsStatus": "received",
+        "FromCity": "",
+        "Body": body,
+        "FromCountry": "CA",
+        "To": to_number,
+        "ToZip": "",
+        "NumSegments": str(gsm7.segments(body)),
+        "MessageSid": sid,
+        "AccountSid": account_sid,
+        "From": from_number,
+        "ApiVersion": "2010-04-01",
     }
 
 
@@ -45,8 +63,11 @@ class WebhookReply:
 
 def post(url: str, params: Mapping[str, str], signature: Optional[str], timeout: float = 60) -> WebhookReply:
     """POST ``params`` form-encoded to ``url`` with Twilio's headers (no signature header when ``signature`` is None)."""
-    headers = {"Content-Type": "application/x-www-form-urlencoded; charset=UTF-8", "User-Agent": "TwilioProxy/1.1",
-               "I-Twilio-Idempotency-Token": new_sid("ID")}
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded; charset=UTF-8",
+        "User-Agent": "TwilioProxy/1.1",
+        "I-Twilio-Idempotency-Token": new_sid("ID"),
+    }
     if signature is not None:
         headers["X-Twilio-Signature"] = signature
     request = urllib.request.Request(url, data=urllib.parse.urlencode(params).encode(), headers=headers, method="POST")
@@ -57,6 +78,8 @@ def post(url: str, params: Mapping[str, str], signature: Optional[str], timeout:
         return WebhookReply(error.code, error.headers.get("Content-Type", ""), error.read().decode())
 
 
-def send_signed(*, url: str, auth_token: str, params: Mapping[str, str], signed_url: Optional[str] = None, timeout: float = 60) -> WebhookReply:
+def send_signed(
+    *, url: str, auth_token: str, params: Mapping[str, str], signed_url: Optional[str] = None, timeout: float = 60
+) -> WebhookReply:
     """Sign ``params`` for ``signed_url`` (the public URL Twilio would use; default ``url``) and post them to ``url``."""
     return post(url, params, sign(signed_url or url, params, auth_token), timeout=timeout)

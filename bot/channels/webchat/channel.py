@@ -1,27 +1,21 @@
 """Web chat input channel: a stateless JSON request/response webhook for the participants' chat page."""
+
 from __future__ import annotations
 
 import asyncio
 import logging
-import re
-from typing import Any, Awaitable, Callable, Optional
+from typing import Any, Awaitable, Callable, Optional, Union
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.chat_request import LANGUAGE_PATTERN, Refusal, read_chat_request
 from bot.store.channel_records import language_of
 from bot.store.db import session_scope
 
 logger = logging.getLogger(__name__)
-
-# The page makes a random 128-bit id (32 hex digits); anything else is refused so ids cannot collide with other channels' ids.
-# Always fullmatch: with match and "$", "<id>\n" would pass and become a second identity.
-SENDER_PATTERN = re.compile(r"[0-9a-f]{32}")
-# Far above the engine's answer limit (it answers "too long" itself) but small enough to refuse floods.
-MAX_MESSAGE_CHARS = 10_000
-LANGUAGE_PATTERN = re.compile(r"[a-z]{2}")  # a language code as Participant.language stores it
 
 
 def error(status: int, code: str) -> HTTPResponse:
@@ -29,22 +23,12 @@ def error(status: int, code: str) -> HTTPResponse:
     return response.json({"error": code}, status=status)
 
 
-def parse_request(body: Any) -> tuple[Optional[tuple[str, str]], Optional[HTTPResponse]]:
-    """(sender, message) from a request body, or the error response to send instead."""
-    if not isinstance(body, dict):
-        return None, error(400, "bad_request")
-    sender, message = body.get("sender"), body.get("message")
-    if not isinstance(sender, str) or not SENDER_PATTERN.fullmatch(sender):
-        return None, error(400, "bad_sender")
-    if not isinstance(message, str):
-        return None, error(400, "bad_message")
-    if len(message) > MAX_MESSAGE_CHARS:
-        return None, error(413, "too_long")
-    try:
-        message.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate ("\\ud800") is valid JSON but not text: it could not be stored
-        return None, error(400, "bad_text")
-    return (sender, message), None
+def parse_request(body: Any) -> Union[tuple[str, str], HTTPResponse]:
+    """(sender, message) from a request body, or the error response to send instead (rules: bot/chat_request.py)."""
+    read = read_chat_request(body)
+    if isinstance(read, Refusal):
+        return error(read.status, read.code)
+    return read.sender, read.message
 
 
 def sender_language(sender: str) -> Optional[str]:
@@ -71,7 +55,9 @@ def to_page_messages(collected: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if message.get("text"):
             item["text"] = message["text"]
         if message.get("buttons"):
-            item["buttons"] = [{"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))} for b in message["buttons"]]
+            item["buttons"] = [
+                {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))} for b in message["buttons"]
+            ]
         if item:
             out.append(item)
     return out
@@ -100,9 +86,9 @@ class WebChatInput(InputChannel):
                 body = request.json
             except Exception:  # noqa: BLE001 - Sanic raises its own error type for invalid JSON
                 return error(400, "bad_json")
-            parsed, failure = parse_request(body)
-            if failure is not None:
-                return failure
+            parsed = parse_request(body)
+            if isinstance(parsed, HTTPResponse):
+                return parsed
             sender, message = parsed
             collector = CollectingOutputChannel()
             try:

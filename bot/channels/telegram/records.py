@@ -1,9 +1,10 @@
 """The Telegram channel's own records: update ids claimed and settled, blocked chats, invite links (sync; run in a thread)."""
+
 from __future__ import annotations
 
 import logging
 
-from bot.channels.telegram_updates import BLOCKED, EDITED, IGNORED, UNBLOCKED, Inbound
+from bot.channels.telegram.updates import BLOCKED, EDITED, IGNORED, UNBLOCKED, Inbound
 from bot.store import channel_records, inbound_claims
 from bot.store.db import session_scope
 
@@ -45,8 +46,12 @@ def _apply(session, inbound: Inbound) -> None:
     channel_records.set_blocked(session=session, channel=CHANNEL, external_id=inbound.chat_id, blocked=False)
     if inbound.kind in (UNBLOCKED, EDITED) or not inbound.invite_code:
         return
-    linked = channel_records.link_site_by_invite(session=session, channel=CHANNEL, external_id=inbound.chat_id, code=inbound.invite_code)
-    logger.info("telegram: update %s start link %s", inbound.update_id, "linked a site" if linked else "had an unknown code")
+    linked = channel_records.link_site_by_invite(
+        session=session, channel=CHANNEL, external_id=inbound.chat_id, code=inbound.invite_code
+    )
+    logger.info(
+        "telegram: update %s start link %s", inbound.update_id, "linked a site" if linked else "had an unknown code"
+    )
 
 
 def settle(update_id: int, *, answered: bool) -> None:

@@ -1,11 +1,11 @@
 """Twilio SMS channel: a signed, deduplicated webhook in; replies joined, GSM-7 and sent in order through Twilio's API out."""
+
 from __future__ import annotations
 
 import asyncio
 import logging
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any, AsyncIterator, Awaitable, Callable, Optional, Sequence
+from typing import Any, Awaitable, Callable, Optional, Sequence
 from urllib.parse import parse_qs, urlparse
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
@@ -17,10 +17,11 @@ from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot.channels import sms_records
-from bot.channels.sms_compose import compose, unrecorded_reply
-from bot.channels.sms_keywords import HELP, OPT_IN, OPT_OUT, channel_messages, keyword_language, keyword_of, normalised
-from bot.channels.sms_sender import make_client, send_bodies
+from bot.channels.keyed_lock import KeyedLocks
+from bot.channels.sms import records as sms_records
+from bot.channels.sms.compose import compose, unrecorded_reply
+from bot.channels.sms.keywords import HELP, OPT_IN, OPT_OUT, channel_messages, keyword_language, keyword_of, normalised
+from bot.channels.sms.sender import make_client, send_bodies
 from bot.content import load_content
 from bot.settings import Settings, get_settings
 
@@ -45,8 +46,13 @@ class SmsConfig:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SmsConfig:
-        return cls(settings.twilio_account_sid, settings.twilio_auth_token, settings.twilio_from_number,
-                   settings.twilio_public_url, settings.twilio_api_base)
+        return cls(
+            settings.twilio_account_sid,
+            settings.twilio_auth_token,
+            settings.twilio_from_number,
+            settings.twilio_public_url,
+            settings.twilio_api_base,
+        )
 
     @property
     def missing(self) -> list[str]:
@@ -89,26 +95,6 @@ def _first(params: _FormParams, key: str) -> str:
     return values[0]
 
 
-class _SenderLocks:
-    """One asyncio lock per sender, so a sender's replies go out in the order their messages came in."""
-
-    def __init__(self) -> None:
-        self._locks: dict[str, asyncio.Lock] = {}
-        self._waiting: dict[str, int] = {}
-
-    @asynccontextmanager
-    async def hold(self, key: str) -> AsyncIterator[None]:
-        lock = self._locks.setdefault(key, asyncio.Lock())
-        self._waiting[key] = self._waiting.get(key, 0) + 1
-        try:
-            async with lock:
-                yield
-        finally:
-            self._waiting[key] -= 1
-            if not self._waiting[key]:
-                del self._waiting[key], self._locks[key]
-
-
 class TwilioSmsInput(InputChannel):
     """Rasa input channel for SMS through Twilio, served at /webhooks/twilio_sms/webhook."""
 
@@ -127,10 +113,12 @@ class TwilioSmsInput(InputChannel):
         if config.enabled:
             channel_messages()  # a broken wording file stops the start, not a participant's HELP
         if config.enabled and client is None:
-            self.client = make_client(account_sid=config.account_sid, auth_token=config.auth_token, api_base=config.api_base)
+            self.client = make_client(
+                account_sid=config.account_sid, auth_token=config.auth_token, api_base=config.api_base
+            )
         if not config.enabled:
             logger.info("SMS channel is off: %s not set", ", ".join(config.missing))
-        self._locks = _SenderLocks()
+        self._locks = KeyedLocks()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         sms = Blueprint("twilio_sms_webhook", __name__)
@@ -142,7 +130,9 @@ class TwilioSmsInput(InputChannel):
         @sms.route("/webhook", methods=["POST"])
         async def webhook(request: Request) -> HTTPResponse:
             if not self.config.enabled:
-                return response.text(f"The SMS channel is off: set {', '.join(self.config.missing)} to turn it on.", status=503)
+                return response.text(
+                    f"The SMS channel is off: set {', '.join(self.config.missing)} to turn it on.", status=503
+                )
             params = form_params(request.body)
             if not self.verified(request, params):
                 return response.text("Forbidden: missing or invalid Twilio signature.", status=403)
@@ -154,7 +144,9 @@ class TwilioSmsInput(InputChannel):
             except SQLAlchemyError as exc:
                 # The database is down, locked or read-only before anything was processed: say so, from outside it.
                 logger.error("SMS %s: store unavailable (%s)", sid, type(exc).__name__)
-                if keyword_of(_first(params, "Body"), _first(params, "OptOutType")) == OPT_OUT or await self.send_unrecorded(sender):
+                if keyword_of(
+                    _first(params, "Body"), _first(params, "OptOutType")
+                ) == OPT_OUT or await self.send_unrecorded(sender):
                     return response.text(EMPTY_TWIML, content_type="text/xml")
                 return response.text("Service unavailable.", status=503)
             except Exception as exc:  # noqa: BLE001
@@ -177,8 +169,14 @@ class TwilioSmsInput(InputChannel):
             return False
         return True
 
-    async def receive(self, sid: str, sender: str, body: str, opt_out_type: str,
-                      on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
+    async def receive(
+        self,
+        sid: str,
+        sender: str,
+        body: str,
+        opt_out_type: str,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    ) -> None:
         """Handle one verified message: once only, keywords first, then the activity; the claim is settled after the reply."""
         keyword = keyword_of(body, opt_out_type)
         taken = await asyncio.to_thread(sms_records.claim, sid, sender, keyword)
@@ -197,8 +195,15 @@ class TwilioSmsInput(InputChannel):
             except SQLAlchemyError as exc:  # the reply went out; the claim's lease decides about a retry
                 logger.error("SMS %s: claim not settled (%s)", sid, type(exc).__name__)
 
-    async def _answer(self, sid: str, sender: str, body: str, keyword: Optional[str], opted_out: bool,
-                      on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> bool:
+    async def _answer(
+        self,
+        sid: str,
+        sender: str,
+        body: str,
+        keyword: Optional[str],
+        opted_out: bool,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    ) -> bool:
         """Reply to one claimed message; True when the bot's own answer (not "please send that again") went out."""
         if opted_out and keyword != OPT_IN:
             logger.info("SMS %s: sender has opted out, message not processed", sid)
@@ -206,7 +211,9 @@ class TwilioSmsInput(InputChannel):
         async with self._locks.hold(sender):
             if keyword == HELP or (keyword == OPT_IN and (opted_out or normalised(body) != "start")):
                 language = keyword_language(body) or await asyncio.to_thread(sms_records.sender_language, sender)
-                await self.send(sender, [channel_messages(language=language)["help" if keyword == HELP else "opted_in"]])
+                await self.send(
+                    sender, [channel_messages(language=language)["help" if keyword == HELP else "opted_in"]]
+                )
                 return True
             # START from someone who never opted out is a greeting: the activity starts or resumes.
             collector = CollectingOutputChannel()
@@ -234,7 +241,8 @@ class TwilioSmsInput(InputChannel):
         """Send bodies in order from the programme's number (in a worker thread: the client blocks)."""
         if not bodies or self.client is None:
             return
-        result = await asyncio.to_thread(send_bodies, client=self.client, channel=CHANNEL,
-                                         from_number=self.config.from_number, to=to, bodies=bodies)
+        result = await asyncio.to_thread(
+            send_bodies, client=self.client, channel=CHANNEL, from_number=self.config.from_number, to=to, bodies=bodies
+        )
         if result.stopped_by:
             logger.info("SMS replies stopped after %s of %s (%s)", result.sent, len(bodies), result.stopped_by)

@@ -1,11 +1,10 @@
 """Telegram input channel: POST /webhooks/telegram/webhook, verified by secret token, deduplicated, answered in order."""
+
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections import defaultdict
-from contextlib import asynccontextmanager
-from typing import Any, AsyncIterator, Awaitable, Callable, Optional
+from typing import Any, Awaitable, Callable, Optional
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
@@ -13,37 +12,17 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from telegram import Bot, Update
 
-from bot.channels import telegram_records as records
-from bot.channels.telegram_bot import SECRET_HEADER, build_bot, secret_matches
-from bot.channels.telegram_output import TelegramOutput
-from bot.channels.telegram_updates import EDITED, NON_TEXT, Inbound, read_update
-from bot.channels.telegram_wording import wording
+from bot.channels.keyed_lock import KeyedLocks
+from bot.channels.telegram import records
+from bot.channels.telegram.client import SECRET_HEADER, build_bot, secret_matches
+from bot.channels.telegram.output import TelegramOutput
+from bot.channels.telegram.updates import EDITED, NON_TEXT, Inbound, read_update
+from bot.channels.telegram.wording import wording
 from bot.content import load_content
 from bot.settings import Settings, get_settings
 from bot.store.inbound_claims import BUSY, DONE
 
 logger = logging.getLogger(__name__)
-
-
-class ChatLocks:
-    """One lock per chat, so one chat's turns (and their replies) never interleave; idle locks are dropped."""
-
-    def __init__(self) -> None:
-        self._locks: dict[str, asyncio.Lock] = {}
-        self._users: dict[str, int] = defaultdict(int)
-
-    @asynccontextmanager
-    async def hold(self, chat_id: str) -> AsyncIterator[None]:
-        lock = self._locks.setdefault(chat_id, asyncio.Lock())
-        self._users[chat_id] += 1
-        try:
-            async with lock:
-                yield
-        finally:
-            self._users[chat_id] -= 1
-            if self._users[chat_id] == 0:
-                del self._users[chat_id]
-                del self._locks[chat_id]
 
 
 def error(status: int, code: str) -> HTTPResponse:
@@ -68,7 +47,7 @@ class TelegramInput(InputChannel):
         self.enabled = bool(self.settings.telegram_bot_token)
         self.secret = self.settings.telegram_secret_token
         self._bot: Optional[Bot] = None
-        self.locks = ChatLocks()
+        self.locks = KeyedLocks()
         if self.enabled and not self.secret:
             logger.warning("telegram: TELEGRAM_SECRET_TOKEN is not set, so every webhook request is refused")
 
@@ -104,7 +83,11 @@ class TelegramInput(InputChannel):
                 return error(403, "forbidden")
             try:
                 body = request.json
-                update = Update.de_json(body, self.bot) if isinstance(body, dict) and isinstance(body.get("update_id"), int) else None
+                update = (
+                    Update.de_json(body, self.bot)
+                    if isinstance(body, dict) and isinstance(body.get("update_id"), int)
+                    else None
+                )
             except Exception:  # noqa: BLE001 - invalid JSON or an update PTB cannot read
                 update = None
             if update is None:
@@ -120,7 +103,7 @@ class TelegramInput(InputChannel):
             if claim.state == BUSY:
                 # Being processed by a live process: Telegram tries again later and then finds it done (or abandoned).
                 return error(503, "in_progress")
-            if records.needs_turn(inbound):
+            if records.needs_turn(inbound) and inbound.chat_id is not None:
                 answered = False
                 try:
                     async with self.locks.hold(inbound.chat_id):
@@ -156,7 +139,9 @@ class TelegramInput(InputChannel):
             # No keyboard change here: the question that follows brings its own.
             if not await output.send_one(chat_id, wording(language)["non_text"], None):
                 return True
-        message = UserMessage(inbound.text, output, chat_id, input_channel=self.name(), metadata={"telegram_update_id": inbound.update_id})
+        message = UserMessage(
+            inbound.text, output, chat_id, input_channel=self.name(), metadata={"telegram_update_id": inbound.update_id}
+        )
         before = output.attempts
         try:
             await on_new_message(message)

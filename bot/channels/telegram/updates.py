@@ -1,4 +1,5 @@
 """Reading a Telegram update: what the participant did (text, start link, non-text, edit, block) in one chat."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Turn one turn's Rasa replies into the fewest, cheapest SMS bodies: GSM-7 where the words allow, in order, none over 1,600 characters."""
+
 from __future__ import annotations
 
 import re
@@ -21,7 +22,9 @@ def render(message: Mapping[str, Any], wording: Optional[Mapping[str, str]] = No
         text = custom.get("sms_text") if custom.get("type") == SUMMARY_TYPE else custom.get("text")
         text = text or custom.get("text") or ""
     else:
-        options = [Option(value=str(b.get("payload", "")), label=str(b.get("title", ""))) for b in message.get("buttons") or []]
+        options = [
+            Option(value=str(b.get("payload", "")), label=str(b.get("title", ""))) for b in message.get("buttons") or []
+        ]
         text = with_options(message.get("text") or "", options, wording)
     # Emoji are dropped (the spaces around them need not cost anything); accents are always kept.
     return _SPACES.sub(" ", gsm7.to_sms(str(text))).strip()
@@ -80,5 +83,7 @@ def compose(messages: Iterable[Mapping[str, Any]], wording: Optional[Mapping[str
 
 
 def unrecorded_reply() -> str:
-    """"Please send that again" when the database is down: the language is unknown, so every language, English first."""
-    return gsm7.to_sms(" / ".join(dict.fromkeys(load_content(lang).message("system_error") for lang in available_languages())))
+    """ "Please send that again" when the database is down: the language is unknown, so every language, English first."""
+    return gsm7.to_sms(
+        " / ".join(dict.fromkeys(load_content(lang).message("system_error") for lang in available_languages()))
+    )

@@ -1,4 +1,5 @@
 """A loopback stand-in for Twilio's Messages REST API: checks calls as Twilio does and keeps every message sent."""
+
 from __future__ import annotations
 
 import base64
@@ -11,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Optional
 from urllib.parse import parse_qs
 
-from bot.channels.sms_signing import new_sid
+from bot.channels.sms.signing import new_sid
 from bot.content import gsm7
 
 _MESSAGES_PATH = re.compile(r"^/2010-04-01/Accounts/(?P<account>AC[0-9a-fA-F]{32})/Messages\.json$")
@@ -59,7 +60,7 @@ class FakeTwilio:
     @property
     def base_url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host.decode() if isinstance(host, bytes) else host}:{port}"
 
     def start(self) -> FakeTwilio:
         self._thread = threading.Thread(target=self._server.serve_forever, name="fake-twilio", daemon=True)
@@ -119,17 +120,37 @@ class FakeTwilio:
 
 
 def _error(status: int, code: int, message: str) -> tuple[int, dict]:
-    return status, {"code": code, "message": message, "more_info": f"https://www.twilio.com/docs/errors/{code}", "status": status}
+    return status, {
+        "code": code,
+        "message": message,
+        "more_info": f"https://www.twilio.com/docs/errors/{code}",
+        "status": status,
+    }
 
 
 def _resource(account_sid: str, message: SentMessage) -> dict:
     now = formatdate(usegmt=True)
     uri = f"/2010-04-01/Accounts/{account_sid}/Messages/{message.sid}.json"
     return {
-        "account_sid": account_sid, "api_version": "2010-04-01", "body": message.body, "date_created": now,
-        "date_sent": None, "date_updated": now, "direction": "outbound-api", "error_code": None, "error_message": None,
-        "from": message.from_, "messaging_service_sid": None, "num_media": "0", "num_segments": str(message.segments),
-        "price": None, "price_unit": "USD", "sid": message.sid, "status": "queued", "to": message.to, "uri": uri,
+        "account_sid": account_sid,
+        "api_version": "2010-04-01",
+        "body": message.body,
+        "date_created": now,
+        "date_sent": None,
+        "date_updated": now,
+        "direction": "outbound-api",
+        "error_code": None,
+        "error_message": None,
+        "from": message.from_,
+        "messaging_service_sid": None,
+        "num_media": "0",
+        "num_segments": str(message.segments),
+        "price": None,
+        "price_unit": "USD",
+        "sid": message.sid,
+        "status": "queued",
+        "to": message.to,
+        "uri": uri,
         "subresource_uris": {"media": uri.replace(".json", "/Media.json")},
     }
 

@@ -1,10 +1,11 @@
 """The SMS channel's records: MessageSids claimed (with STOP/START applied) and settled after the turn (sync; run in a thread)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Optional
 
-from bot.channels.sms_keywords import OPT_IN, OPT_OUT
+from bot.channels.sms.keywords import OPT_IN, OPT_OUT
 from bot.store import inbound_claims
 from bot.store.channel_records import is_opted_out, language_of, set_opted_out
 from bot.store.db import session_scope

@@ -1,14 +1,16 @@
-"""The Telegram channel's own wording (non-text and edited-message replies), read from telegram_messages.yml."""
+"""The Telegram channel's own wording (non-text and edited-message replies), read from messages.yml."""
+
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
 import yaml
 
-WORDING_FILE = Path(__file__).with_name("telegram_messages.yml")
-WORDING_FILES = {"en": WORDING_FILE, "fr": WORDING_FILE.with_name("telegram_messages.fr.yml")}
+from bot.content.reloading import ReloadingFiles
+
+WORDING_FILE = Path(__file__).with_name("messages.yml")
+WORDING_FILES = {"en": WORDING_FILE, "fr": WORDING_FILE.with_name("messages.fr.yml")}
 REQUIRED_KEYS = ("non_text", "edited")
 
 
@@ -27,7 +29,9 @@ def load_wording(path: Optional[Path] = None) -> dict[str, str]:
     return {str(key): str(value).strip() for key, value in data.items()}
 
 
-@lru_cache(maxsize=4)
 def wording(language: str = "en") -> dict[str, str]:
-    """The wording in ``language`` (English when there is no file for it), read once per process."""
-    return load_wording(WORDING_FILES.get(language, WORDING_FILE))
+    """The wording in ``language`` (English when there is no file for it), re-read when its file changes (last good kept)."""
+    return dict(_wording_files.get(WORDING_FILES.get(language, WORDING_FILE)))
+
+
+_wording_files: ReloadingFiles[dict[str, str]] = ReloadingFiles(load_wording, (yaml.YAMLError, WordingError))

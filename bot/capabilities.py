@@ -1,0 +1,39 @@
+"""What each channel can do, asked by the engine and the staff pages instead of testing channel names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """One channel's abilities: message length, buttons, markdown, and whether its address finds the person again."""
+
+    name: str
+    max_length: Optional[int] = None  # characters per message the provider accepts (None: no practical limit)
+    buttons: bool = True  # options can be shown as tappable buttons
+    markdown: bool = False  # text may carry markup
+    address_finds_conversation: bool = False  # the sender's address (a phone number) brings back their conversation
+    address_is_phone_number: bool = False  # the address staff see is a phone number they can call or text
+
+
+CHANNELS: dict[str, Capabilities] = {
+    "rest": Capabilities("rest"),
+    "webchat": Capabilities("webchat"),
+    "terminal": Capabilities("terminal", buttons=False),
+    "twilio_sms": Capabilities(
+        "twilio_sms", max_length=1600, buttons=False, address_finds_conversation=True, address_is_phone_number=True
+    ),
+    "telegram": Capabilities("telegram", max_length=4096),  # the chat id is stable, but a resume code is still offered
+}
+
+
+def capabilities_of(channel: Optional[str]) -> Capabilities:
+    """The named channel's capabilities; an unknown channel gets the most careful defaults (no buttons, no address)."""
+    return CHANNELS.get(channel or "", Capabilities(channel or "", buttons=False))
+
+
+def phone_channels() -> tuple[str, ...]:
+    """Channels whose address is a phone number (staff may see it as one)."""
+    return tuple(name for name, caps in CHANNELS.items() if caps.address_is_phone_number)

@@ -1,0 +1,1 @@
+"""Development tools production never imports: the local stack launcher, a fake Twilio and the SMS sandbox."""
