@@ -6,12 +6,13 @@ from typing import Any, Callable
 
 import pytest
 
-from bot.content import ContentError
-from bot.content.loader import parse_content
+from bot.content import ContentError, load_content
+from bot.content.loader import outgoing_texts, parse_content
 from bot.content.model import Content
 from tests.content.conftest import Mutator, dump, factor, step
 
 Build = Callable[[Mutator], bytes]
+_OUTGOING_EN = outgoing_texts(load_content("en"))
 
 
 def refuse(data: bytes) -> str:
@@ -214,3 +215,34 @@ def test_a_factor_without_explanation_is_a_content_error_naming_the_factor(modif
         del factor(data, "pay")["explain"]
 
     assert "pay" in refuse(modified(mutate))
+
+
+def _append_to(where: str, suffix: str) -> Mutator:
+    """A mutator that appends ``suffix`` to the raw text at ``where`` (as outgoing_texts names it)."""
+    kind, name, *rest = where.split(".")
+
+    def mutate(data: dict[str, Any]) -> None:
+        if kind == "messages":
+            data["messages"][name] += suffix
+            return
+        holder: dict[str, Any]
+        if kind == "faq":
+            holder, field, audience = data["faq"], name, rest[0]
+        elif kind == "terms":
+            holder, field, audience = next(t for t in data["terms"] if t["id"] == name), "text", rest[0]
+        elif kind == "factors":
+            holder, field, audience = factor(data, name), rest[0], rest[1]
+        else:
+            holder, field, audience = step(data, name), rest[0], rest[1]
+        if isinstance(holder[field], str):
+            holder[field] += suffix
+        else:
+            holder[field][audience] += suffix
+
+    return mutate
+
+
+@pytest.mark.parametrize("where", [where for where, _ in _OUTGOING_EN], ids=[where for where, _ in _OUTGOING_EN])
+def test_every_outgoing_text_is_checked_for_gsm7_where_it_is(modified: Build, where: str) -> None:
+    """The load-time check covers each outgoing text: one em dash in exactly that text is refused, naming it."""
+    assert refuse(modified(_append_to(where, " \u2014"))) == f"{where}: characters outside GSM-7: ['\u2014']"

@@ -185,7 +185,7 @@ def test_french_work_seekers_summary_reads_in_french_with_english_factor_names(
     # the hostile French answer is text, not markup
     assert page.locator("main b, main script").count() == 0
     assert "&lt;b&gt;gras&lt;/b&gt; &amp; « guillemets » &lt;script&gt;" in page.content()
-    page.wait_for_timeout(200)
+    page.wait_for_load_state("load")  # an injected script would have run (and opened a dialog) by now
     assert page.dialogs == []  # type: ignore[attr-defined]
     facts = dict(
         zip(page.locator(".facts dt").all_inner_texts(), page.locator(".facts dd").all_inner_texts(), strict=True)

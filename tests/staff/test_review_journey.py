@@ -275,7 +275,7 @@ def test_summary_of_a_real_conversation_in_the_participants_own_words(journey: J
     assert page.locator("main script").count() == 0
     assert page.locator("main b").count() == 0
     assert HOSTILE.replace("<", "&lt;").replace(">", "&gt;") in page.content()
-    page.wait_for_timeout(300)
+    page.wait_for_load_state("load")  # an injected script would have run (and opened a dialog) by now
     assert page.dialogs == []  # type: ignore[attr-defined]
     assert page.locator("#clarity-before").inner_text() == "2"
     assert page.locator("#clarity-after").inner_text() == "4"
