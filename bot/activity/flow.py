@@ -9,7 +9,7 @@ from bot.activity.after import PENDING_DELETE, PENDING_SHARE, PENDING_WITHDRAW
 from bot.activity.first_message import PENDING_LANGUAGE, FirstMessage
 from bot.activity.incoming import Incoming
 from bot.activity.replies import BotMessage, Outcome
-from bot.activity.resume_codes import _CODE_LETTERS, RESUME_CODE_DAYS, PauseAndResume, find_code  # noqa: F401  (re-exported)
+from bot.activity.resume_codes import find_code
 from bot.content.model import Option, Step
 from bot.interpretation import decision as meant
 from bot.interpretation import text as textin

@@ -42,8 +42,3 @@ class ReloadingFiles(Generic[T]):
                 return known[1]
             self._versions[path] = (version, value)
             return value
-
-    def forget(self) -> None:
-        """Drop every cached version (tests that rewrite a file within one clock tick)."""
-        with self._lock:
-            self._versions.clear()

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.activity.flow import RESUME_CODE_DAYS
+from bot.activity.resume_codes import RESUME_CODE_DAYS
 from bot.content.model import Content
 from bot.store import repository as repo
 from bot.store.db import session_factory

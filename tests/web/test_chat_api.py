@@ -13,7 +13,7 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from bot.activity import flow
+from bot.activity import resume_codes
 from bot.channels.webchat import channel as webchat
 from bot.web import chat_routes
 from bot.web.app import create_app
@@ -149,7 +149,7 @@ def test_proxy_and_channel_refuse_the_same_bodies_with_the_same_codes(body: obje
 
 def test_the_page_script_and_the_engine_agree_on_resume_code_letters() -> None:
     letters = re.search(r"CODE_PATTERN = /\^\\s\*\(\[([A-Z]+)\]\{4\}\)", CHAT_JS.read_text())
-    assert letters is not None and letters.group(1) == flow._CODE_LETTERS
+    assert letters is not None and letters.group(1) == resume_codes._CODE_LETTERS
 
 
 def test_channel_reduces_rasa_messages_to_what_the_page_shows() -> None:
