@@ -19,15 +19,18 @@ help: ## List the targets
 system-deps: ## Install the Debian packages the bot needs to run
 	@bash scripts/system-deps.sh run
 
-venv: ## Create .venv (Python 3.10) and install requirements.lock
-	@bash scripts/python-env.sh
+venv: ## Create .venv (Python 3.10) and install requirements.lock (runtime packages)
+	@bash scripts/python-env.sh run
+
+venv-dev: ## Add the test and lint tools (requirements-dev.lock) to .venv
+	@bash scripts/python-env.sh dev
 
 node: ## Install front-end and test packages from package-lock.json
 	@if [ -f package-lock.json ]; then bash scripts/node-deps.sh; fi
 
 setup: system-deps venv migrate ## Everything `make run` needs
 
-setup-test: setup ## Everything `make test` needs (adds Chromium, PostgreSQL, Redis, nginx, npm test tools)
+setup-test: setup venv-dev ## Everything `make test` needs (adds test tools, Chromium, PostgreSQL, Redis, nginx, npm test tools)
 	@bash scripts/system-deps.sh test
 	@$(MAKE) --no-print-directory node
 
@@ -59,19 +62,19 @@ validate: venv ## Check the Rasa training data and the activity content
 eval-nlu: venv train ## Interpretation figures: train, dev and held-out test splits side by side (issue 10 targets)
 	@$(PY) -m tests.nlu.evaluate 2>/dev/null
 
-lint: venv ## Lint the code (ruff) and type-check every module under bot/ (mypy)
+lint: venv-dev ## Lint the code (ruff) and type-check every module under bot/ (mypy)
 	.venv/bin/ruff check bot tests bench
 	.venv/bin/ruff format --check bot tests bench
 	.venv/bin/mypy
 
-format: venv ## Format the code (ruff format) and apply the safe lint fixes
+format: venv-dev ## Format the code (ruff format) and apply the safe lint fixes
 	.venv/bin/ruff format bot tests bench
 	.venv/bin/ruff check --fix bot tests bench
 
 test: setup-test train ## Run every test (unit, content, Rasa data and conversation tests, end to end, browser)
 	@bash scripts/test.sh
 
-test-fast: venv ## Every test that needs no server, browser or PostgreSQL (about a minute; no model needed)
+test-fast: venv-dev ## Every test that needs no server, browser or PostgreSQL (about a minute; no model needed)
 	.venv/bin/pytest -q -m "not e2e and not browser and not postgres" --ignore=tests/nlu --ignore=tests/dialogue
 
 test-web: setup-test train ## Only the web chat page tests (headless Chromium, real Rasa and action server)
@@ -98,8 +101,9 @@ load-test: venv train ## 200 participants with replica kills, on a private produ
 security-check: setup train ## Try every attack of issue 15 on the embedded and a private production profile; print the table
 	@$(PY) bench/security_check.py
 
-lock: ## Re-resolve requirements.in into requirements.lock
+lock: ## Re-resolve requirements.in and requirements-dev.in into their locks (the dev lock constrained by the runtime one)
 	.venv/bin/python -m pip install -q uv==0.13.9 && .venv/bin/uv pip compile requirements.in --python-version 3.10 --generate-hashes -q -o requirements.lock
+	.venv/bin/uv pip compile requirements-dev.in --python-version 3.10 --generate-hashes -q -o requirements-dev.lock
 
 clean: ## Remove the environment, trained models and local data
 	rm -rf .venv models/*.tar.gz var .pytest_cache test-artifacts node_modules

@@ -190,6 +190,14 @@ def print_table(rows: list[Row], verbose: bool, out=sys.stdout) -> None:
                 )
 
 
+def postgres_running() -> bool:
+    """Whether the private PostgreSQL cluster (scripts/postgres.sh) is already up."""
+    done = subprocess.run(
+        ["bash", str(REPO / "scripts" / "postgres.sh"), "status"], capture_output=True, timeout=60, check=False
+    )
+    return done.returncode == 0
+
+
 def postgres_database() -> str:
     subprocess.run(
         ["bash", str(REPO / "scripts" / "postgres.sh"), "start"], check=True, capture_output=True, timeout=300
@@ -228,6 +236,7 @@ def main(argv: Optional[list[str]] = None) -> int:
                 running.stop()
         if args.profile in ("production", "both"):
             log("security-check: starting a private production profile (scripts/run-prod.sh) ...")
+            pg_was_running = postgres_running()
             database_url = postgres_database()
             running = start_production(workdir / "production", database_url, fake, token, sid)
             try:
@@ -240,6 +249,13 @@ def main(argv: Optional[list[str]] = None) -> int:
                     timeout=120,
                     check=False,
                 )
+                if not pg_was_running:  # leave the machine as it was: no server left running
+                    subprocess.run(
+                        ["bash", str(REPO / "scripts" / "postgres.sh"), "stop"],
+                        capture_output=True,
+                        timeout=120,
+                        check=False,
+                    )
     finally:
         fake.stop()
     print_table(rows, args.verbose)

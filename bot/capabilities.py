@@ -8,12 +8,14 @@ from typing import Optional
 
 @dataclass(frozen=True)
 class Capabilities:
-    """One channel's abilities: message length, buttons, markdown, and whether its address finds the person again."""
+    """One channel's abilities: message length, and whether its address finds the person again.
+
+    Every channel sends plain text (no markup anywhere); choices go out as buttons, which a channel without them
+    (SMS, the terminal) turns into a numbered "Reply 1 …" line itself.
+    """
 
     name: str
-    max_length: Optional[int] = None  # characters per message the provider accepts (None: no practical limit)
-    buttons: bool = True  # options can be shown as tappable buttons
-    markdown: bool = False  # text may carry markup
+    max_length: Optional[int] = None  # per message, as the provider counts (None: no practical limit); longer is split
     address_finds_conversation: bool = False  # the sender's address (a phone number) brings back their conversation
     address_is_phone_number: bool = False  # the address staff see is a phone number they can call or text
 
@@ -21,17 +23,18 @@ class Capabilities:
 CHANNELS: dict[str, Capabilities] = {
     "rest": Capabilities("rest"),
     "webchat": Capabilities("webchat"),
-    "terminal": Capabilities("terminal", buttons=False),
+    "terminal": Capabilities("terminal"),
+    # Twilio takes 1,600 characters per message body; Telegram 4,096 UTF-16 units per message.
     "twilio_sms": Capabilities(
-        "twilio_sms", max_length=1600, buttons=False, address_finds_conversation=True, address_is_phone_number=True
+        "twilio_sms", max_length=1600, address_finds_conversation=True, address_is_phone_number=True
     ),
     "telegram": Capabilities("telegram", max_length=4096),  # the chat id is stable, but a resume code is still offered
 }
 
 
 def capabilities_of(channel: Optional[str]) -> Capabilities:
-    """The named channel's capabilities; an unknown channel gets the most careful defaults (no buttons, no address)."""
-    return CHANNELS.get(channel or "", Capabilities(channel or "", buttons=False))
+    """The named channel's capabilities; an unknown channel gets the most careful defaults (its address finds no one)."""
+    return CHANNELS.get(channel or "", Capabilities(channel or ""))
 
 
 def phone_channels() -> tuple[str, ...]:

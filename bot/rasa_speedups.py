@@ -11,7 +11,7 @@ import copy
 import gc
 import json
 import sys
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Dict, Optional, cast
 
 # Under the action server's Sanic keep-alive timeout (5 s): an idle connection is dropped by this side first,
 # so a call never goes out on a connection the server is closing.
@@ -70,7 +70,7 @@ def _validate_action_results_with_one_validator() -> None:
     def validate_action_result(self: RemoteAction, result: Dict[str, Any]) -> bool:
         if validator.is_valid(result):
             return True
-        return rasa_validate(self, result)
+        return cast(bool, rasa_validate(self, result))
 
     RemoteAction._validate_action_result = validate_action_result
     RemoteAction._validator_cached = True
@@ -95,7 +95,7 @@ def _resolve_event_types_once() -> None:
         cls = found.get(type_name)
         if cls is not None:
             return cls
-        cls = rasa_resolve(type_name, default)
+        cls = cast(Optional[type], rasa_resolve(type_name, default))
         if cls is not None and cls is not default and getattr(cls, "type_name", None) == type_name:
             found[type_name] = cls
         return cls
@@ -194,7 +194,7 @@ def _reuse_states_of_an_unchanged_tracker() -> None:
     rasa_past_states = DialogueStateTracker.past_states
     last: Dict[str, Any] = {}
 
-    def copied(states: list) -> list:
+    def copied(states: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return [{key: dict(sub) if isinstance(sub, dict) else sub for key, sub in state.items()} for state in states]
 
     def past_states(
@@ -203,7 +203,7 @@ def _reuse_states_of_an_unchanged_tracker() -> None:
         omit_unset_slots: bool = False,
         ignore_rule_only_turns: bool = False,
         rule_only_data: Optional[Dict[str, Any]] = None,
-    ) -> list:
+    ) -> list[dict[str, Any]]:
         events = self.events
         key = (len(events), omit_unset_slots, ignore_rule_only_turns)
         if (
@@ -215,7 +215,7 @@ def _reuse_states_of_an_unchanged_tracker() -> None:
             and last["rule_only_data"] == rule_only_data
         ):
             return copied(last["states"])
-        states = rasa_past_states(
+        states: list[dict[str, Any]] = rasa_past_states(
             self,
             domain,
             omit_unset_slots=omit_unset_slots,
@@ -258,8 +258,8 @@ def _keep_live_trackers_in_the_memory_store() -> None:
     rasa_save = InMemoryTrackerStore.save
     rasa_retrieve = InMemoryTrackerStore.retrieve
 
-    def live_of(store: InMemoryTrackerStore) -> OrderedDict:
-        return store.__dict__.setdefault("_mf_live", OrderedDict())
+    def live_of(store: InMemoryTrackerStore) -> OrderedDict[str, tuple[Any, int, Any]]:
+        return cast("OrderedDict[str, tuple[Any, int, Any]]", store.__dict__.setdefault("_mf_live", OrderedDict()))
 
     async def save(self: InMemoryTrackerStore, tracker: Any) -> None:
         await rasa_save(self, tracker)

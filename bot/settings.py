@@ -1,25 +1,26 @@
-"""One typed settings object, read once from the environment."""
+"""One typed settings object, read once from the environment (pydantic's BaseSettings)."""
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
+
+from pydantic import BaseSettings, Field, validator
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret", "placeholder", "dev-secret-change-me"}
 
 
-def _env(name: str, default: str = "") -> str:
-    return os.environ.get(name, default).strip()
+class Settings(BaseSettings):
+    """Every setting the bot reads from the environment, with development defaults.
 
+    Each field is read from the variable of the same name in capitals (``database_url`` from ``DATABASE_URL``),
+    except ``environment``, which is ``BOT_ENV``. Values are stripped; a variable set to an empty string counts as
+    unset, so the default applies.
+    """
 
-@dataclass(frozen=True)
-class Settings:
-    """Every setting the bot reads from the environment, with development defaults."""
-
-    environment: str = "development"
+    environment: str = Field(default="development", env="BOT_ENV")
     database_url: str = f"sqlite:///{REPO_ROOT / 'var' / 'bot.sqlite3'}"
     tracker_database_url: str = ""  # Rasa's SQL tracker store, where one is used (production: = DATABASE_URL)
     default_site_code: str = "default"
@@ -46,6 +47,22 @@ class Settings:
     smtp_starttls: bool = False
     staff_timezone: str = "America/Halifax"
 
+    class Config:
+        allow_mutation = False
+        anystr_strip_whitespace = True
+        case_sensitive = False
+
+    @validator("*", pre=True)
+    def _empty_is_unset(cls, value: Any, field: Any) -> Any:  # noqa: N805 (pydantic validators take cls)
+        """An empty (or blank) variable means "use the default", as an unset one does."""
+        if isinstance(value, str) and not value.strip():
+            return field.default
+        return value
+
+    @validator("public_base_url", "rasa_url")
+    def _no_trailing_slash(cls, value: str) -> str:  # noqa: N805
+        return value.rstrip("/")
+
     @property
     def is_production(self) -> bool:
         return self.environment == "production"
@@ -69,35 +86,7 @@ class Settings:
 
 def load_settings() -> Settings:
     """Build settings from the current environment (no caching: tests change it)."""
-    defaults = Settings()
-    return Settings(
-        environment=_env("BOT_ENV", defaults.environment),
-        database_url=_env("DATABASE_URL", defaults.database_url),
-        tracker_database_url=_env("TRACKER_DATABASE_URL", defaults.tracker_database_url),
-        default_site_code=_env("DEFAULT_SITE_CODE", defaults.default_site_code),
-        default_site_name=_env("DEFAULT_SITE_NAME", defaults.default_site_name),
-        secret_key=_env("SECRET_KEY", defaults.secret_key),
-        public_base_url=_env("PUBLIC_BASE_URL", defaults.public_base_url).rstrip("/"),
-        rasa_url=_env("RASA_URL", defaults.rasa_url).rstrip("/"),
-        action_server_token=_env("ACTION_SERVER_TOKEN"),
-        trusted_proxies=_env("TRUSTED_PROXIES"),
-        web_port=int(_env("WEB_PORT", str(defaults.web_port))),
-        twilio_account_sid=_env("TWILIO_ACCOUNT_SID"),
-        twilio_auth_token=_env("TWILIO_AUTH_TOKEN"),
-        twilio_from_number=_env("TWILIO_FROM_NUMBER"),
-        twilio_public_url=_env("TWILIO_PUBLIC_URL"),
-        twilio_api_base=_env("TWILIO_API_BASE"),
-        telegram_bot_token=_env("TELEGRAM_BOT_TOKEN"),
-        telegram_secret_token=_env("TELEGRAM_SECRET_TOKEN"),
-        telegram_api_base=_env("TELEGRAM_API_BASE"),
-        smtp_host=_env("SMTP_HOST"),
-        smtp_port=int(_env("SMTP_PORT", "25")),
-        smtp_from=_env("SMTP_FROM", defaults.smtp_from),
-        smtp_username=_env("SMTP_USERNAME"),
-        smtp_password=_env("SMTP_PASSWORD"),
-        smtp_starttls=_env("SMTP_STARTTLS").lower() in ("1", "true", "yes"),
-        staff_timezone=_env("STAFF_TIMEZONE", defaults.staff_timezone),
-    )
+    return Settings()
 
 
 @lru_cache(maxsize=1)

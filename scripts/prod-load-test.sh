@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The full load test on a private production profile: its own directory, database, Redis and free loopback ports
 # (never the running `make run-prod` profile or its data). Starts it, runs bench/load_test.py through the public web
-# chat with a Rasa replica and an action server killed mid-run (supervisord restarts each), stops it, drops the database.
+# chat with a Rasa replica and an action server killed mid-run (supervisord restarts each), stops it, drops the database
+# and stops PostgreSQL again when it started it.
 # Usage: scripts/prod-load-test.sh [extra bench/load_test.py arguments, e.g. --json FILE]
 # Knobs: LOAD_PARTICIPANTS (200), LOAD_DIR (var/load-test).
 set -uo pipefail
@@ -33,6 +34,8 @@ while True:
         break
 PY
 )"
+pg_was_running=0
+bash scripts/postgres.sh status 2>/dev/null && pg_was_running=1
 bash scripts/postgres.sh start >/dev/null || exit 1
 db_url="$(bash scripts/postgres.sh createdb "$DB")" || exit 1
 rm -rf "$DIR"
@@ -40,7 +43,12 @@ mkdir -p "$DIR"
 export PROD_DIR="$DIR" PROD_PORT_BASE="$base" PROD_ENV_FILE="$DIR/none.env" DATABASE_URL="$db_url"
 export SECRET_KEY="load-$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')" RASA_TOKEN="load-$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')"
 export ACTION_SERVER_TOKEN="load-$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')"
-cleanup() { bash scripts/run-prod.sh stop >/dev/null 2>&1 || true; bash scripts/postgres.sh dropdb "$DB" || true; }
+# Leave nothing running: the profile, its database, and the PostgreSQL server itself unless it was already up.
+cleanup() {
+  bash scripts/run-prod.sh stop >/dev/null 2>&1 || true
+  bash scripts/postgres.sh dropdb "$DB" || true
+  [ "$pg_was_running" = 1 ] || bash scripts/postgres.sh stop >/dev/null 2>&1 || true
+}
 trap cleanup EXIT INT TERM
 
 bash scripts/run-prod.sh start >"$DIR/start.txt" 2>&1 || { tail -n 20 "$DIR/start.txt"; echo "The production profile did not start (logs: $DIR/log)"; exit 1; }

@@ -7,13 +7,17 @@ mkdir -p test-artifacts
 STARTED=$(date +%s)
 export RASA_START_LOG="$PWD/test-artifacts/rasa-starts.log"
 : > "$RASA_START_LOG"
-# Whatever happens, leave nothing running: the private PostgreSQL cluster the tests started is stopped, and the
-# wall time and the number of Rasa servers started are printed.
+# Whatever happens, leave nothing running: the private PostgreSQL cluster the tests started is stopped (unless it was
+# already running, e.g. for `make run-prod`), and the wall time, Rasa starts and coverage are printed.
+PG_WAS_RUNNING=0
+bash scripts/postgres.sh status > /dev/null 2>&1 && PG_WAS_RUNNING=1
 finish() {
   local code=$?
-  bash scripts/postgres.sh stop > /dev/null 2>&1 || true
+  [ "$PG_WAS_RUNNING" = 1 ] || bash scripts/postgres.sh stop > /dev/null 2>&1 || true
   local seconds=$(( $(date +%s) - STARTED ))
-  echo "== make test: $(( seconds / 60 )) m $(( seconds % 60 )) s wall time, $(wc -l < "$RASA_START_LOG") Rasa server start(s) (test-artifacts/rasa-starts.log), exit $code"
+  local coverage="not measured"
+  if [ -f .coverage ]; then coverage="$(.venv/bin/coverage report --format=total 2>/dev/null || echo '?')% of bot/ (branches included; test-artifacts/coverage/index.html)"; fi
+  echo "== make test: $(( seconds / 60 )) m $(( seconds % 60 )) s wall time, $(wc -l < "$RASA_START_LOG") Rasa server start(s) (test-artifacts/rasa-starts.log), coverage $coverage, exit $code"
   exit "$code"
 }
 trap finish EXIT
@@ -38,4 +42,5 @@ grep -q "None of the test stories failed" test-artifacts/conversations/failed_te
 
 echo "== pytest"
 # Exit code 5 (no tests collected) is a failure too: set -e stops on any non-zero code.
-.venv/bin/pytest "$@"
+rm -f .coverage
+.venv/bin/pytest --cov --cov-report=html:test-artifacts/coverage --cov-report= "$@"

@@ -157,3 +157,31 @@ def test_no_module_is_over_400_lines() -> None:
         if n > 400
     }
     assert long == {}
+
+
+def development_packages() -> set[str]:
+    """The import names of what requirements-dev.in adds (pytest, playwright, aiosmtpd, ruff, mypy, ...)."""
+    names = {"pytest": "pytest", "pytest-asyncio": "pytest_asyncio", "pytest-timeout": "pytest_timeout"}
+    names |= {"pytest-cov": "pytest_cov", "playwright": "playwright", "aiosmtpd": "aiosmtpd"}
+    names |= {"ruff": "ruff", "mypy": "mypy", "coverage": "coverage"}
+    listed = [
+        line.split("#")[0].strip()
+        for line in (BOT.parent / "requirements-dev.in").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.lstrip().startswith(("#", "-"))
+    ]
+    unknown = [name for name in listed if name not in names]
+    assert unknown == [], f"say which import name these development packages have: {unknown}"
+    return {names[name] for name in listed}
+
+
+def test_the_bot_runs_without_the_development_packages() -> None:
+    """`make run` installs only requirements.lock: no module under bot/ may import a test or lint tool."""
+    dev = development_packages()
+    assert {"pytest", "playwright", "aiosmtpd"} <= dev
+    found = sorted(
+        f"{module_name(path)} imports {module}"
+        for path in MODULES
+        for module in imports_of(path)
+        if module.split(".")[0] in dev
+    )
+    assert found == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hmac
 import logging
-from typing import Optional
+from typing import Optional, cast
 
 from rasa_sdk.endpoint import create_app
 from sanic import Sanic, response
@@ -43,7 +43,7 @@ def create_action_app(token: str) -> Sanic:
         return response.json({"error": "failed" if status >= 500 else "bad_request"}, status=status)
 
     app.error_handler.add(Exception, failed)
-    return app
+    return cast(Sanic, app)
 
 
 def serve(*, host: str, port: int, token: str) -> None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any, Optional
+from typing import Any, Optional, cast
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.activity.flow import ActivityFlow, Incoming
+from bot.activity.flow import ActivityFlow
+from bot.activity.incoming import Incoming
 from bot.activity.replies import BotMessage
 from bot.content import load_content
 from bot.interpretation.nlu import NluResult
@@ -25,7 +26,7 @@ def latest_user_event(tracker: Tracker) -> Optional[dict[str, Any]]:
     """The most recent user event of the conversation."""
     for event in reversed(tracker.events):
         if event.get("event") == "user":
-            return event
+            return cast(dict[str, Any], event)
     return None
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Optional
+from typing import Optional, Sequence, Union, cast
 
 from bot.activity.after import PENDING_DELETE, PENDING_SHARE, PENDING_WITHDRAW
 from bot.activity.first_message import PENDING_LANGUAGE, FirstMessage
@@ -243,7 +243,7 @@ class ActivityFlow(FirstMessage):
         participant: Participant,
         run: ActivityRun,
         step: Step,
-        chosen,
+        chosen: Union[Option, Sequence[Option], None],  # the options picked at a multi step, else the one option
         incoming: Incoming,
         out: Outcome,
         *,
@@ -252,10 +252,10 @@ class ActivityFlow(FirstMessage):
     ) -> Outcome:
         text = textin.strip_control(saved_text if saved_text is not None else incoming.text)
         if step.kind == "multi":
-            self._save(run, step, incoming, text=text, value=",".join(o.value for o in chosen))
+            self._save(run, step, incoming, text=text, value=",".join(o.value for o in cast(Sequence[Option], chosen)))
             self._advance(run, step, out)
             return out
-        option: Option = chosen
+        option = cast(Option, chosen)
         if step.kind == "consent":
             granted = option.value == "yes"
             repo.record_consent(

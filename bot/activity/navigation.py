@@ -16,7 +16,7 @@ from bot.interpretation import text as textin
 from bot.interpretation.topics import term_asked
 from bot.settings import Settings
 from bot.store import repository as repo
-from bot.store.models import RUN_ACTIVE, RUN_COMPLETED, RUN_RESTARTED, ActivityRun, Participant, utcnow
+from bot.store.models import RUN_ACTIVE, RUN_COMPLETED, RUN_RESTARTED, ActivityRun, Participant, Summary, utcnow
 
 
 class FlowBase:
@@ -218,12 +218,12 @@ class FlowBase:
         )
         run.updated_at = self.now()
 
-    def _save_summary(self, run: ActivityRun):
+    def _save_summary(self, run: ActivityRun) -> Summary:
         answers = repo.current_answers(session=self.session, run=run)
         body = build_summary(self.content, run.role or "", answers)
         return repo.save_summary(session=self.session, run=run, body=body, text=summary_text(self.content, body))
 
-    def _summary_message(self, summary) -> BotMessage:
+    def _summary_message(self, summary: Summary) -> BotMessage:
         body = summary.body
         custom = {
             "type": SUMMARY_TYPE,

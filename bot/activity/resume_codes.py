@@ -26,7 +26,7 @@ _CODE_DASHED = re.compile(rf"(?<![\w-])([{_CODE_LETTERS}]{{4}})-(\d{{3}})(?![\w-
 _CODE_NAMED = re.compile(rf"\bcode\b\W{{0,3}}(?:is\W+|was\W+)?{_CODE}(?!\w)", re.IGNORECASE)
 
 
-def find_code(text: str) -> Optional[re.Match]:
+def find_code(text: str) -> Optional[re.Match[str]]:
     """A resume code in a message, if it holds one."""
     return _CODE_WHOLE.match(text) or _CODE_NAMED.search(text) or _CODE_DASHED.search(text)
 
@@ -34,7 +34,9 @@ def find_code(text: str) -> Optional[re.Match]:
 class PauseAndResume(AfterCompletion):
     """Pause a run (with a resume code where needed) and redeem a code on any channel."""
 
-    def _redeem_code(self, identity: ChannelIdentity, match: re.Match, incoming: Incoming, out: Outcome) -> Outcome:
+    def _redeem_code(
+        self, identity: ChannelIdentity, match: re.Match[str], incoming: Incoming, out: Outcome
+    ) -> Outcome:
         key = attempts.identity_key(identity.id)
         if not attempts.resume_attempt_allowed(session=self.session, key=key, now=self.now()):
             out.messages.append(BotMessage(self.content.message("resume_code_wait")))

@@ -18,7 +18,7 @@ def _actions(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     actions = subparsers.add_parser("actions", help="run the action server (needs ACTION_SERVER_TOKEN)")
     actions.add_argument("--host", default="127.0.0.1")
     actions.add_argument("--port", type=int, default=5055)

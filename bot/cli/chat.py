@@ -6,7 +6,7 @@ import argparse
 import json
 import urllib.request
 import uuid
-from typing import Optional
+from typing import Any, Optional, cast
 
 from bot.activity.replies import SUMMARY_TYPE
 from bot.content.model import Option
@@ -14,7 +14,7 @@ from bot.content.render import with_options
 from bot.settings import get_settings
 
 
-def render(message: dict) -> str:
+def render(message: dict[str, Any]) -> str:
     """A REST reply as a person reads it in a terminal."""
     custom = message.get("custom")
     if isinstance(custom, dict) and custom.get("type") == SUMMARY_TYPE:
@@ -23,14 +23,14 @@ def render(message: dict) -> str:
     return with_options(message.get("text") or "", options)
 
 
-def send(base_url: str, sender: str, text: str) -> list[dict]:
+def send(base_url: str, sender: str, text: str) -> list[dict[str, Any]]:
     """Post one message to the REST webhook and return the bot's replies."""
     body = json.dumps({"sender": sender, "message": text}).encode()
     request = urllib.request.Request(
         f"{base_url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
     )
     with urllib.request.urlopen(request, timeout=60) as response:
-        return json.loads(response.read().decode())
+        return cast(list[dict[str, Any]], json.loads(response.read().decode()))
 
 
 def _chat(args: argparse.Namespace) -> int:
@@ -59,7 +59,7 @@ def _chat(args: argparse.Namespace) -> int:
             print("bot> " + render(message).replace("\n", "\n     "))
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     chat = subparsers.add_parser("chat", help="chat with the running bot in this terminal")
     chat.add_argument("--url", default=get_settings().rasa_url, help="Rasa server URL (default: RASA_URL)")
     chat.add_argument("--sender", default="", help="conversation id to use or continue")

@@ -36,7 +36,7 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     content = subparsers.add_parser("content", help="activity wording")
     sub = content.add_subparsers(dest="content_command", required=True)
     check = sub.add_parser("check", help="validate content files (default: all of bot/content/data)")

@@ -45,7 +45,7 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("export", help="export every run, answer and summary for the research team")
     parser.add_argument("--format", choices=sorted(WRITERS), default="json", help="json (default) or csv")
     parser.add_argument("--output", metavar="PATH", help="file to write (default: standard output)")

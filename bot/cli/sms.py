@@ -58,7 +58,7 @@ def _sms(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     sms = subparsers.add_parser("sms", help="try the bot by SMS in this terminal (local Twilio simulator)")
     sms.add_argument("--number", default="", help="your phone number, to continue an earlier conversation")
     sms.add_argument("--database-url", default="", help="database to use (default: DATABASE_URL)")

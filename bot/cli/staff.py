@@ -200,7 +200,7 @@ def _invite(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     staff = subparsers.add_parser("staff", help="practitioner accounts and invite codes")
     sub = staff.add_subparsers(dest="staff_command", required=True)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from typing import Optional
+from typing import Any, Optional
 
 import httpx
 
@@ -41,7 +41,7 @@ async def delete_webhook(settings: Settings, drop_pending: bool) -> None:
         await bot.delete_webhook(drop_pending_updates=drop_pending)
 
 
-async def forward(client: httpx.AsyncClient, url: str, secret: str, update: dict) -> int:
+async def forward(client: httpx.AsyncClient, url: str, secret: str, update: dict[str, Any]) -> int:
     """Post one update to the running bot's webhook as Telegram would; the HTTP status."""
     reply = await client.post(url, json=update, headers={SECRET_HEADER: secret})
     return reply.status_code
@@ -131,7 +131,7 @@ def _run_poll(args: argparse.Namespace) -> int:
         return 0
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     telegram = subparsers.add_parser("telegram", help="Telegram channel: register the webhook, or poll for local use")
     commands = telegram.add_subparsers(dest="telegram_command", required=True)
 

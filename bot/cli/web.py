@@ -28,7 +28,7 @@ def _web(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     web = subparsers.add_parser("web", help="serve the web chat page and the staff pages")
     web.add_argument("--host", default="127.0.0.1")
     web.add_argument("--port", type=int, default=get_settings().web_port)

@@ -12,7 +12,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional, cast
 
 REPO = Path(__file__).resolve().parents[2]
 VENV_BIN = REPO / ".venv" / "bin"
@@ -26,11 +26,14 @@ REQUEST_MAX_BYTES = 256 * 1024
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        return cast(int, s.getsockname()[1])
 
 
 def wait_http(
-    url: str, timeout: float = STARTUP_TIMEOUT, proc: Optional[subprocess.Popen] = None, log: Optional[Path] = None
+    url: str,
+    timeout: float = STARTUP_TIMEOUT,
+    proc: Optional[subprocess.Popen[bytes]] = None,
+    log: Optional[Path] = None,
 ) -> None:
     """Wait until ``url`` answers 200, failing early (with the log tail) if the process died."""
     deadline = time.monotonic() + timeout
@@ -62,7 +65,7 @@ class Stack:
     rasa_port: int = field(default_factory=free_port)
     action_port: int = field(default_factory=free_port)
     web_port: int = field(default_factory=free_port)
-    procs: dict[str, subprocess.Popen] = field(default_factory=dict)
+    procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
     @property
     def tracker_db(self) -> Path:
@@ -80,7 +83,7 @@ class Stack:
     def web_url(self) -> str:
         return f"http://127.0.0.1:{self.web_port}"
 
-    def _spawn(self, name: str, args: list[str]) -> subprocess.Popen:
+    def _spawn(self, name: str, args: list[str]) -> subprocess.Popen[bytes]:
         log = self.workdir / f"{name}.log"
         handle = log.open("ab")
         proc = subprocess.Popen(
@@ -157,14 +160,14 @@ class Stack:
         path = self.workdir / f"{name}.log"
         return path.read_text(errors="replace") if path.exists() else ""
 
-    def send(self, sender: str, text: str, timeout: float = 60) -> list[dict]:
+    def send(self, sender: str, text: str, timeout: float = 60) -> list[dict[str, Any]]:
         """Post one message to the REST webhook and return the bot's replies."""
         body = json.dumps({"sender": sender, "message": text}).encode()
         request = urllib.request.Request(
             f"{self.rasa_url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
         )
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            return json.loads(response.read().decode())
+            return cast(list[dict[str, Any]], json.loads(response.read().decode()))
 
 
 def start_stack(

@@ -9,7 +9,7 @@ import threading
 from dataclasses import dataclass
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Optional
+from typing import Any, Optional
 from urllib.parse import parse_qs
 
 from bot.channels.sms.signing import new_sid
@@ -85,7 +85,7 @@ class FakeTwilio:
         return [m for m in self.sent if m.to == number]
 
     # ---- the API --------------------------------------------------------------------------------
-    def create_message(self, path: str, authorization: str, form: dict[str, list[str]]) -> tuple[int, dict]:
+    def create_message(self, path: str, authorization: str, form: dict[str, list[str]]) -> tuple[int, dict[str, Any]]:
         """Twilio's answer (status, JSON) to one messages.create call."""
         to = (form.get("To") or [""])[0]
         status, payload = self._check(path, authorization, form)
@@ -98,7 +98,7 @@ class FakeTwilio:
             self._attempts.append(Attempt(path, to, status, payload.get("code") if status >= 400 else None))
         return status, payload
 
-    def _check(self, path: str, authorization: str, form: dict[str, list[str]]) -> tuple[int, dict]:
+    def _check(self, path: str, authorization: str, form: dict[str, list[str]]) -> tuple[int, dict[str, Any]]:
         expected = "Basic " + base64.b64encode(f"{self.account_sid}:{self.auth_token}".encode()).decode()
         if authorization != expected:
             return _error(401, 20003, "Authenticate")
@@ -119,7 +119,7 @@ class FakeTwilio:
         return 201, {}
 
 
-def _error(status: int, code: int, message: str) -> tuple[int, dict]:
+def _error(status: int, code: int, message: str) -> tuple[int, dict[str, Any]]:
     return status, {
         "code": code,
         "message": message,
@@ -128,7 +128,7 @@ def _error(status: int, code: int, message: str) -> tuple[int, dict]:
     }
 
 
-def _resource(account_sid: str, message: SentMessage) -> dict:
+def _resource(account_sid: str, message: SentMessage) -> dict[str, Any]:
     now = formatdate(usegmt=True)
     uri = f"/2010-04-01/Accounts/{account_sid}/Messages/{message.sid}.json"
     return {
@@ -166,7 +166,7 @@ def _handler_for(fake: FakeTwilio) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:  # noqa: N802
             self._reply(*_error(404, 20404, "The requested resource was not found"))
 
-        def _reply(self, status: int, payload: dict) -> None:
+        def _reply(self, status: int, payload: dict[str, Any]) -> None:
             data = json.dumps(payload).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 
 from bot.settings import get_settings
-from bot.store import staff_repository as staff_repo
+from bot.store import staff_access
 from bot.store.attempts import address_key
 from bot.store.models import utcnow
 
@@ -93,11 +93,12 @@ def delay_after(failures: int, free: int) -> timedelta:
     """The wait before the next try after ``failures`` wrong passwords in a row when ``free`` are allowed."""
     if failures < free:
         return timedelta(0)
-    return min(MAX_DELAY, FIRST_DELAY * 2 ** min(failures - free, 16))
+    factor: int = 2 ** min(failures - free, 16)  # failures >= free: a whole number
+    return min(MAX_DELAY, FIRST_DELAY * factor)
 
 
 def _wait_of(*, session: Session, key: str, free: int, now: datetime) -> timedelta:
-    failures, last = staff_repo.login_failures_in_a_row(session=session, key=key, since=now - WINDOW)
+    failures, last = staff_access.login_failures_in_a_row(session=session, key=key, since=now - WINDOW)
     if last is None:
         return timedelta(0)
     return max(timedelta(0), last + delay_after(failures, free) - now)
@@ -119,19 +120,19 @@ def is_limited(*, session: Session, keys: LoginKeys) -> bool:
 
 def record(*, session: Session, keys: LoginKeys, succeeded: bool) -> Wait:
     """Record an attempt (only keys, outcome and time), forget old ones; the wait it leaves."""
-    staff_repo.add_login_attempt(session=session, keys=keys.all, succeeded=succeeded)
-    staff_repo.prune_login_attempts(session=session, before=utcnow() - KEEP_ATTEMPTS)
+    staff_access.add_login_attempt(session=session, keys=keys.all, succeeded=succeeded)
+    staff_access.prune_login_attempts(session=session, before=utcnow() - KEEP_ATTEMPTS)
     return wait(session=session, keys=keys)
 
 
 def clear_account(*, session: Session, email: str) -> int:
     """Lift the throttle of an account from every address (unlock, set-password); how many attempts were forgotten."""
-    return staff_repo.clear_login_attempts(session=session, key_prefix=email_key(email) + "|")
+    return staff_access.clear_login_attempts(session=session, key_prefix=email_key(email) + "|")
 
 
 def clear_address(*, session: Session, address: str) -> int:
     """Lift the throttle of a client address, for itself and for every account tried from it."""
     key = keys_for("", address).address
-    return staff_repo.clear_login_attempts(session=session, key=key) + staff_repo.clear_login_attempts(
+    return staff_access.clear_login_attempts(session=session, key=key) + staff_access.clear_login_attempts(
         session=session, key_suffix="|" + key
     )

@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from bot.settings import get_settings
-from bot.store import staff_repository as staff_repo
+from bot.store import staff_access
 from bot.store.db import session_scope
 from bot.store.models import Practitioner, utcnow
 from bot.store.staff_models import ENDED_SIGNED_OUT
@@ -83,8 +83,8 @@ def start(*, db: Session, practitioner: Practitioner) -> StaffSession:
     """Sign ``practitioner`` in: a new server-side session row, and the cookie state that names it."""
     state = signed_in(practitioner.id, practitioner.password_hash)
     now = utcnow()
-    staff_repo.prune_staff_sessions(session=db, before=now - KEEP_ENDED)
-    staff_repo.create_staff_session(
+    staff_access.prune_staff_sessions(session=db, before=now - KEEP_ENDED)
+    staff_access.create_staff_session(
         session=db,
         practitioner=practitioner,
         token_hash=token_hash(state.token),
@@ -97,12 +97,12 @@ def end(*, db: Session, state: StaffSession, reason: str = ENDED_SIGNED_OUT) -> 
     """End the session named by ``state`` now (sign-out); False if it had no live row."""
     if not state.token:
         return False
-    return staff_repo.end_staff_session(session=db, token_hash=token_hash(state.token), reason=reason)
+    return staff_access.end_staff_session(session=db, token_hash=token_hash(state.token), reason=reason)
 
 
 def end_all(*, db: Session, practitioner: Practitioner, reason: str) -> int:
     """End every session of an account now (password change, deactivation, an admin); how many were open."""
-    return staff_repo.end_staff_sessions_of(session=db, practitioner=practitioner, reason=reason)
+    return staff_access.end_staff_sessions_of(session=db, practitioner=practitioner, reason=reason)
 
 
 def decode(request: Request) -> StaffSession | None:
@@ -144,7 +144,7 @@ def read(request: Request) -> StaffSession | None:
 def check(*, db: Session, state: StaffSession) -> bool:
     """True when ``state`` names a live session of its account; notes the visit (at most every TOUCH_EVERY)."""
     now = utcnow()
-    row = staff_repo.live_staff_session(
+    row = staff_access.live_staff_session(
         session=db, token_hash=token_hash(state.token), idle_since=now - timedelta(seconds=IDLE_SECONDS), now=now
     )
     if row is None or row.practitioner_id != state.practitioner_id:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Sequence
+from typing import Any, Sequence
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -16,8 +16,9 @@ from bot.staff.access import ADMIN_ROLES, STATS_ROLES
 from bot.staff.pages import StaffRequest, not_found, staff_page
 from bot.staff.tracker import tracker_database_url
 from bot.store import staff_repository as staff_repo
+from bot.store import staff_stats
 from bot.store.models import ADMIN, ActivityRun, Handoff, Participant
-from bot.store.staff_repository import SiteStats
+from bot.store.staff_stats import SiteStats
 
 logger = logging.getLogger(__name__)
 CONFIRM_WORD = "DELETE"
@@ -52,7 +53,7 @@ def language_stats(
     for language in languages:
         rows = [r for r in run_rows if r.language == language]
         statuses = [h.status for h in handoff_rows if h.language == language]
-        result.append((language, staff_repo.stats_of(session=session, run_rows=rows, statuses=statuses)))
+        result.append((language, staff_stats.stats_of(session=session, run_rows=rows, statuses=statuses)))
     return result
 
 
@@ -66,19 +67,19 @@ def stats_page(sr: StaffRequest) -> Response:
     for site in sites:
         include_unassigned = site.code == default_code
         rows.append(
-            (site, staff_repo.site_stats(session=sr.db, site_ids=[site.id], include_unassigned=include_unassigned))
+            (site, staff_stats.site_stats(session=sr.db, site_ids=[site.id], include_unassigned=include_unassigned))
         )
         by_language.append(
             (site, language_stats(session=sr.db, site_ids=[site.id], include_unassigned=include_unassigned))
         )
-    overall = staff_repo.site_stats(session=sr.db, site_ids=None) if sr.me.role == ADMIN else None
+    overall = staff_stats.site_stats(session=sr.db, site_ids=None) if sr.me.role == ADMIN else None
     overall_by_language = language_stats(session=sr.db, site_ids=None) if sr.me.role == ADMIN else None
     return sr.page(
         "stats.html", rows=rows, overall=overall, by_language=by_language, overall_by_language=overall_by_language
     )
 
 
-def _participant_details(sr: StaffRequest, participant: Participant) -> dict:
+def _participant_details(sr: StaffRequest, participant: Participant) -> dict[str, Any]:
     return {
         "participant": participant,
         "identities": staff_repo.identities_of(session=sr.db, participant_id=participant.id),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.responses import Response
 
 from bot.capabilities import phone_channels
@@ -24,7 +26,7 @@ def _handoff(sr: StaffRequest) -> Handoff | None:
     return staff_repo.find_handoff(session=sr.db, handoff_id=handoff_id, scope=scope_for(sr.me))
 
 
-def _context(sr: StaffRequest, handoff: Handoff) -> dict:
+def _context(sr: StaffRequest, handoff: Handoff) -> dict[str, Any]:
     run = handoff.run
     participant = staff_repo.participant_of_handoff(session=sr.db, handoff=handoff)
     identities = staff_repo.identities_of(session=sr.db, participant_id=participant.id)

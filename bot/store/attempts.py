@@ -54,7 +54,8 @@ def delay_after(failures: int) -> timedelta:
     """How long to wait before the next attempt after ``failures`` wrong codes in a row."""
     if failures < FREE_FAILURES:
         return timedelta(0)
-    return min(MAX_DELAY, FIRST_DELAY * 2 ** (failures - FREE_FAILURES))
+    factor: int = 2 ** (failures - FREE_FAILURES)  # failures >= FREE_FAILURES: a whole number
+    return min(MAX_DELAY, FIRST_DELAY * factor)
 
 
 def resume_retry_after(*, session: Session, key: str, now: Optional[datetime] = None) -> timedelta:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from dataclasses import dataclass
+from typing import Optional, Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -33,6 +34,41 @@ def set_blocked(*, session: Session, channel: str, external_id: str, blocked: bo
     return identity
 
 
+@dataclass(frozen=True)
+class OutboundSize:
+    """One sent (or refused) message as it is recorded: its size and cost, never its text."""
+
+    characters: int
+    segments: int
+    status: str = "sent"  # "sent", "failed" or "unsubscribed"
+    provider_id: Optional[str] = None
+
+
+def record_outbounds(
+    *, session: Session, channel: str, external_id: str, sizes: Sequence[OutboundSize]
+) -> list[OutboundMessage]:
+    """Record one reply's messages, looking the recipient up once; nothing for someone just erased on request."""
+    if not sizes:
+        return []
+    identity = find_identity(session=session, channel=channel, external_id=external_id)
+    if identity is None:
+        return []  # the reply confirming an erasure must not bring the phone number back
+    rows = [
+        OutboundMessage(
+            identity_id=identity.id,
+            channel=channel,
+            characters=size.characters,
+            segments=size.segments,
+            provider_id=size.provider_id,
+            status=size.status,
+        )
+        for size in sizes
+    ]
+    session.add_all(rows)
+    session.flush()
+    return rows
+
+
 def record_outbound(
     *,
     session: Session,
@@ -44,20 +80,13 @@ def record_outbound(
     status: str = "sent",
 ) -> Optional[OutboundMessage]:
     """Record the size and cost of one sent message (never its text); nothing for someone just erased on request."""
-    identity = find_identity(session=session, channel=channel, external_id=external_id)
-    if identity is None:
-        return None  # the reply confirming an erasure must not bring the phone number back
-    row = OutboundMessage(
-        identity_id=identity.id,
+    rows = record_outbounds(
+        session=session,
         channel=channel,
-        characters=characters,
-        segments=segments,
-        provider_id=provider_id,
-        status=status,
+        external_id=external_id,
+        sizes=[OutboundSize(characters, segments, status, provider_id)],
     )
-    session.add(row)
-    session.flush()
-    return row
+    return rows[0] if rows else None
 
 
 def segments_used(*, session: Session, channel: str, external_id: str) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Optional
@@ -17,7 +18,7 @@ _factories: dict[str, sessionmaker] = {}
 LOCK_TIMEOUT_MS = 10_000
 
 
-def _set_sqlite_pragmas(dbapi_connection, _record) -> None:
+def _set_sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
     cursor = dbapi_connection.cursor()
     # WAL lets the web app read while the action server writes; foreign keys enforce deletes.
     cursor.execute("PRAGMA journal_mode=WAL")

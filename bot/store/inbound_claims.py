@@ -141,7 +141,7 @@ def _abandoned(row: InboundClaim, *, now: datetime, me: str) -> bool:
     alive = holder_alive(row.holder)
     if alive is not None:
         return not alive
-    return row.lease_until <= now
+    return bool(row.lease_until <= now)
 
 
 def _settle(*, session: Session, channel: str, message_key: str, status: str, now: Optional[datetime]) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from datetime import datetime
+from typing import Any, Optional, cast
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -27,7 +28,7 @@ from bot.store.models import (
 
 def get_or_create_site(*, session: Session, code: str, name: str) -> Site:
     """The site with ``code``, created with ``name`` if it does not exist yet."""
-    site = session.execute(select(Site).where(Site.code == code)).scalar_one_or_none()
+    site = cast(Optional[Site], session.execute(select(Site).where(Site.code == code)).scalar_one_or_none())
     if site is None:
         site = Site(code=code, name=name)
         session.add(site)
@@ -37,9 +38,14 @@ def get_or_create_site(*, session: Session, code: str, name: str) -> Site:
 
 def find_identity(*, session: Session, channel: str, external_id: str) -> Optional[ChannelIdentity]:
     """The channel identity for a sender, or None."""
-    return session.execute(
-        select(ChannelIdentity).where(ChannelIdentity.channel == channel, ChannelIdentity.external_id == external_id)
-    ).scalar_one_or_none()
+    return cast(
+        Optional[ChannelIdentity],
+        session.execute(
+            select(ChannelIdentity).where(
+                ChannelIdentity.channel == channel, ChannelIdentity.external_id == external_id
+            )
+        ).scalar_one_or_none(),
+    )
 
 
 def get_or_create_identity(*, session: Session, channel: str, external_id: str) -> ChannelIdentity:
@@ -55,9 +61,15 @@ def get_or_create_identity(*, session: Session, channel: str, external_id: str) 
 
 def latest_run(*, session: Session, participant: Participant) -> Optional[ActivityRun]:
     """The participant's most recent run, whatever its status."""
-    return session.execute(
-        select(ActivityRun).where(ActivityRun.participant_id == participant.id).order_by(ActivityRun.id.desc()).limit(1)
-    ).scalar_one_or_none()
+    return cast(
+        Optional[ActivityRun],
+        session.execute(
+            select(ActivityRun)
+            .where(ActivityRun.participant_id == participant.id)
+            .order_by(ActivityRun.id.desc())
+            .limit(1)
+        ).scalar_one_or_none(),
+    )
 
 
 def open_run(*, session: Session, participant: Participant) -> Optional[ActivityRun]:
@@ -70,7 +82,7 @@ def start_run(
     *, session: Session, participant: Participant, channel: str, step_id: str, content_version: str = ""
 ) -> ActivityRun:
     """A new active run at ``step_id``."""
-    run = ActivityRun(
+    run: ActivityRun = ActivityRun(
         participant_id=participant.id,
         role=participant.role,
         status=RUN_ACTIVE,
@@ -102,7 +114,7 @@ def save_answer(
         .values(superseded_at=now)
         .execution_options(synchronize_session=False)
     )
-    answer = Answer(
+    answer: Answer = Answer(
         run_id=run.id,
         question_id=question_id,
         factor=factor,
@@ -142,7 +154,7 @@ def record_consent(
     reply_text: Optional[str] = None,
 ) -> ConsentRecord:
     """Record a yes or no with the exact wording it answered and the participant's exact words that gave it."""
-    record = ConsentRecord(
+    record: ConsentRecord = ConsentRecord(
         participant_id=participant.id,
         run_id=run.id if run is not None else None,
         kind=kind,
@@ -156,9 +168,9 @@ def record_consent(
     return record
 
 
-def save_summary(*, session: Session, run: ActivityRun, body: dict, text: str) -> Summary:
+def save_summary(*, session: Session, run: ActivityRun, body: dict[str, Any], text: str) -> Summary:
     """Store a newly built summary of the run."""
-    summary = Summary(run_id=run.id, body=body, text=text)
+    summary: Summary = Summary(run_id=run.id, body=body, text=text)
     session.add(summary)
     session.flush()
     return summary
@@ -166,14 +178,19 @@ def save_summary(*, session: Session, run: ActivityRun, body: dict, text: str) -
 
 def latest_summary(*, session: Session, run: ActivityRun) -> Optional[Summary]:
     """The run's most recent summary."""
-    return session.execute(
-        select(Summary).where(Summary.run_id == run.id).order_by(Summary.id.desc()).limit(1)
-    ).scalar_one_or_none()
+    return cast(
+        Optional[Summary],
+        session.execute(
+            select(Summary).where(Summary.run_id == run.id).order_by(Summary.id.desc()).limit(1)
+        ).scalar_one_or_none(),
+    )
 
 
 def handoff_of_run(*, session: Session, run: ActivityRun) -> Optional[Handoff]:
     """The run's handoff, withdrawn or not, if it was ever shared."""
-    return session.execute(select(Handoff).where(Handoff.run_id == run.id)).scalar_one_or_none()
+    return cast(
+        Optional[Handoff], session.execute(select(Handoff).where(Handoff.run_id == run.id)).scalar_one_or_none()
+    )
 
 
 def withdraw_handoff(*, session: Session, handoff: Handoff) -> None:
@@ -199,7 +216,7 @@ def create_handoff(*, session: Session, run: ActivityRun, summary: Summary, defa
     if participant.site_id is None:
         participant.site_id = default_site.id
     summary.confirmed_at = summary.confirmed_at or utcnow()
-    handoff = Handoff(
+    handoff: Handoff = Handoff(
         run_id=run.id,
         summary_id=summary.id,
         site_id=participant.site_id,
@@ -212,15 +229,19 @@ def create_handoff(*, session: Session, run: ActivityRun, summary: Summary, defa
 
 def find_invite(*, session: Session, code: str) -> Optional[InviteCode]:
     """The invite code row for ``code`` if it exists and has not expired."""
-    invite = session.execute(select(InviteCode).where(InviteCode.code == code)).scalar_one_or_none()
+    invite = cast(
+        Optional[InviteCode], session.execute(select(InviteCode).where(InviteCode.code == code)).scalar_one_or_none()
+    )
     if invite is None or (invite.expires_at is not None and invite.expires_at < utcnow()):
         return None
     return invite
 
 
-def create_resume_code(*, session: Session, participant: Participant, code_hash: str, expires_at) -> ResumeCode:
+def create_resume_code(
+    *, session: Session, participant: Participant, code_hash: str, expires_at: datetime
+) -> ResumeCode:
     """Store the hash of a new single-use resume code."""
-    code = ResumeCode(participant_id=participant.id, code_hash=code_hash, expires_at=expires_at)
+    code: ResumeCode = ResumeCode(participant_id=participant.id, code_hash=code_hash, expires_at=expires_at)
     session.add(code)
     session.flush()
     return code
@@ -234,7 +255,7 @@ def redeem_resume_code(*, session: Session, code_hash: str) -> Optional[Particip
         return None
     code.used_at = now
     session.flush()
-    return session.get(Participant, code.participant_id)
+    return cast(Optional[Participant], session.get(Participant, code.participant_id))
 
 
 def move_identity(*, session: Session, identity: ChannelIdentity, participant: Participant) -> None:

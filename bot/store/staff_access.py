@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Iterable
+from typing import Iterable, Optional, cast
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -84,7 +84,7 @@ def create_staff_session(
 ) -> StaffSessionRow:
     """A new signed-in session of ``practitioner`` (only the digest of the cookie's token is stored)."""
     now = utcnow()
-    row = StaffSessionRow(
+    row: StaffSessionRow = StaffSessionRow(
         token_hash=token_hash, practitioner_id=practitioner.id, created_at=now, last_seen_at=now, expires_at=expires_at
     )
     session.add(row)
@@ -96,17 +96,20 @@ def live_staff_session(
     *, session: Session, token_hash: str, idle_since: datetime, now: datetime
 ) -> StaffSessionRow | None:
     """The session with this token digest if it is not ended, not past its end, used since ``idle_since`` and its account active."""
-    return session.execute(
-        select(StaffSessionRow)
-        .join(Practitioner, Practitioner.id == StaffSessionRow.practitioner_id)
-        .where(
-            StaffSessionRow.token_hash == token_hash,
-            StaffSessionRow.ended_at.is_(None),
-            StaffSessionRow.expires_at > now,
-            StaffSessionRow.last_seen_at > idle_since,
-            Practitioner.is_active.is_(True),
-        )
-    ).scalar_one_or_none()
+    return cast(
+        Optional[StaffSessionRow],
+        session.execute(
+            select(StaffSessionRow)
+            .join(Practitioner, Practitioner.id == StaffSessionRow.practitioner_id)
+            .where(
+                StaffSessionRow.token_hash == token_hash,
+                StaffSessionRow.ended_at.is_(None),
+                StaffSessionRow.expires_at > now,
+                StaffSessionRow.last_seen_at > idle_since,
+                Practitioner.is_active.is_(True),
+            )
+        ).scalar_one_or_none(),
+    )
 
 
 def end_staff_session(*, session: Session, token_hash: str, reason: str) -> bool:

@@ -1,13 +1,14 @@
-"""Repository functions for the staff side: accounts, queues, notes, audit, deletion (sign-in: staff_access; numbers: staff_stats)."""
+"""Repository functions for the staff side: accounts, queues, notes, audit, deletion (sign-in and sessions: staff_access; numbers: staff_stats)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Sequence
+from typing import Optional, Sequence, cast
 
 from sqlalchemy import bindparam, create_engine, delete, func, inspect, or_, select, text
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.sql.expression import Select
 
 from bot.store.models import (
     ADMIN,
@@ -29,25 +30,12 @@ from bot.store.models import (
     Summary,
     utcnow,
 )
-from bot.store.staff_access import (  # noqa: F401  (re-exported: staff_repo.<name>)
-    add_login_attempt,
-    clear_login_attempts,
-    create_staff_session,
-    end_staff_session,
-    end_staff_sessions_of,
-    failed_attempts_since,
-    live_staff_session,
-    login_failures_in_a_row,
-    prune_login_attempts,
-    prune_staff_sessions,
-)
-from bot.store.staff_stats import SiteStats, site_stats, stats_of  # noqa: F401  (re-exported)
 
 
 # ---- sites and accounts ---------------------------------------------------------------------
 def find_site(*, session: Session, code: str) -> Site | None:
     """The site with ``code``, or None."""
-    return session.execute(select(Site).where(Site.code == code)).scalar_one_or_none()
+    return cast(Optional[Site], session.execute(select(Site).where(Site.code == code)).scalar_one_or_none())
 
 
 def list_sites(*, session: Session) -> list[Site]:
@@ -57,21 +45,20 @@ def list_sites(*, session: Session) -> list[Site]:
 
 def find_practitioner_by_email(*, session: Session, email: str) -> Practitioner | None:
     """The account with this email (compared case-insensitively), or None."""
-    return session.execute(
-        select(Practitioner).where(func.lower(Practitioner.email) == email.strip().lower())
-    ).scalar_one_or_none()
+    statement = select(Practitioner).where(func.lower(Practitioner.email) == email.strip().lower())
+    return cast(Optional[Practitioner], session.execute(statement).scalar_one_or_none())
 
 
 def get_practitioner(*, session: Session, practitioner_id: int) -> Practitioner | None:
     """The account with this id, or None."""
-    return session.get(Practitioner, practitioner_id)
+    return cast(Optional[Practitioner], session.get(Practitioner, practitioner_id))
 
 
 def create_practitioner(
     *, session: Session, email: str, display_name: str, role: str, password_hash: str, site: Site | None
 ) -> Practitioner:
     """A new active staff account."""
-    practitioner = Practitioner(
+    practitioner: Practitioner = Practitioner(
         email=email.strip().lower(),
         display_name=display_name.strip(),
         role=role,
@@ -116,7 +103,7 @@ def create_invite(
     language: str | None = None,
 ) -> InviteCode:
     """A new invite code linking participants who use it to ``site`` (and, when given, starting them in ``language``)."""
-    invite = InviteCode(
+    invite: InviteCode = InviteCode(
         code=code,
         site_id=site.id,
         practitioner_id=practitioner.id if practitioner else None,
@@ -141,7 +128,7 @@ class Scope:
         return self.site_ids == ()
 
 
-def _scoped(statement, scope: Scope):
+def _scoped(statement: Select, scope: Scope) -> Select:
     if scope.site_ids is not None:
         statement = statement.where(Handoff.site_id.in_(scope.site_ids))
     if scope.audience is not None:
@@ -181,12 +168,13 @@ def find_handoff(*, session: Session, handoff_id: int, scope: Scope) -> Handoff 
     """The handoff if it exists AND is in ``scope``; None otherwise (callers answer 404 either way)."""
     if scope.nothing:
         return None
-    return session.execute(_scoped(select(Handoff).where(Handoff.id == handoff_id), scope)).scalar_one_or_none()
+    statement = _scoped(select(Handoff).where(Handoff.id == handoff_id), scope)
+    return cast(Optional[Handoff], session.execute(statement).scalar_one_or_none())
 
 
 def get_handoff(*, session: Session, handoff_id: int) -> Handoff | None:
     """A handoff regardless of scope (the notifier's use only)."""
-    return session.get(Handoff, handoff_id)
+    return cast(Optional[Handoff], session.get(Handoff, handoff_id))
 
 
 def claim(*, session: Session, handoff: Handoff, practitioner: Practitioner) -> None:
@@ -206,7 +194,7 @@ def set_status(*, session: Session, handoff: Handoff, status: str) -> None:
 
 def add_note(*, session: Session, handoff: Handoff, practitioner: Practitioner, note: str) -> PractitionerNote:
     """A practitioner's private note on a handoff."""
-    row = PractitionerNote(handoff_id=handoff.id, practitioner_id=practitioner.id, text=note)
+    row: PractitionerNote = PractitionerNote(handoff_id=handoff.id, practitioner_id=practitioner.id, text=note)
     session.add(row)
     session.flush()
     return row
@@ -265,7 +253,7 @@ def audit(
     *, session: Session, practitioner: Practitioner | None, action: str, subject_type: str, subject_id: str
 ) -> AuditEvent:
     """Record who did what to which record (ids only, never content)."""
-    event = AuditEvent(
+    event: AuditEvent = AuditEvent(
         practitioner_id=practitioner.id if practitioner is not None else None,
         action=action,
         subject_type=subject_type,
@@ -290,7 +278,8 @@ def audit_events(*, session: Session, limit: int = 500) -> list[tuple[AuditEvent
 # ---- participants and deletion ----------------------------------------------------------------------
 def find_participant(*, session: Session, public_id: str) -> Participant | None:
     """The participant with this public id, or None."""
-    return session.execute(select(Participant).where(Participant.public_id == public_id.strip())).scalar_one_or_none()
+    statement = select(Participant).where(Participant.public_id == public_id.strip())
+    return cast(Optional[Participant], session.execute(statement).scalar_one_or_none())
 
 
 def find_participant_by_identity(*, session: Session, external_id: str) -> list[Participant]:
@@ -307,7 +296,7 @@ def find_participant_by_identity(*, session: Session, external_id: str) -> list[
 
 def participant_of_handoff(*, session: Session, handoff: Handoff) -> Participant:
     run = session.get(ActivityRun, handoff.run_id)
-    return session.get(Participant, run.participant_id)
+    return cast(Participant, session.get(Participant, run.participant_id))
 
 
 def participant_row_counts(*, session: Session, participant_id: int) -> dict[str, int]:

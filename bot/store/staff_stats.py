@@ -8,6 +8,7 @@ from typing import Any, Sequence
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import ColumnElement
 
 from bot.store.export import clarity_score
 from bot.store.models import (
@@ -38,7 +39,7 @@ class SiteStats:
     clarity_improved: int
 
 
-def _participant_site_filter(site_ids: Sequence[int] | None, include_unassigned: bool):
+def _participant_site_filter(site_ids: Sequence[int] | None, include_unassigned: bool) -> ColumnElement | None:
     if site_ids is None:
         return None
     condition = Participant.site_id.in_(site_ids)

@@ -6,6 +6,7 @@ from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
 from starlette.applications import Starlette
+from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp
@@ -24,7 +25,7 @@ async def lifespan(_app: Starlette) -> AsyncIterator[None]:
     await chat_proxy.aclose()
 
 
-async def healthz(_request) -> PlainTextResponse:
+async def healthz(_request: Request) -> PlainTextResponse:
     return PlainTextResponse("ok")
 
 

@@ -14,7 +14,7 @@ import httpx
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from starlette.types import Receive, Scope, Send
@@ -99,7 +99,7 @@ def page_language(request: Request) -> tuple[str, bool]:
     return DEFAULT_LANGUAGE, False
 
 
-def with_language(messages: list, language: Optional[str]) -> list:
+def with_language(messages: list[Any], language: Optional[str]) -> list[Any]:
     """Each bot message marked with the language it is written in (from Rasa's Content-Language header), when known."""
     if not language or not LANGUAGE_PATTERN.fullmatch(language):
         return messages
@@ -236,7 +236,7 @@ async def chat_page(request: Request) -> Response:
 
 proxy = ChatProxy()
 
-routes: list = [
+routes: list[BaseRoute] = [
     Route("/", chat_page, methods=["GET"], name="chat_page"),
     Route("/chat/api/message", proxy.handle, methods=["POST"], name="chat_message"),
     Mount("/static", app=SecureStaticFiles(directory=str(STATIC_DIR), check_dir=False), name="static"),

@@ -9,7 +9,7 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import Session
 
 from bot.staff import ratelimit
-from bot.store import repository
+from bot.store import repository, staff_stats
 from bot.store import staff_repository as staff_repo
 from bot.store.channel_records import record_outbound
 from bot.store.models import (
@@ -42,7 +42,7 @@ def test_stats_count_started_completed_handed_off_followed_up_and_clarity(sessio
     repository.start_run(session=session, participant=loose, channel="rest", step_id="consent")
     session.flush()
 
-    stats = staff_repo.site_stats(session=session, site_ids=[site.id], include_unassigned=True)
+    stats = staff_stats.site_stats(session=session, site_ids=[site.id], include_unassigned=True)
     assert (stats.started, stats.completed, stats.handed_off, stats.followed_up) == (3, 2, 2, 1)
     assert stats.median_minutes_to_complete == 15.0
     assert (stats.clarity_pairs, stats.clarity_before_mean, stats.clarity_after_mean, stats.clarity_improved) == (
@@ -51,7 +51,7 @@ def test_stats_count_started_completed_handed_off_followed_up_and_clarity(sessio
         3.5,
         1,
     )
-    truro = staff_repo.site_stats(session=session, site_ids=[other.id])
+    truro = staff_stats.site_stats(session=session, site_ids=[other.id])
     assert (truro.started, truro.completed, truro.handed_off, truro.clarity_before_mean, truro.clarity_after_mean) == (
         1,
         1,
@@ -59,7 +59,7 @@ def test_stats_count_started_completed_handed_off_followed_up_and_clarity(sessio
         5.0,
         1.0,
     )
-    everything = staff_repo.site_stats(session=session, site_ids=None)
+    everything = staff_stats.site_stats(session=session, site_ids=None)
     assert (everything.started, everything.handed_off) == (4, 3)
 
 

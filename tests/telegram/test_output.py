@@ -7,7 +7,7 @@ from typing import Iterator
 import pytest
 from telegram import Bot
 
-from bot.channels.telegram.client import build_bot, secret_matches, webhook_url
+from bot.channels.telegram.client import MAX_RATE_LIMIT_RETRIES, build_bot, secret_matches, webhook_url
 from bot.channels.telegram.output import TelegramOutput, keyboard, split_text
 from bot.settings import Settings
 from tests.telegram.fake_bot_api import FakeBotApi
@@ -161,23 +161,29 @@ async def test_other_custom_payloads_are_not_sent(fake: FakeBotApi, bot: Bot) ->
 
 async def test_rate_limit_waits_and_resends_the_same_message(fake: FakeBotApi, bot: Bot) -> None:
     recorder = Recorder()
-    fake.rate_limit(7, times=2, after=1)
+    fake.rate_limit(1, times=2, after=1)
     await send_turn(TelegramOutput(bot, recorder.on_blocked, sleep=recorder.sleep))
-    assert recorder.sleeps == [7.0, 7.0]
-    assert [c.status for c in fake.calls_to("sendMessage")] == [200, 429, 429, 200, 200]
+    attempts = fake.calls_to("sendMessage")
+    assert [c.status for c in attempts] == [200, 429, 429, 200, 200]
+    # PTB's rate limiter waited the second Telegram asked for before each resend of the same message
+    assert attempts[2].at - attempts[1].at >= 0.95 and attempts[3].at - attempts[2].at >= 0.95
+    assert [c.params["text"] for c in attempts[1:4]] == ["Strength or stressor?"] * 3
     assert [m["text"] for m in fake.delivered(CHAT)] == [
         "Thanks.",
         "Strength or stressor?",
         "Your summary\nSkills: welding",
     ]
+    assert recorder.sleeps == []  # no network failure, so no backoff of ours
 
 
-async def test_endless_rate_limit_gives_up_on_that_message(fake: FakeBotApi, bot: Bot) -> None:
+async def test_endless_rate_limit_gives_up_on_that_message_and_sends_the_next(fake: FakeBotApi, bot: Bot) -> None:
     recorder = Recorder()
-    fake.rate_limit(1, times=100)
+    fake.rate_limit(1, times=MAX_RATE_LIMIT_RETRIES + 1)
     output = TelegramOutput(bot, recorder.on_blocked, sleep=recorder.sleep)
     assert await output.send_one(CHAT, "hello", None) is False
-    assert len(recorder.sleeps) == 5 and len(fake.calls_to("sendMessage")) == 6
+    assert len(fake.calls_to("sendMessage")) == MAX_RATE_LIMIT_RETRIES + 1
+    assert await output.send_one(CHAT, "next", None) is True
+    assert [m["text"] for m in fake.delivered(CHAT)] == ["next"]
 
 
 async def test_blocked_by_the_user_stops_the_turn_and_reports_the_chat(fake: FakeBotApi, bot: Bot) -> None:

@@ -21,7 +21,7 @@ from bot.channels.keyed_lock import KeyedLocks
 from bot.channels.sms import records as sms_records
 from bot.channels.sms.compose import compose, unrecorded_reply
 from bot.channels.sms.keywords import HELP, OPT_IN, OPT_OUT, channel_messages, keyword_language, keyword_of, normalised
-from bot.channels.sms.sender import make_client, send_bodies
+from bot.channels.sms.sender import SendResult, make_client, send_bodies
 from bot.content import load_content
 from bot.settings import Settings, get_settings
 
@@ -64,7 +64,7 @@ class SmsConfig:
         return not self.missing
 
 
-class _FormParams(dict):
+class _FormParams(dict[str, list[str]]):
     """Form fields as lists of values, blank ones kept (Twilio signs those too), in the shape RequestValidator reads."""
 
     def getlist(self, key: str) -> list[str]:
@@ -187,11 +187,12 @@ class TwilioSmsInput(InputChannel):
             logger.info("SMS %s: sender opted out", sid)
             return
         answered = False
+        sends: list[SendResult] = []
         try:
-            answered = await self._answer(sid, sender, body, keyword, taken.opted_out, on_new_message)
+            answered = await self._answer(sid, sender, body, keyword, taken.opted_out, on_new_message, sends)
         finally:
             try:
-                await asyncio.to_thread(sms_records.settle, sid, answered=answered)
+                await asyncio.to_thread(sms_records.settle, sid, answered=answered, to=sender, sends=sends)
             except SQLAlchemyError as exc:  # the reply went out; the claim's lease decides about a retry
                 logger.error("SMS %s: claim not settled (%s)", sid, type(exc).__name__)
 
@@ -203,26 +204,30 @@ class TwilioSmsInput(InputChannel):
         keyword: Optional[str],
         opted_out: bool,
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        sends: list[SendResult],
     ) -> bool:
-        """Reply to one claimed message; True when the bot's own answer (not "please send that again") went out."""
+        """Reply to one claimed message; True when the bot's own answer (not "please send that again") went out.
+
+        What was sent is added to ``sends``, for the caller to record with the claim's settlement.
+        """
         if opted_out and keyword != OPT_IN:
             logger.info("SMS %s: sender has opted out, message not processed", sid)
             return True
         async with self._locks.hold(sender):
             if keyword == HELP or (keyword == OPT_IN and (opted_out or normalised(body) != "start")):
-                language = keyword_language(body) or await asyncio.to_thread(sms_records.sender_language, sender)
-                await self.send(
-                    sender, [channel_messages(language=language)["help" if keyword == HELP else "opted_in"]]
-                )
+                state = await asyncio.to_thread(sms_records.reply_state, sender)
+                wording = channel_messages(language=keyword_language(body) or state.language)
+                sends.append(await self.send(sender, [wording["help" if keyword == HELP else "opted_in"]], state))
                 return True
             # START from someone who never opted out is a greeting: the activity starts or resumes.
             collector = CollectingOutputChannel()
             await on_new_message(UserMessage(body, collector, sender, input_channel=CHANNEL, message_id=sid))
             # The replies are in the participant's language after this turn (a message may have switched it).
-            content = load_content(await asyncio.to_thread(sms_records.sender_language, sender))
+            state = await asyncio.to_thread(sms_records.reply_state, sender)
+            content = load_content(state.language)
             # The bot answers every message; nothing back means a turn failed, so ask for the text again.
             replies = collector.messages or [{"text": content.message("system_error")}]
-            await self.send(sender, compose(replies, content.messages))
+            sends.append(await self.send(sender, compose(replies, content.messages), state))
             return bool(collector.messages)
 
     async def send_unrecorded(self, to: str) -> bool:
@@ -237,12 +242,24 @@ class TwilioSmsInput(InputChannel):
             return False
         return True
 
-    async def send(self, to: str, bodies: Sequence[str]) -> None:
-        """Send bodies in order from the programme's number (in a worker thread: the client blocks)."""
+    async def send(self, to: str, bodies: Sequence[str], state: sms_records.ReplyState) -> SendResult:
+        """Send bodies in order from the programme's number (in a worker thread: the client blocks), unrecorded:
+        the caller records the result. ``state`` was read just before, so the first body needs no opt-out check."""
+        if state.opted_out:
+            logger.info("SMS reply not sent: the sender opted out during the turn")
+            return SendResult(stopped_by="opted_out")
         if not bodies or self.client is None:
-            return
+            return SendResult()
         result = await asyncio.to_thread(
-            send_bodies, client=self.client, channel=CHANNEL, from_number=self.config.from_number, to=to, bodies=bodies
+            send_bodies,
+            client=self.client,
+            channel=CHANNEL,
+            from_number=self.config.from_number,
+            to=to,
+            bodies=bodies,
+            first_checked=True,
+            record=False,
         )
         if result.stopped_by:
             logger.info("SMS replies stopped after %s of %s (%s)", result.sent, len(bodies), result.stopped_by)
+        return result

@@ -6,11 +6,14 @@ import re
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
 from bot.activity.replies import SUMMARY_TYPE
+from bot.capabilities import capabilities_of
+from bot.channels import text_split
 from bot.content import gsm7, load_content
 from bot.content.loader import available_languages
 from bot.content.model import Option
 from bot.content.render import with_options
 
+CHANNEL = "twilio_sms"
 SEPARATOR = "\n\n"  # between two bot messages joined into one SMS body
 _SPACES = re.compile(r"(?<=\S) {2,}(?=\S)")
 
@@ -30,20 +33,9 @@ def render(message: Mapping[str, Any], wording: Optional[Mapping[str, str]] = No
     return _SPACES.sub(" ", gsm7.to_sms(str(text))).strip()
 
 
-def split_long(text: str, limit: int = gsm7.MAX_BODY) -> list[str]:
-    """``text`` cut into pieces of at most ``limit`` characters, at line breaks or spaces where possible."""
-    pieces: list[str] = []
-    rest = text.strip()
-    while len(rest) > limit:
-        window = rest[: limit + 1]
-        cut = max(window.rfind("\n"), window.rfind(" "))
-        if cut <= 0:
-            cut = limit
-        pieces.append(rest[:cut].rstrip())
-        rest = rest[cut:].strip()
-    if rest:
-        pieces.append(rest)
-    return pieces
+def split_long(text: str, limit: int = capabilities_of(CHANNEL).max_length or gsm7.MAX_BODY) -> list[str]:
+    """``text`` cut into bodies of at most ``limit`` characters at the best break point, each trimmed."""
+    return [piece.strip() for piece in text_split.split_text(text.strip(), limit)]
 
 
 def join_cost(parts: Sequence[str]) -> int:

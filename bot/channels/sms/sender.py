@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
-from typing import Optional, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Optional, Sequence
 
 from requests import RequestException
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response
 from twilio.rest import Client
 
 from bot.content import gsm7
-from bot.store.channel_records import is_opted_out, record_outbound, set_opted_out
+from bot.store.channel_records import OutboundSize, is_opted_out, record_outbounds, set_opted_out
 from bot.store.db import session_scope
 
 logger = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ class ApiBaseHttpClient(TwilioHttpClient):
         super().__init__(timeout=timeout)
         self.api_base = api_base.rstrip("/")
 
-    def request(self, method: str, url: str, *args, **kwargs) -> Response:
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Response:
         return super().request(method, _TWILIO_HOST.sub(self.api_base, url, count=1), *args, **kwargs)
 
 
@@ -49,40 +50,63 @@ class SendResult:
     sent: int = 0
     segments: int = 0
     stopped_by: Optional[str] = None  # "opted_out", "unsubscribed" (21610) or "error"
+    bodies: list[OutboundSize] = field(default_factory=list)  # one per body Twilio was asked to send, in order
 
 
-def send_bodies(*, client: Client, channel: str, from_number: str, to: str, bodies: Sequence[str]) -> SendResult:
+def send_bodies(
+    *,
+    client: Client,
+    channel: str,
+    from_number: str,
+    to: str,
+    bodies: Sequence[str],
+    first_checked: bool = False,
+    record: bool = True,
+) -> SendResult:
     """Send ``bodies`` one after another (each waits for Twilio to accept the previous); stop at the first failure.
 
-    Blocking: call it from a worker thread. The opt-out state is checked before every body, so a STOP that arrives
-    while a turn is being sent stops the rest of it.
+    Blocking: call it from a worker thread. The opt-out state is checked before every body (but the first when the
+    caller has just read it: ``first_checked``), so a STOP that arrives while a turn is being sent stops the rest.
+    With ``record`` the outcomes are written in one transaction at the end; without, the caller writes
+    ``result.bodies`` itself (with ``record_sends``, in its own transaction).
     """
     result = SendResult()
-    for body in bodies:
-        if _opted_out(channel, to):
+    for index, body in enumerate(bodies):
+        if not (first_checked and index == 0) and _opted_out(channel, to):
             result.stopped_by = "opted_out"
-            return result
+            break
         try:
             message = client.messages.create(to=to, from_=from_number, body=body)
         except TwilioRestException as exc:
             unsubscribed = exc.code == UNSUBSCRIBED
             # Only the code: Twilio's message text can quote the phone number.
             logger.warning("SMS send refused by Twilio (HTTP %s, code %s)", exc.status, exc.code)
-            _record(
-                channel, to, len(body), 0, status="unsubscribed" if unsubscribed else "failed", opted_out=unsubscribed
-            )
+            result.bodies.append(OutboundSize(len(body), 0, status="unsubscribed" if unsubscribed else "failed"))
             result.stopped_by = "unsubscribed" if unsubscribed else "error"
-            return result
+            break
         except (TwilioException, RequestException, OSError) as exc:
             logger.error("SMS send failed (%s)", type(exc).__name__)
-            _record(channel, to, len(body), 0, status="failed")
+            result.bodies.append(OutboundSize(len(body), 0, status="failed"))
             result.stopped_by = "error"
-            return result
+            break
         segments = gsm7.segments(body)
-        _record(channel, to, len(body), segments, provider_id=message.sid)
+        result.bodies.append(OutboundSize(len(body), segments, provider_id=message.sid))
         result.sent += 1
         result.segments += segments
+    if record:
+        try:
+            with session_scope() as session:
+                record_sends(session=session, channel=channel, to=to, result=result)
+        except SQLAlchemyError as exc:  # a store failure loses only the records, never the reply
+            logger.error("SMS sends not recorded (%s)", type(exc).__name__)
     return result
+
+
+def record_sends(*, session: Session, channel: str, to: str, result: SendResult) -> None:
+    """Record every body's size and cost, and a 21610 opt-out, in the caller's transaction."""
+    if result.stopped_by == "unsubscribed":
+        set_opted_out(session=session, channel=channel, external_id=to, opted_out=True)
+    record_outbounds(session=session, channel=channel, external_id=to, sizes=result.bodies)
 
 
 def _opted_out(channel: str, to: str) -> bool:
@@ -93,31 +117,3 @@ def _opted_out(channel: str, to: str) -> bool:
     except SQLAlchemyError as exc:
         logger.error("SMS opt-out state unreadable, sending anyway (%s)", type(exc).__name__)
         return False
-
-
-def _record(
-    channel: str,
-    to: str,
-    characters: int,
-    segments: int,
-    *,
-    status: str = "sent",
-    provider_id: Optional[str] = None,
-    opted_out: bool = False,
-) -> None:
-    """Record a send's size (and a 21610 opt-out); a store failure loses only the record, never the reply."""
-    try:
-        with session_scope() as session:
-            if opted_out:
-                set_opted_out(session=session, channel=channel, external_id=to, opted_out=True)
-            record_outbound(
-                session=session,
-                channel=channel,
-                external_id=to,
-                characters=characters,
-                segments=segments,
-                provider_id=provider_id,
-                status=status,
-            )
-    except SQLAlchemyError as exc:
-        logger.error("SMS send not recorded (%s)", type(exc).__name__)

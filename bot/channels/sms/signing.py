@@ -7,7 +7,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
-from typing import Mapping, Optional
+from typing import Mapping, Optional, cast
 
 from twilio.request_validator import RequestValidator
 
@@ -49,7 +49,7 @@ def inbound_params(
 
 def sign(url: str, params: Mapping[str, str], auth_token: str) -> str:
     """X-Twilio-Signature for a form POST to ``url`` (twilio's own RequestValidator computes it)."""
-    return RequestValidator(auth_token).compute_signature(url, dict(params))
+    return cast(str, RequestValidator(auth_token).compute_signature(url, dict(params)))
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import hmac
 import re
 from typing import Optional
 
-from telegram import Bot
+from telegram.ext import AIORateLimiter, ExtBot
 from telegram.request import HTTPXRequest
 
 from bot.settings import Settings
@@ -18,6 +18,9 @@ WEBHOOK_PATH = "/webhooks/telegram/webhook"
 SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 # Several chats may be answered at once; PTB's default pool of one connection would queue them.
 CONNECTION_POOL_SIZE = 8
+# A message Telegram refuses with "retry after N s" is resent after the wait (PTB's rate limiter, which also keeps
+# under Telegram's overall flood limits and holds other sends during the wait) at most this many times.
+MAX_RATE_LIMIT_RETRIES = 5
 
 
 def api_base(settings: Settings) -> str:
@@ -25,12 +28,17 @@ def api_base(settings: Settings) -> str:
     return settings.telegram_api_base or DEFAULT_API_BASE
 
 
-def build_bot(settings: Settings, *, pool_size: int = CONNECTION_POOL_SIZE) -> Bot:
-    """A Bot for TELEGRAM_BOT_TOKEN talking to the configured API base."""
+def build_bot(settings: Settings, *, pool_size: int = CONNECTION_POOL_SIZE) -> ExtBot[int]:
+    """A bot for TELEGRAM_BOT_TOKEN talking to the configured API base, rate limits retried by PTB."""
     if not settings.telegram_bot_token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     request = HTTPXRequest(connection_pool_size=pool_size, read_timeout=15.0, connect_timeout=10.0, pool_timeout=10.0)
-    return Bot(settings.telegram_bot_token, base_url=api_base(settings), request=request)
+    return ExtBot(
+        settings.telegram_bot_token,
+        base_url=api_base(settings),
+        request=request,
+        rate_limiter=AIORateLimiter(max_retries=MAX_RATE_LIMIT_RETRIES),
+    )
 
 
 def secret_matches(received: Optional[str], expected: str) -> bool:

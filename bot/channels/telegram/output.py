@@ -1,11 +1,10 @@
-"""Sending bot replies to one Telegram chat: reply keyboards for choices, long texts split, rate limits retried."""
+"""Sending bot replies to one Telegram chat: reply keyboards for choices, long texts split, network failures retried."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import warnings
-from datetime import timedelta
 from typing import Any, Awaitable, Callable, Optional, Union
 
 from rasa.core.channels.channel import OutputChannel
@@ -15,56 +14,25 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.activity.replies import SUMMARY_TYPE
+from bot.capabilities import capabilities_of
+from bot.channels import text_split
 
 logger = logging.getLogger(__name__)
 
-TEXT_LIMIT = int(MessageLimit.MAX_TEXT_LENGTH)  # 4096, counted in UTF-16 code units
-MAX_RATE_LIMIT_RETRIES = 5
+TEXT_LIMIT = capabilities_of("telegram").max_length or int(MessageLimit.MAX_TEXT_LENGTH)  # UTF-16 code units
 MAX_NETWORK_RETRIES = 2
 NETWORK_BACKOFF_SECONDS = 1.0
-# Break points, best first: a blank line, a line break, the end of a sentence, a space.
-_BREAKS = ("\n\n", "\n", ". ", " ")
 # PTB 22 warns (once per process, from inside its own request code) that RetryAfter.retry_after will become a
-# timedelta; retry_after_seconds() reads both types, so the warning is noise in the server log.
+# timedelta; PTB's own rate limiter reads the new form, so the warning is noise in the server log.
 warnings.filterwarnings("ignore", message=r".*attribute `retry_after` will be of type", category=PTBDeprecationWarning)
 
 OnBlocked = Callable[[str], Awaitable[None]]
 Markup = Union[ReplyKeyboardMarkup, ReplyKeyboardRemove]
 
 
-def _units(text: str) -> int:
-    """Length as Telegram counts it (UTF-16 code units)."""
-    return len(text.encode("utf-16-le")) // 2
-
-
-def _fitting_prefix(text: str, limit: int) -> int:
-    """The number of characters of ``text`` that fit in ``limit`` UTF-16 units."""
-    used = 0
-    for index, char in enumerate(text):
-        used += 2 if ord(char) > 0xFFFF else 1
-        if used > limit:
-            return index
-    return len(text)
-
-
 def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
-    """Pieces of at most ``limit`` units, cut at a blank line, line break, sentence end or space where possible."""
-    pieces: list[str] = []
-    rest = text
-    while _units(rest) > limit:
-        window = _fitting_prefix(rest, limit)
-        head_end, tail_start = window, window
-        for separator in _BREAKS:
-            # A break in the first third would leave a tiny piece: look for a better one instead.
-            at = rest.rfind(separator, window // 3, window)
-            if at > 0:
-                keep = 1 if separator == ". " else 0
-                head_end, tail_start = at + keep, at + len(separator)
-                break
-        pieces.append(rest[:head_end])
-        rest = rest[tail_start:]
-    pieces.append(rest)
-    return [piece for piece in pieces if piece.strip()]
+    """Pieces of at most ``limit`` UTF-16 units (as Telegram counts), cut at the best break point."""
+    return text_split.split_text(text, limit, measure=text_split.utf16_units)
 
 
 def keyboard(labels: list[str]) -> ReplyKeyboardMarkup:
@@ -74,12 +42,6 @@ def keyboard(labels: list[str]) -> ReplyKeyboardMarkup:
     per_row = max(per_row, 1)
     rows = [[KeyboardButton(label) for label in labels[i : i + per_row]] for i in range(0, len(labels), per_row)]
     return ReplyKeyboardMarkup(rows, one_time_keyboard=True, resize_keyboard=True)
-
-
-def retry_after_seconds(exc: RetryAfter) -> float:
-    """The wait Telegram asked for, whichever type this PTB version returns (int now, timedelta later)."""
-    value = exc.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
 class TelegramOutput(OutputChannel):
@@ -130,21 +92,15 @@ class TelegramOutput(OutputChannel):
         self.attempts += 1
         if self.blocked:
             return False
-        rate_limited = network_failures = 0
+        network_failures = 0
         while True:
             try:
                 await self.bot.send_message(chat_id=chat_id, text=text, reply_markup=markup)
                 return True
-            except RetryAfter as exc:
-                rate_limited += 1
-                if rate_limited > MAX_RATE_LIMIT_RETRIES:
-                    logger.error(
-                        "telegram: still rate limited after %s retries; message dropped", MAX_RATE_LIMIT_RETRIES
-                    )
-                    return False
-                wait = retry_after_seconds(exc)
-                logger.warning("telegram: rate limited, retrying the same message in %.1f s", wait)
-                await self.sleep(wait)
+            except RetryAfter:
+                # The bot's rate limiter (client.build_bot) already waited and resent as often as it should.
+                logger.error("telegram: still rate limited after the rate limiter's retries; message dropped")
+                return False
             except Forbidden:
                 # The user blocked the bot (or deleted their account): nothing more can reach them.
                 self.blocked = True

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy.orm import Session
+
 from bot.channels.telegram.updates import BLOCKED, EDITED, IGNORED, UNBLOCKED, Inbound
 from bot.store import channel_records, inbound_claims
 from bot.store.db import session_scope
@@ -36,7 +38,7 @@ def needs_turn(inbound: Inbound) -> bool:
     return inbound.chat_id is not None and inbound.kind not in (IGNORED, BLOCKED, UNBLOCKED)
 
 
-def _apply(session, inbound: Inbound) -> None:
+def _apply(session: Session, inbound: Inbound) -> None:
     if inbound.chat_id is None or inbound.kind == IGNORED:
         return
     if inbound.kind == BLOCKED:
