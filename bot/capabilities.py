@@ -18,6 +18,7 @@ class Capabilities:
     max_length: Optional[int] = None  # per message, as the provider counts (None: no practical limit); longer is split
     address_finds_conversation: bool = False  # the sender's address (a phone number) brings back their conversation
     address_is_phone_number: bool = False  # the address staff see is a phone number they can call or text
+    writes_first: bool = False  # the bot may send a message nobody asked for just then (a reminder)
 
 
 CHANNELS: dict[str, Capabilities] = {
@@ -26,15 +27,22 @@ CHANNELS: dict[str, Capabilities] = {
     "terminal": Capabilities("terminal"),
     # Twilio takes 1,600 characters per message body; Telegram 4,096 UTF-16 units per message.
     "twilio_sms": Capabilities(
-        "twilio_sms", max_length=1600, address_finds_conversation=True, address_is_phone_number=True
+        "twilio_sms", max_length=1600, address_finds_conversation=True, address_is_phone_number=True, writes_first=True
     ),
-    "telegram": Capabilities("telegram", max_length=4096),  # the chat id is stable, but a resume code is still offered
+    "telegram": Capabilities(
+        "telegram", max_length=4096, writes_first=True
+    ),  # the chat id is stable, but a resume code is still offered
 }
 
 
 def capabilities_of(channel: Optional[str]) -> Capabilities:
     """The named channel's capabilities; an unknown channel gets the most careful defaults (its address finds no one)."""
     return CHANNELS.get(channel or "", Capabilities(channel or ""))
+
+
+def channels_that_write_first() -> tuple[str, ...]:
+    """Channels on which the bot can send a reminder (web chat and REST only ever answer)."""
+    return tuple(name for name, caps in CHANNELS.items() if caps.writes_first)
 
 
 def phone_channels() -> tuple[str, ...]:

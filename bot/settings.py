@@ -45,7 +45,13 @@ class Settings(BaseSettings):
     smtp_username: str = ""
     smtp_password: str = ""
     smtp_starttls: bool = False
-    staff_timezone: str = "America/Halifax"
+    staff_timezone: str = "America/Halifax"  # the sites' time zone: staff pages, and reminders' allowed hours
+    # Reminders of an unfinished run (SMS and Telegram): hours after the last activity, comma-separated ("off": none);
+    # sent only within reminder_hours local time ("9-20": 9:00 to 20:00) and never on a date in holidays
+    # (comma-separated YYYY-MM-DD).
+    reminder_after_hours: str = "24,96"
+    reminder_hours: str = "9-20"
+    holidays: str = ""
 
     class Config:
         allow_mutation = False

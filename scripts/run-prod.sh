@@ -15,7 +15,7 @@
 #   SECRET_KEY, RASA_TOKEN, ACTION_SERVER_TOKEN (required), DATABASE_URL (default: private cluster of scripts/postgres.sh),
 #   REDIS_HOST/REDIS_PORT/REDIS_PASSWORD/REDIS_DB (default: a private redis-server), PUBLIC_BASE_URL,
 #   PROD_DIR (default var/prod), PROD_PORT_BASE (default 8080: nginx on it, see ports below),
-#   RASA_REPLICAS, ACTION_REPLICAS, WEB_REPLICAS (default 2 each), TICKET_LOCK_LIFETIME (default 30 s).
+#   RASA_REPLICAS, ACTION_REPLICAS, WEB_REPLICAS, WORKER_REPLICAS (default 2 each), TICKET_LOCK_LIFETIME (default 30 s).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -53,11 +53,12 @@ NGINX_PORT="$BASE"
 ACTIONS_LB_PORT=$((BASE + 1))
 RASA_LB_PORT=$((BASE + 2))  # internal: the web apps' way to Rasa's web chat channel (not the public server)
 RASA_REPLICAS="${RASA_REPLICAS:-2}" ACTION_REPLICAS="${ACTION_REPLICAS:-2}" WEB_REPLICAS="${WEB_REPLICAS:-2}"
+WORKER_REPLICAS="${WORKER_REPLICAS:-2}"  # outbox workers: they share the table on PostgreSQL (SKIP LOCKED)
 rasa_port() { echo $((BASE + 10 + $1)); }
 action_port() { echo $((BASE + 20 + $1)); }
 web_port() { echo $((BASE + 30 + $1)); }
 PRIVATE_REDIS_PORT=$((BASE + 40))
-for n in "$RASA_REPLICAS" "$ACTION_REPLICAS" "$WEB_REPLICAS"; do
+for n in "$RASA_REPLICAS" "$ACTION_REPLICAS" "$WEB_REPLICAS" "$WORKER_REPLICAS"; do
   [[ "$n" =~ ^[1-9]$ ]] || die "replica counts must be 1..9"
 done
 
@@ -91,6 +92,7 @@ names() {
   for i in $(seq 1 "$ACTION_REPLICAS"); do echo "actions-$i"; done
   for i in $(seq 1 "$RASA_REPLICAS"); do echo "rasa-$i"; done
   for i in $(seq 1 "$WEB_REPLICAS"); do echo "web-$i"; done
+  for i in $(seq 1 "$WORKER_REPLICAS"); do echo "worker-$i"; done
 }
 
 # ---- settings -----------------------------------------------------------------------------------
@@ -206,6 +208,9 @@ render_supervisor() {
   done
   for i in $(seq 1 "$WEB_REPLICAS"); do
     sv_program "$SV_CONF" "web-$i" "$LOG_DIR" 3 "$PY" -m bot web --host 127.0.0.1 --port "$(web_port "$i")"
+  done
+  for i in $(seq 1 "$WORKER_REPLICAS"); do
+    sv_program "$SV_CONF" "worker-$i" "$LOG_DIR" 3 "$PY" -m bot worker
   done
   sv_program "$SV_CONF" nginx "$LOG_DIR" 2 nginx -g "daemon off;" -e "$LOG_DIR/nginx-error.log" -c "$NGINX_DIR/nginx.conf" -p "$NGINX_DIR"
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Start the embedded stack under supervisord: action server (5055), Rasa (5005) and the web app (8000). A process that
-# dies is restarted by supervisord; Ctrl-C stops all three.
+# Start the embedded stack under supervisord: action server (5055), Rasa (5005), the web app (8000) and the outbox
+# worker (handoff emails). A process that dies is restarted by supervisord; Ctrl-C stops them all.
 # Knobs: RASA_PORT, ACTION_PORT, WEB_PORT, WEB_HOST (0.0.0.0), RUN_DIR (var: logs in $RUN_DIR/log), DATABASE_URL.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -29,6 +29,7 @@ sv_program "$CONF" actions "$LOG_DIR" 5 "$ROOT/.venv/bin/python" -m bot actions 
 sv_program "$CONF" rasa "$LOG_DIR" 10 "$ROOT/.venv/bin/python" -m bot.rasa_server run --model models/mfbot.tar.gz --interface 127.0.0.1 --port "$RASA_PORT" \
   --credentials credentials.yml --endpoints "$RUN_DIR/endpoints.run.yml" --logging-config-file logging.yml
 sv_program "$CONF" web "$LOG_DIR" 3 "$ROOT/.venv/bin/python" -m bot web --host "$WEB_HOST" --port "$WEB_PORT"
+sv_program "$CONF" worker "$LOG_DIR" 3 "$ROOT/.venv/bin/python" -m bot worker
 
 supervisor_pid=""
 cleanup() {
@@ -49,6 +50,7 @@ wait_for() { # url name log
 echo "Starting the action server on port $ACTION_PORT ..."
 echo "Starting Rasa on port $RASA_PORT ..."
 echo "Starting the web app on port $WEB_PORT ..."
+echo "Starting the outbox worker ..."
 .venv/bin/supervisord -c "$CONF" & supervisor_pid=$!
 
 wait_for "http://127.0.0.1:$ACTION_PORT/health" "The action server" "$LOG_DIR/actions.log"

@@ -47,6 +47,8 @@ FORBIDDEN = {
     "bot.activity": ("bot.channels", "bot.actions", "bot.web", "bot.staff", "bot.devtools", "rasa", "sanic"),
     "bot.staff": ("bot.channels", "bot.actions", "bot.activity.flow", "bot.devtools", "rasa", "sanic"),
     "bot.web": ("bot.channels", "bot.actions", "bot.devtools", "rasa", "sanic"),
+    # The worker delivers from the store; it never runs a turn or serves a page.
+    "bot.worker": ("bot.activity", "bot.actions", "bot.web", "bot.devtools", "rasa", "sanic"),
     "bot.channels.sms": ("bot.channels.telegram", "bot.channels.webchat", "bot.devtools", "bot.actions"),
     "bot.channels.telegram": ("bot.channels.sms", "bot.channels.webchat", "bot.devtools", "bot.actions"),
     "bot.channels.webchat": ("bot.channels.sms", "bot.channels.telegram", "bot.devtools", "bot.actions"),
@@ -106,6 +108,7 @@ def test_every_room_is_checked() -> None:
         "channels",
         "actions",
         "devtools",
+        "worker",
     } <= rooms
 
 

@@ -78,6 +78,9 @@ def handle_turn(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[
             outcome = ActivityFlow(
                 session=session, content=content, settings=settings, content_for=load_content
             ).handle(incoming)
+            if outcome.handoff_id is not None:
+                # In the same transaction as the handoff: the notices exist exactly when it does (the worker sends them).
+                notify.enqueue_notices(session=session, handoff_id=outcome.handoff_id, settings=settings)
     except Exception as exc:  # noqa: BLE001
         # Only the error's type is logged: database errors carry the participant's words in their text.
         logger.error("turn failed (%s) on channel %s", type(exc).__name__, incoming.channel)
@@ -85,8 +88,6 @@ def handle_turn(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[
         return message_key(tracker)
     # Replies go out only after the answer is committed, so nothing is confirmed that was not saved.
     dispatch(dispatcher, outcome.messages)
-    if outcome.handoff_id is not None:
-        notify_handoff(outcome.handoff_id)
     if outcome.erased_sender_ids:
         erase_tracker_later(outcome.erased_sender_ids)
     return message_key(tracker)
@@ -115,11 +116,3 @@ def erase_tracker_later(sender_ids: list[str]) -> None:
     timer = threading.Timer(TRACKER_ERASE_DELAY_S, erase)
     timer.daemon = True
     timer.start()
-
-
-def notify_handoff(handoff_id: int) -> None:
-    """Tell the site's practitioners about a new handoff (the staff app's notifier, when it is set up)."""
-    try:
-        notify.notify_handoff_async(handoff_id)
-    except Exception:  # noqa: BLE001 - a failed email must never fail the participant's turn
-        logger.exception("handoff notification failed for handoff %s", handoff_id)

@@ -387,12 +387,10 @@ class ActivityFlow(FirstMessage):
         elif command in ("share", "withdraw") and step.kind == "share":
             option = next(o for o in step.options if o.value == ("yes" if command == "share" else "no"))
             self._choose(participant, run, step, option, incoming, out, reply_text=incoming.text)
-        else:  # share or withdraw before the end: the question comes at the end
-            out.messages.append(
-                BotMessage(
-                    self._help(step, run.role)
-                    if command not in ("share", "withdraw")
-                    else self.content.message("share_at_end")
-                )
-            )
-            out.messages += self._ask(run)
+        elif command == "no_reminders":
+            participant.reminders_off_at = self.now()
+            out.messages += [BotMessage(self.content.message("reminders_off")), *self._ask(run)]
+        else:  # help, or share or withdraw before the end (the question comes at the end)
+            early = command in ("share", "withdraw")
+            text = self.content.message("share_at_end") if early else self._help(step, run.role)
+            out.messages += [BotMessage(text), *self._ask(run)]

@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "bot.cli.sms",
     "bot.cli.staff",
     "bot.cli.actions",
+    "bot.cli.worker",
 )
 
 

@@ -19,23 +19,9 @@ logger = logging.getLogger(__name__)
 CONTENT_DIR = Path(__file__).resolve().parent / "data"
 STEP_KINDS = {"consent", "role", "scale", "choice", "text", "multi", "review", "fix", "share"}
 SINGLE_STEP_KINDS = {"consent", "role", "review", "fix", "share"}
-COMMANDS = (
-    "help",
-    "skip",
-    "back",
-    "repeat",
-    "pause",
-    "restart",
-    "stop",
-    "greet",
-    "delete",
-    "human",
-    "language",
-    "share",
-    "withdraw",
-    "change",
-    "thanks",
-)
+COMMANDS = tuple(
+    "help skip back repeat pause restart stop greet delete human language share withdraw change thanks no_reminders".split()
+)  # the command names each content file lists phrases for
 # Requests the bot may offer to carry out ("Do you want to pause?"): bot.interpretation.interpret.CONFIRMABLE_REQUESTS.
 CONFIRMABLE_REQUESTS = ("help", "skip", "back", "repeat", "pause", "restart", "stop", "delete", "human", "language")
 # Questions about the bot it can answer (bot.interpretation maps NLU intents ask_<topic> to these).
@@ -109,6 +95,9 @@ REQUIRED_MESSAGES = (
     "language_set",
     "completed_change",
     "language_unavailable",
+    "reminder",
+    "reminder_factor",
+    "reminders_off",
 )
 # Sample values used to measure the longest form of each message.
 PLACEHOLDER_SAMPLES = {

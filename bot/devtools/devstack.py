@@ -51,6 +51,18 @@ def wait_http(
     raise TimeoutError(f"{url} did not come up in {timeout}s")
 
 
+def stop_process_group(proc: subprocess.Popen[bytes]) -> None:
+    """Stop a process started in its own session, and its children: SIGTERM, then SIGKILL after 20 s."""
+    if proc.poll() is not None:
+        return
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+
+
 @dataclass
 class Stack:
     """A running Rasa server + action server (+ web app) sharing one database."""
@@ -134,6 +146,16 @@ class Stack:
         )
         wait_http(f"{self.rasa_url}/status", proc=proc, log=self.workdir / "rasa.log")
 
+    def start_worker(self) -> None:
+        """The outbox worker (handoff emails), polling often so tests need not wait; ready once it logs its start."""
+        log = self.workdir / "worker.log"
+        proc = self._spawn("worker", [str(VENV_BIN / "python"), "-m", "bot", "worker", "--poll", "0.2"])
+        deadline = time.monotonic() + 60
+        while "outbox worker" not in (log.read_text(errors="replace") if log.exists() else ""):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the worker did not start:\n{self.log_text('worker')[-2000:]}")
+            time.sleep(0.05)
+
     def start_web(self) -> None:
         proc = self._spawn(
             "web", [str(VENV_BIN / "python"), "-m", "bot", "web", "--host", "127.0.0.1", "--port", str(self.web_port)]
@@ -143,14 +165,8 @@ class Stack:
     def stop(self, name: str) -> None:
         """Stop one process (SIGTERM, then SIGKILL) as a crash or redeploy would."""
         proc = self.procs.pop(name, None)
-        if proc is None or proc.poll() is not None:
-            return
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
+        if proc is not None:
+            stop_process_group(proc)
 
     def stop_all(self) -> None:
         for name in list(self.procs):
@@ -178,8 +194,13 @@ def start_stack(
     credentials: Optional[str] = None,
     web: bool = False,
     sql_tracker: bool = False,
+    worker: Optional[bool] = None,
 ) -> Stack:
-    """Start action server, then Rasa (and the web app if asked) against ``db_url``; the caller stops it."""
+    """Start action server, then Rasa (and the web app if asked) against ``db_url``; the caller stops it.
+
+    The outbox worker starts too when ``worker`` is true, or (by default) when SMTP_HOST is set: handoff emails are
+    all it delivers so far.
+    """
     if not MODEL.exists():
         raise RuntimeError(f"{MODEL} is missing: run `make train` first")
     workdir.mkdir(parents=True, exist_ok=True)
@@ -207,6 +228,8 @@ def start_stack(
         stack.start_rasa()
         if web:
             stack.start_web()
+        if worker or (worker is None and stack.env.get("SMTP_HOST")):
+            stack.start_worker()
     except BaseException:
         stack.stop_all()
         raise

@@ -11,10 +11,12 @@ from bot.staff import wording
 from bot.staff.access import QUEUE_ROLES, WORK_ROLES, scope_for
 from bot.staff.formatting import summary_view
 from bot.staff.pages import StaffRequest, not_found, redirect, staff_page
+from bot.store import outbox
 from bot.store import staff_repository as staff_repo
 from bot.store.models import HANDOFF_STATUSES, Handoff
 
 MAX_NOTE_CHARS = 5000
+PARTICIPANT_KINDS = ("reminder",)  # outbox kinds that go to the participant (handoff emails go to staff)
 
 
 def _handoff(sr: StaffRequest) -> Handoff | None:
@@ -38,6 +40,10 @@ def _context(sr: StaffRequest, handoff: Handoff) -> dict[str, Any]:
         "summary": summary_view(handoff.summary.body if handoff.summary else {}, participant.language),
         "channels": staff_repo.channels_of_run(session=sr.db, run=run),
         "sms_numbers": [i.external_id for i in identities if i.channel in phone_channels()],
+        # what the bot sent the participant on its own (reminders): when, and its delivery status; never the text
+        "bot_messages": outbox.sent_to_participant(
+            session=sr.db, participant_id=participant.id, kinds=PARTICIPANT_KINDS
+        ),
     }
 
 

@@ -164,6 +164,14 @@ def release_inbound(*, session: Session, channel: str, message_key: str, now: Op
     _settle(session=session, channel=channel, message_key=message_key, status=CLAIM_FAILED, now=now)
 
 
+def settle_inbound(*, session: Session, channel: str, message_key: str, answered: bool) -> None:
+    """After the turn: done when the bot's answer went out; released (a provider retry is processed) when not."""
+    if answered:
+        finish_inbound(session=session, channel=channel, message_key=message_key)
+    else:
+        release_inbound(session=session, channel=channel, message_key=message_key)
+
+
 def forget_in_flight(*, channel: str, message_key: str) -> None:
     """This process no longer works on the message (also when recording that failed: the lease then decides)."""
     with _in_flight_lock:

@@ -114,6 +114,7 @@ class Participant(Base):
     role = Column(String(32), nullable=True)
     language = Column(String(8), nullable=False, default="en")
     language_chosen_at = Column(DateTime, nullable=True)  # set when the language was chosen (invite, reply, switch)
+    reminders_off_at = Column(DateTime, nullable=True)  # asked for no reminders ("no reminders" in any language)
     created_at = Column(DateTime, nullable=False, default=utcnow)
     site = relationship("Site")
     identities = relationship(
@@ -165,6 +166,9 @@ class ActivityRun(Base):
     pending_text = Column(Text, nullable=True)
     pending_value = Column(String(64), nullable=True)
     misunderstandings = Column(Integer, nullable=False, default=0, server_default="0")  # in a row, at the current step
+    # Reminders put in the outbox for this run while it was left unfinished (bot/worker/reminders.py).
+    reminders_sent = Column(Integer, nullable=False, default=0, server_default="0")
+    last_reminder_at = Column(DateTime, nullable=True)
     participant = relationship("Participant", back_populates="runs")
     answers = relationship(
         "Answer", back_populates="run", cascade="all, delete-orphan", passive_deletes=True, order_by="Answer.id"

@@ -30,6 +30,7 @@ from bot.store.models import (
     Summary,
     utcnow,
 )
+from bot.store.outbox_models import OutboxMessage
 
 
 # ---- sites and accounts ---------------------------------------------------------------------
@@ -325,6 +326,9 @@ def participant_row_counts(*, session: Session, participant_id: int) -> dict[str
         "outbound_messages": select(func.count())
         .select_from(OutboundMessage)
         .where(OutboundMessage.identity_id.in_(identity_ids)),
+        "outbox_messages": select(func.count())
+        .select_from(OutboxMessage)
+        .where(OutboxMessage.participant_id == participant_id),
     }
     return {table: int(session.execute(statement).scalar_one()) for table, statement in counts.items()}
 
@@ -352,6 +356,7 @@ def delete_participant(*, session: Session, participant: Participant) -> list[st
         delete(ActivityRun).where(ActivityRun.id.in_(run_ids)),
         delete(ResumeCode).where(ResumeCode.participant_id == pid),
         delete(OutboundMessage).where(OutboundMessage.identity_id.in_(identity_ids)),
+        delete(OutboxMessage).where(OutboxMessage.participant_id == pid),
         delete(ChannelIdentity).where(ChannelIdentity.id.in_(identity_ids)),
         delete(Participant).where(Participant.id == pid),
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 from typing import Any, Optional
@@ -18,17 +19,13 @@ from bot.activity.summary import sms_summary_text
 from bot.content import load_content
 from bot.content.model import Content
 from bot.settings import get_settings, load_settings
+from bot.store import outbox
 from bot.store import repository as repo
 from bot.store.db import dispose_all, session_scope
-from bot.store.models import Answer, ChannelIdentity
+from bot.store.models import Answer, ChannelIdentity, Handoff
 from tests.actions.conftest import TrackerFactory, custom_message, text_message
 
 SENDER = "web-3f9c2a"
-
-
-@pytest.fixture
-def content() -> Content:
-    return load_content()
 
 
 def ask(content: Content, step_id: str, role: Optional[str]) -> dict[str, Any]:
@@ -273,3 +270,65 @@ def test_action_names_match_the_domain(domain: DomainDict) -> None:
     assert domain["forms"] == {"activity_form": {"required_slots": ["answer"]}}
     assert domain["slots"]["handled_message_id"]["influence_conversation"] is False
     assert not domain.get("responses")  # wording lives in the content files, not in the domain
+
+
+SHARE_READY = (
+    "hi", "yes", "Looking for work", "2", "1", "Forklift", "2", "Nights are hard", "skip", "skip",
+    "3", "Days", "1", "Respect", "2", "Kind people", "3 4", "4", "Looks right",
+)  # fmt: skip
+
+
+@pytest.fixture
+def practitioner_to_tell(db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """SMTP is configured and the default site has a Case Manager to tell of handoffs."""
+    from tests.staff.seed import Account, add_account, add_site
+
+    monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
+    get_settings.cache_clear()
+    with session_scope(db_url) as session:
+        add_site(session, get_settings().default_site_code, "Halifax Works")
+        add_account(session, Account("cm@x.example", "case_manager", get_settings().default_site_code))
+    yield "cm@x.example"
+    get_settings.cache_clear()
+
+
+async def test_the_share_turn_puts_the_handoff_notice_in_the_outbox_with_the_handoff(
+    db_url: str, domain: DomainDict, make_tracker: TrackerFactory, practitioner_to_tell: str
+) -> None:
+    prepare(db_url, *SHARE_READY)
+    dispatcher = CollectingDispatcher()
+    await ValidateActivityForm().run(
+        dispatcher, make_tracker(sender_id=SENDER, text="Yes", message_id="m-30", handled="m-29"), domain
+    )
+    with session_scope(db_url) as session:
+        handoffs = session.execute(select(Handoff)).scalars().all()
+        notices = outbox.messages(session=session)
+        assert len(handoffs) == 1
+        assert [(n.kind, n.recipient_key, n.status, n.participant_id) for n in notices] == [
+            ("handoff_email", f"email:{practitioner_to_tell}", "pending", handoffs[0].run.participant_id)
+        ]
+        assert json.loads(notices[0].payload) == {"handoff_id": handoffs[0].id, "to": practitioner_to_tell}
+
+
+async def test_when_the_notice_cannot_be_queued_neither_the_handoff_nor_the_notice_is_kept(
+    db_url: str,
+    domain: DomainDict,
+    make_tracker: TrackerFactory,
+    content: Content,
+    practitioner_to_tell: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    prepare(db_url, *SHARE_READY)
+
+    def broken_enqueue(**kwargs: Any) -> None:
+        raise RuntimeError("outbox table locked")
+
+    monkeypatch.setattr(outbox, "enqueue", broken_enqueue)
+    dispatcher = CollectingDispatcher()
+    await ValidateActivityForm().run(
+        dispatcher, make_tracker(sender_id=SENDER, text="Yes", message_id="m-30", handled="m-29"), domain
+    )
+    assert dispatcher.messages == [say(content, "system_error")]
+    with session_scope(db_url) as session:
+        assert session.execute(select(Handoff)).scalars().all() == []
+        assert outbox.messages(session=session) == []

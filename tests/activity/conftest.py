@@ -1,11 +1,10 @@
-"""Fixtures for engine tests: an ActivityFlow on the real migrated SQLite database, and a participant to chat as."""
+"""Fixtures for engine tests: an ActivityFlow on the real migrated SQLite database (the root ``db_url``, a copy of the
+migrated template), and a participant to chat as; the scripted activity is tests/support/activity.py."""
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Callable, Iterator, Optional
 
 import pytest
@@ -14,17 +13,11 @@ from sqlalchemy.orm import Session
 
 from bot.activity.flow import ActivityFlow, Incoming
 from bot.activity.replies import BotMessage, Outcome
-from bot.content import load_content
 from bot.content.model import Content
 from bot.interpretation.nlu import NluResult
-from bot.settings import get_settings, load_settings
-from bot.store import migrate
+from bot.settings import load_settings
 from bot.store import repository as repo
-from bot.store.db import dispose_all
 from bot.store.models import ActivityRun, Answer, ChannelIdentity, utcnow
-
-ROLE_LABEL = {"work_seeker": "Looking for work", "employer": "Hiring"}
-FACTORS = ("skills", "capacity", "pay", "arrangements", "values", "culture")
 
 
 class Clock:
@@ -93,96 +86,8 @@ def intro(content: Content) -> list[BotMessage]:
     return [message(content, key) for key in sorted(k for k in content.messages if k.startswith("intro_"))]
 
 
-def reflection(role: str, factor_id: str) -> str:
-    return REFLECTIONS[role][factor_id]
-
-
-# Reflections deliberately contain request words, markup, accents, emoji and newlines: all are answers, kept as typed.
-REFLECTIONS = {
-    "work_seeker": {
-        "skills": "Forklift, Excel & customer service; I can help train people",
-        "capacity": "I need to stop working nights",
-        "pay": "help with childcare, and at least $22/hour",
-        "arrangements": "Day shifts only,\nclose to the bus (route 1)",
-        "values": "Respect <b>and</b> honesty \U0001f4aa",
-        "culture": "Un milieu o\u00f9 je peux poser des questions sans \u00eatre jug\u00e9e",
-    },
-    "employer": {
-        "skills": "Driver's licence on day one; we teach the rest",
-        "capacity": "Fast on weekends, back office is calm. Break times matter",
-        "pay": "$17/h + tips, free meals, 2 weeks off",
-        "arrangements": "We can't flex weekend shifts; skip breakfast shifts are optional",
-        "values": "Reliability, care for customers <script>alert(1)</script>",
-        "culture": "Family business \u2014 everyone pitches in \U0001f600",
-    },
-}
-RATING_REPLIES = {
-    "skills": ("1", "strength"),
-    "capacity": ("2", "stressor"),
-    "pay": ("3", "both"),
-    "arrangements": ("Stressor", "stressor"),
-    "values": ("strength", "strength"),
-    "culture": ("Both/not sure", "both"),
-}
-
-
-def script(role: str) -> list[tuple[str, Optional[str]]]:
-    """(message, step the bot asks next) for a complete activity, from the first hello to the handoff."""
-    turns: list[tuple[str, Optional[str]]] = [
-        ("hi", "consent"),
-        ("yes", "role"),
-        (ROLE_LABEL[role], "clarity_before"),
-        ("2", "skills_rating"),
-    ]
-    for i, factor_id in enumerate(FACTORS):
-        turns.append((RATING_REPLIES[factor_id][0], f"{factor_id}_reflection"))
-        turns.append(
-            (reflection(role, factor_id), f"{FACTORS[i + 1]}_rating" if i + 1 < len(FACTORS) else "priorities")
-        )
-    turns += [("3 4", "clarity_after"), ("4", "review"), ("1", "share"), ("Yes", None)]
-    return turns
-
-
-def drive(chat: Chat, until: str, role: str = "work_seeker") -> None:
-    """Answer the standard script until the bot is asking ``until``."""
-    for text, asks in script(role):
-        chat.say(text)
-        assert chat.step() == asks
-        if asks == until:
-            return
-    raise AssertionError(f"{until} is not on the path")
-
-
 def count(session: Session, model: type) -> int:
     return session.execute(select(func.count()).select_from(model)).scalar_one()
-
-
-@pytest.fixture(scope="session")
-def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One SQLite file migrated to head, copied for each test (migrating per test would triple the run time)."""
-    path = tmp_path_factory.mktemp("template") / "bot.sqlite3"
-    migrate.upgrade(f"sqlite:///{path}")
-    dispose_all()
-    assert not path.with_name(path.name + "-wal").exists() or path.with_name(path.name + "-wal").stat().st_size == 0
-    return path
-
-
-@pytest.fixture
-def db_url(migrated_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """Like the root fixture (a fresh migrated SQLite file, DATABASE_URL set), from the migrated template."""
-    path = tmp_path / "bot.sqlite3"
-    shutil.copyfile(migrated_template, path)
-    url = f"sqlite:///{path}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    get_settings.cache_clear()
-    yield url
-    dispose_all()
-    get_settings.cache_clear()
-
-
-@pytest.fixture
-def content() -> Content:
-    return load_content()
 
 
 @pytest.fixture

@@ -9,7 +9,8 @@ import pytest
 
 from bot.content import ContentError
 from bot.content.loader import content_path, load_content
-from tests.activity.conftest import Chat, drive, question
+from tests.activity.conftest import Chat, question
+from tests.support.activity import drive
 
 
 def test_a_broken_file_with_nothing_cached_is_an_error(tmp_path: Path) -> None:

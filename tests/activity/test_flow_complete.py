@@ -14,19 +14,8 @@ from bot.content.model import Content
 from bot.content.render import with_options
 from bot.store import repository as repo
 from bot.store.models import RUN_COMPLETED, ConsentRecord, Handoff, Site, Summary
-from tests.activity.conftest import (
-    FACTORS,
-    RATING_REPLIES,
-    ROLE_LABEL,
-    Chat,
-    count,
-    drive,
-    intro,
-    message,
-    question,
-    reflection,
-    script,
-)
+from tests.activity.conftest import Chat, count, intro, message, question
+from tests.support.activity import FACTORS, RATING_REPLIES, ROLE_LABEL, activity_script, drive, reflection
 
 AUDIENCE = {"work_seeker": "case_manager", "employer": "ees"}
 LABELS = {"strength": "Strength", "stressor": "Stressor", "both": "Both/not sure"}
@@ -90,7 +79,8 @@ def expected_replies(
 def test_complete_activity_replies_and_saved_answers(chat: Chat, content: Content, role: str) -> None:
     previous: Optional[str] = None
     asked: list[str] = []
-    for text, asks in script(role):
+    for turn in activity_script(role):
+        text, asks = turn.text, turn.question_id
         outcome = chat.say(text)
         assert outcome.messages == expected_replies(content, role, text, asks, previous), f"after {text!r}"
         asked += [asks] if asks else []
@@ -143,8 +133,8 @@ def test_complete_activity_replies_and_saved_answers(chat: Chat, content: Conten
 
 @pytest.mark.parametrize("role", ["work_seeker", "employer"])
 def test_every_message_of_a_complete_activity_is_sms_ready(chat: Chat, role: str) -> None:
-    for text, _ in script(role):
-        chat.say(text)
+    for turn in activity_script(role):
+        chat.say(turn.text)
     for outcome in chat.history:
         for m in outcome.messages:
             if m.custom is not None:
@@ -172,15 +162,15 @@ def test_declining_to_share_completes_without_handoff(chat: Chat, content: Conte
 
 @pytest.mark.parametrize("text", ["hi", "3", "what now?", "I need to stop working nights", "help"])
 def test_after_completion_only_start_over_starts_again(chat: Chat, content: Content, text: str) -> None:
-    for reply, _ in script("work_seeker"):
-        chat.say(reply)
+    for turn in activity_script("work_seeker"):
+        chat.say(turn.text)
     assert chat.say(text).messages == [message(content, "already_completed")]
     assert chat.run().status == RUN_COMPLETED
 
 
 def test_start_over_after_completion_begins_a_new_run_at_the_role_question(chat: Chat, content: Content) -> None:
-    for reply, _ in script("work_seeker"):
-        chat.say(reply)
+    for turn in activity_script("work_seeker"):
+        chat.say(turn.text)
     finished = chat.run()
     assert chat.say("Start over").messages == [message(content, "restarted"), question(content, "role", "work_seeker")]
     new = chat.run()

@@ -7,7 +7,8 @@ import pytest
 from bot.content.model import Content
 from bot.interpretation.text import MAX_ANSWER_CHARS
 from bot.store import repository as repo
-from tests.activity.conftest import Chat, drive, message, question
+from tests.activity.conftest import Chat, message, question
+from tests.support.activity import drive
 
 
 def history_size(chat: Chat) -> int:

@@ -20,7 +20,8 @@ from bot.store.models import (
     Handoff,
     Summary,
 )
-from tests.activity.conftest import Chat, count, drive, intro, message, question, reflection
+from tests.activity.conftest import Chat, count, intro, message, question
+from tests.support.activity import drive, reflection
 
 # ---- consent -------------------------------------------------------------------------------------
 

@@ -15,7 +15,8 @@ from bot.content.model import Content
 from bot.store import repository as repo
 from bot.store.db import session_factory
 from bot.store.models import RUN_ACTIVE, RUN_PAUSED, ChannelIdentity, Participant, ResumeCode
-from tests.activity.conftest import Chat, Clock, count, drive, message, question
+from tests.activity.conftest import Chat, Clock, count, message, question
+from tests.support.activity import drive
 
 CODE = re.compile(
     r"^To continue on another device, send this code there: ([BCDFGHJKLMNPQRSTVWXZ]{4})-(\d{3}) \(works once, for 7 days\)\.$"

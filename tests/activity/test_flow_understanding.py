@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from bot.content.model import Content
 from bot.store.models import AuditEvent, ConsentRecord, Handoff, Participant, ResumeCode
-from tests.activity.conftest import Chat, count, drive, message, question
+from tests.activity.conftest import Chat, count, message, question
+from tests.support.activity import drive
 
 
 def finish(chat: Chat, share: str) -> None:

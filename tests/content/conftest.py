@@ -8,17 +8,9 @@ from typing import Any, Callable
 import pytest
 import yaml
 
-from bot.content import load_content
 from bot.content.loader import content_path
-from bot.content.model import Content
 
 Mutator = Callable[[dict[str, Any]], None]
-
-
-@pytest.fixture(scope="session")
-def content() -> Content:
-    """The real English content, as the bot loads it."""
-    return load_content()
 
 
 @pytest.fixture(scope="session")

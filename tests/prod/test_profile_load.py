@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import time
 import uuid
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from bench.load_check import check_database
 from bench.load_test import SENDER_PREFIX, Fault, make_plans, run_load
 from bot.store.models import Base
 from tests.prod.conftest import ProdProfile
+from tests.support.waiting import wait_until
 
 pytestmark = [pytest.mark.postgres, pytest.mark.e2e, pytest.mark.slow]
 
@@ -104,11 +104,8 @@ def pids(profile: ProdProfile) -> dict[str, str]:
 
 
 def wait_until_all_running(profile: ProdProfile, timeout: float = 180) -> dict[str, str]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if profile.script("status").returncode == 0:
-            return pids(profile)
-        time.sleep(2)
+    if wait_until(lambda: profile.script("status").returncode == 0, timeout=timeout, interval=2):
+        return pids(profile)
     raise AssertionError("not every process came back: " + profile.script("status").stdout)
 
 
@@ -116,7 +113,18 @@ def test_status_lists_every_process_running(prod_profile: ProdProfile) -> None:
     status = prod_profile.script("status")
     assert status.returncode == 0, status.stdout
     names = [line.split()[0] for line in status.stdout.splitlines()]
-    assert names == ["redis", "actions-1", "actions-2", "rasa-1", "rasa-2", "web-1", "web-2", "nginx"]
+    assert names == [
+        "redis",
+        "actions-1",
+        "actions-2",
+        "rasa-1",
+        "rasa-2",
+        "web-1",
+        "web-2",
+        "worker-1",
+        "worker-2",
+        "nginx",
+    ]
 
 
 def test_load_with_a_rasa_and_an_action_server_killed(prod_profile: ProdProfile) -> None:

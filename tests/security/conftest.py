@@ -11,11 +11,12 @@ from sqlalchemy import delete
 
 from bench.security.target import DevStackOps, Target, Try
 from bot.devtools.fake_twilio import FakeTwilio
-from bot.store import migrate
 from bot.store.db import session_scope
 from bot.store.security_models import ResumeAttempt
 from tests.sms.helpers import ACCOUNT_SID, AUTH_TOKEN, PROGRAMME_NUMBER, WEBHOOK_PATH
+from tests.support.database import DB_NAME, NewDatabase
 from tests.support.stack import REPO, start_stack
+from tests.support.twilio import fake_twilio_fixture
 
 
 def assert_refused(tries: list[Try]) -> None:
@@ -24,19 +25,16 @@ def assert_refused(tries: list[Try]) -> None:
     assert [(t.what, t.got) for t in tries] == [(t.what, t.expected) for t in tries]
 
 
-@pytest.fixture(scope="session")
-def fake_twilio() -> Iterator[FakeTwilio]:
-    fake = FakeTwilio(ACCOUNT_SID, AUTH_TOKEN).start()
-    yield fake
-    fake.stop()
+fake_twilio = fake_twilio_fixture(ACCOUNT_SID, AUTH_TOKEN)
 
 
 @pytest.fixture(scope="session")
-def target(tmp_path_factory: pytest.TempPathFactory, fake_twilio: FakeTwilio) -> Iterator[Target]:
+def target(
+    tmp_path_factory: pytest.TempPathFactory, new_database: NewDatabase, fake_twilio: FakeTwilio
+) -> Iterator[Target]:
     """The embedded profile's servers with the repository's own credentials.yml (REST for local use, web chat, SMS)."""
     workdir: Path = tmp_path_factory.mktemp("security")
-    db_url = f"sqlite:///{workdir / 'bot.sqlite3'}"
-    migrate.upgrade(db_url)
+    db_url = new_database(workdir / DB_NAME)
     env = {
         "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
         "TWILIO_AUTH_TOKEN": AUTH_TOKEN,

@@ -5,7 +5,6 @@ and in order, and Ctrl-C still stops everything."""
 from __future__ import annotations
 
 import random
-import time
 import uuid
 from pathlib import Path
 from typing import Iterator, Optional
@@ -22,6 +21,7 @@ from bot.content import load_content
 from bot.devtools.fake_twilio import FakeTwilio
 from tests.security.conftest import assert_refused
 from tests.sms.helpers import ACCOUNT_SID, AUTH_TOKEN
+from tests.support.waiting import wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 KILLS = ("actions", "rasa", "web")
@@ -96,9 +96,12 @@ def test_ctrl_c_stops_every_process(make_run: Running) -> None:
     pids = [pid for kind in KILLS for pid in ops.pids(kind).values()]
     assert len(pids) == 3
     assert stop_embedded(make_run.process) == 0
-    time.sleep(1)
-    alive = [pid for pid in pids if Path(f"/proc/{pid}").exists()]
-    assert alive == []
+
+    def alive() -> list[int]:
+        return [pid for pid in pids if Path(f"/proc/{pid}").exists()]
+
+    wait_until(lambda: not alive(), timeout=5)  # the processes exit a moment after supervisord is stopped
+    assert alive() == []
     for url in (*make_run.target.rasa_urls, *make_run.target.action_urls, make_run.target.public_url):
         assert listening_addresses(port_of(url)) == set()
     output = (Path(make_run.env["RUN_DIR"]) / "run.out").read_text()

@@ -3,24 +3,19 @@ message goes through once it is back."""
 
 from __future__ import annotations
 
-from typing import Iterator
-
 import pytest
 from playwright.sync_api import Browser
 
 from bench.security.target import Target
-from tests.support.browser import headless_chromium
+from tests.support.browser import browser_fixture
 from tests.web.chat import ChatPage
 
 pytestmark = [pytest.mark.e2e]
 SEND_AGAIN = "Sorry, the chat can't be reached right now. Your message was not sent: please try again in a moment."
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Chromium for this module only: Playwright's event loop must be gone before tests that call asyncio.run()."""
-    with headless_chromium() as chromium:
-        yield chromium
+# Chromium for this module only: Playwright's event loop must be gone before tests that call asyncio.run().
+browser = browser_fixture("module")
 
 
 def test_the_page_asks_to_send_again_while_the_action_server_is_down(browser: Browser, target: Target) -> None:

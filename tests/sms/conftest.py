@@ -9,27 +9,25 @@ import pytest
 
 from bot.devtools.fake_twilio import FakeTwilio
 from bot.devtools.sms_sandbox import Phone
-from bot.store import migrate
 from tests.sms.helpers import ACCOUNT_SID, AUTH_TOKEN, PROGRAMME_NUMBER, SmsStack
+from tests.support.database import DB_NAME, NewDatabase
 from tests.support.stack import start_stack
+from tests.support.twilio import fake_twilio_fixture
 
 SMS_CREDENTIALS = "rest:\nbot.channels.sms.channel.TwilioSmsInput:\n"
 
 
-@pytest.fixture(scope="session")
-def fake_twilio() -> Iterator[FakeTwilio]:
-    """Twilio's Messages API on loopback: the real twilio client in the Rasa process sends here."""
-    fake = FakeTwilio(ACCOUNT_SID, AUTH_TOKEN).start()
-    yield fake
-    fake.stop()
+# Twilio's Messages API on loopback: the real twilio client in the Rasa process sends here.
+fake_twilio = fake_twilio_fixture(ACCOUNT_SID, AUTH_TOKEN)
 
 
 @pytest.fixture(scope="session")
-def sms_stack(tmp_path_factory: pytest.TempPathFactory, fake_twilio: FakeTwilio) -> Iterator[SmsStack]:
+def sms_stack(
+    tmp_path_factory: pytest.TempPathFactory, new_database: NewDatabase, fake_twilio: FakeTwilio
+) -> Iterator[SmsStack]:
     """The real action server and Rasa server, SMS channel on, one SQLite file; shared by the SMS tests (each uses its own numbers)."""
     workdir: Path = tmp_path_factory.mktemp("sms-stack")
-    db_url = f"sqlite:///{workdir / 'bot.sqlite3'}"
-    migrate.upgrade(db_url)
+    db_url = new_database(workdir / DB_NAME)
     env = {
         "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
         "TWILIO_AUTH_TOKEN": AUTH_TOKEN,

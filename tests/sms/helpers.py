@@ -8,8 +8,8 @@ from typing import Iterator, Optional
 
 from sqlalchemy import func, select
 
-from bot.content import gsm7, load_content
-from bot.content.render import with_options
+from bot.channels.sms.compose import render
+from bot.content import load_content
 from bot.devtools.fake_twilio import FakeTwilio
 from bot.devtools.sms_sandbox import Phone
 from bot.store.db import session_scope
@@ -59,10 +59,13 @@ class SmsStack:
 
 
 def sms_question(question_id: str, role: Optional[str], language: str = "en") -> str:
-    """A question exactly as it reads by SMS, with its 'Reply 1 ..., 2 ...' line in the participant's language."""
+    """A question exactly as it reads by SMS, with its 'Reply 1 ..., 2 ...' line in the participant's language.
+
+    Rendered by the channel's own code from the engine's question and buttons (as the action server sends them).
+    """
     content = load_content(language)
-    step = content.step(question_id)
-    return gsm7.to_sms(with_options(expected_prompt(question_id, role, content), step.options, content.messages))
+    buttons = [{"title": o.label, "payload": o.label} for o in content.step(question_id).options]
+    return render({"text": expected_prompt(question_id, role, content), "buttons": buttons}, content.messages)
 
 
 def identity(db_url: str, number: str) -> Optional[ChannelIdentity]:

@@ -11,7 +11,6 @@ from typing import Iterator
 import pytest
 
 from bot.channels.sms.signing import inbound_params, post, sign
-from bot.store import migrate
 from tests.sms.helpers import (
     ACCOUNT_SID,
     AUTH_TOKEN,
@@ -21,6 +20,7 @@ from tests.sms.helpers import (
     is_opted_out,
     table_counts,
 )
+from tests.support.database import DB_NAME, NewDatabase, sqlite_url
 from tests.support.stack import REPO, Stack
 
 pytestmark = [pytest.mark.e2e]
@@ -36,7 +36,7 @@ NO_TWILIO = {
 
 def _rasa_only(workdir: Path, extra_env: dict[str, str]) -> Stack:
     """Rasa alone (no action server: keyword handling and refusals never reach the actions) with the repo's credentials."""
-    db_url = f"sqlite:///{workdir / 'bot.sqlite3'}"
+    db_url = sqlite_url(workdir / DB_NAME)
     credentials = workdir / "credentials.yml"
     credentials.write_text((REPO / "credentials.yml").read_text())
     env = {
@@ -58,7 +58,7 @@ def _rasa_only(workdir: Path, extra_env: dict[str, str]) -> Stack:
 
 
 @pytest.fixture(scope="module")
-def rasa_pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Stack]]:
+def rasa_pair(tmp_path_factory: pytest.TempPathFactory, new_database: NewDatabase) -> Iterator[dict[str, Stack]]:
     """Two Rasa servers started side by side: one with no Twilio settings, one configured as behind a proxy."""
     proxied = {
         "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
@@ -69,7 +69,7 @@ def rasa_pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, St
     }  # nothing may be sent here
     workdirs = {"off": tmp_path_factory.mktemp("sms-off"), "proxy": tmp_path_factory.mktemp("sms-proxy")}
     for workdir in workdirs.values():
-        migrate.upgrade(f"sqlite:///{workdir / 'bot.sqlite3'}")  # here, not in the threads: Alembic is not thread-safe
+        new_database(workdir / DB_NAME)
     settings = {"off": {}, "proxy": proxied}
     with ThreadPoolExecutor(max_workers=2) as pool:
         futures = {name: pool.submit(_rasa_only, workdirs[name], env) for name, env in settings.items()}

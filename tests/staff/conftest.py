@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -13,12 +12,14 @@ from typing import Iterator
 
 import pytest
 from aiosmtpd.controller import Controller
-from playwright.sync_api import Browser
 
-from tests.support.browser import headless_chromium
+from tests.support.browser import browser_fixture
 from tests.support.stack import Stack, free_port
+from tests.support.waiting import wait_until
 
 SECRET_KEY = "test-secret-key-0123456789"
+
+browser = browser_fixture()  # one headless Chromium for this package's page tests
 
 
 @dataclass
@@ -36,13 +37,14 @@ class Mailbox:
 
     def wait_for(self, count: int, timeout: float = 20) -> list[tuple[list[str], EmailMessage]]:
         """At least ``count`` messages, waiting up to ``timeout`` seconds (fails the test otherwise)."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        if wait_until(lambda: self.received() >= count, timeout=timeout):
             with self.lock:
-                if len(self.messages) >= count:
-                    return list(self.messages)
-            time.sleep(0.1)
-        raise AssertionError(f"expected {count} emails, got {len(self.messages)}")
+                return list(self.messages)
+        raise AssertionError(f"expected {count} emails, got {self.received()}")
+
+    def received(self) -> int:
+        with self.lock:
+            return len(self.messages)
 
 
 @dataclass
@@ -50,13 +52,6 @@ class SmtpServer:
     host: str
     port: int
     mailbox: Mailbox
-
-
-@pytest.fixture(scope="package")
-def browser() -> Iterator[Browser]:
-    """One headless Chromium for this package's page tests."""
-    with headless_chromium() as chromium:
-        yield chromium
 
 
 @pytest.fixture(scope="module")

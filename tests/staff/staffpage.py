@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import APIResponse, Browser, BrowserContext, Page
-
-
-def new_context(browser: Browser) -> BrowserContext:
-    return browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+from playwright.sync_api import APIResponse, Page
 
 
 def sign_in(page: Page, base_url: str, email: str, password: str, path: str = "/staff/") -> None:

@@ -7,10 +7,9 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, Page
 from sqlalchemy import func, select
 
-from bot.store import migrate
 from bot.store.db import session_scope
 from bot.store.models import (
     ADMIN,
@@ -26,7 +25,9 @@ from bot.store.models import (
 )
 from tests.staff.conftest import start_web_only
 from tests.staff.seed import Account, add_account, add_site, seed_handoff
-from tests.staff.staffpage import csrf_token, new_context, post, queue_ids, sign_in
+from tests.staff.staffpage import csrf_token, post, queue_ids, sign_in
+from tests.support.browser import new_context
+from tests.support.database import DB_NAME, NewDatabase
 from tests.support.stack import Stack
 
 pytestmark = [pytest.mark.browser]
@@ -56,11 +57,10 @@ class World:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+def world(tmp_path_factory: pytest.TempPathFactory, new_database: NewDatabase) -> Iterator[World]:
     """Two sites, each with a work seeker's and an employer's handoff, and every kind of account; the web app running."""
     workdir: Path = tmp_path_factory.mktemp("staffweb")
-    db_url = f"sqlite:///{workdir / 'bot.sqlite3'}"
-    migrate.upgrade(db_url)
+    db_url = new_database(workdir / DB_NAME)
     with session_scope(db_url) as session:
         halifax = add_site(session, "default", "Halifax Works")
         truro = add_site(session, "truro", "Truro Works")
@@ -83,18 +83,6 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     web = start_web_only(workdir, db_url)
     yield World(web, ids)
     web.stop_all()
-
-
-@pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    ctx = new_context(browser)
-    yield ctx
-    ctx.close()
-
-
-@pytest.fixture
-def page(context: BrowserContext) -> Page:
-    return context.new_page()
 
 
 VISIBLE = {

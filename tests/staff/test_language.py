@@ -9,21 +9,21 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Page
 
 from bot.content import load_content
-from bot.store import migrate, repository
+from bot.store import repository
 from bot.store.db import session_scope
 from bot.store.models import ADMIN, CASE_MANAGER, EES, EMPLOYER, SITE_MANAGER, WORK_SEEKER
 from tests.staff.conftest import start_web_only
 from tests.staff.seed import FACTORS, Account, add_account, add_site, seed_handoff, seed_handoff_in_language
-from tests.staff.staffpage import new_context, queue_ids, sign_in
+from tests.staff.staffpage import queue_ids, sign_in
+from tests.support.database import DB_NAME, NewDatabase
 from tests.support.french import RATING_VALUES, RATINGS, REFLECTIONS_FR
-from tests.support.stack import REPO, Stack
+from tests.support.stack import Stack
 
 pytestmark = [pytest.mark.browser]
 
-AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 CM = Account("cm@halifax.example", CASE_MANAGER, "default")
 EES_ = Account("ees@halifax.example", EES, "default")
 SM = Account("sm@halifax.example", SITE_MANAGER, "default")
@@ -59,12 +59,11 @@ class World:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+def world(tmp_path_factory: pytest.TempPathFactory, new_database: NewDatabase) -> Iterator[World]:
     """Halifax: a French work seeker's, a French employer's and an English work seeker's handoff, and a French
     participant not linked to a site yet who has only started; Truro: a French work seeker's handoff."""
     workdir: Path = tmp_path_factory.mktemp("staff-language")
-    db_url = f"sqlite:///{workdir / 'bot.sqlite3'}"
-    migrate.upgrade(db_url)
+    db_url = new_database(workdir / DB_NAME)
     with session_scope(db_url) as session:
         halifax = add_site(session, "default", "Halifax Works")
         truro = add_site(session, "truro", "Truro Works")
@@ -116,28 +115,6 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     web = start_web_only(workdir, db_url)
     yield World(web, ids)
     web.stop_all()
-
-
-@pytest.fixture(scope="module")
-def axe_source() -> str:
-    if not AXE.exists():
-        pytest.fail(f"{AXE} is missing: run `make node` (npm ci) first")
-    return AXE.read_text()
-
-
-@pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    ctx = new_context(browser)
-    yield ctx
-    ctx.close()
-
-
-@pytest.fixture
-def page(context: BrowserContext) -> Page:
-    p = context.new_page()
-    p.dialogs = []  # type: ignore[attr-defined]
-    p.on("dialog", lambda d: (p.dialogs.append(d.message), d.dismiss()))  # type: ignore[attr-defined]
-    return p
 
 
 def assert_accessible(page: Page, axe_source: str) -> None:

@@ -12,12 +12,11 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, Page
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import Session
 
 from bot.content import load_content
-from bot.store import migrate
 from bot.store.channel_records import record_outbound
 from bot.store.db import session_scope
 from bot.store.models import (
@@ -41,7 +40,9 @@ from bot.store.models import (
 )
 from tests.staff.conftest import SmtpServer
 from tests.staff.seed import Account, add_account, add_site, seed_handoff
-from tests.staff.staffpage import csrf_token, new_context, post, queue_ids, sign_in
+from tests.staff.staffpage import csrf_token, post, queue_ids, sign_in
+from tests.support.browser import new_context
+from tests.support.database import DB_NAME, NewDatabase
 from tests.support.stack import REPO, Stack, start_stack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -150,11 +151,12 @@ class Journey:
 
 
 @pytest.fixture(scope="module")
-def journey(tmp_path_factory: pytest.TempPathFactory, smtp_server: SmtpServer) -> Iterator[Journey]:
+def journey(
+    tmp_path_factory: pytest.TempPathFactory, new_database: NewDatabase, smtp_server: SmtpServer
+) -> Iterator[Journey]:
     """Action server, Rasa and the web app; a case manager added with the CLI; three real conversations handed off."""
     workdir: Path = tmp_path_factory.mktemp("journey")
-    db_url = f"sqlite:///{workdir / 'bot.sqlite3'}"
-    migrate.upgrade(db_url)
+    db_url = new_database(workdir / DB_NAME)
     with session_scope(db_url) as session:
         add_site(session, "default", "Halifax Works")
         truro = add_site(session, "truro", "Truro Works")
@@ -230,21 +232,6 @@ def journey(tmp_path_factory: pytest.TempPathFactory, smtp_server: SmtpServer) -
         )
     finally:
         stack.stop_all()
-
-
-@pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    ctx = new_context(browser)
-    yield ctx
-    ctx.close()
-
-
-@pytest.fixture
-def page(context: BrowserContext) -> Page:
-    p = context.new_page()
-    p.dialogs = []  # type: ignore[attr-defined]
-    p.on("dialog", lambda d: (p.dialogs.append(d.message), d.dismiss()))  # type: ignore[attr-defined]
-    return p
 
 
 def test_cli_account_signs_in_and_sees_only_its_sites_work_seekers(journey: Journey, page: Page) -> None:

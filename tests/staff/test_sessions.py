@@ -15,7 +15,7 @@ from typing import Iterator
 import httpx
 import pytest
 from itsdangerous import URLSafeTimedSerializer
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, Page
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.requests import Request
@@ -23,7 +23,6 @@ from starlette.responses import Response
 
 from bot.settings import get_settings
 from bot.staff import sessions
-from bot.store import migrate
 from bot.store.db import session_scope
 from bot.store.models import CASE_MANAGER, WORK_SEEKER, AuditEvent, Practitioner, PractitionerNote, utcnow
 from bot.store.staff_models import (
@@ -35,8 +34,10 @@ from bot.store.staff_models import (
 )
 from tests.staff.conftest import SECRET_KEY, start_web_only
 from tests.staff.seed import Account, add_account, add_site, seed_handoff
-from tests.staff.staffpage import csrf_token, new_context, sign_in
+from tests.staff.staffpage import csrf_token, sign_in
 from tests.staff.test_cli import staff as staff_cli
+from tests.support.browser import new_context
+from tests.support.database import DB_NAME, NewDatabase
 from tests.support.stack import Stack
 
 pytestmark = [pytest.mark.browser]
@@ -72,10 +73,9 @@ class World:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+def world(tmp_path_factory: pytest.TempPathFactory, new_database: NewDatabase) -> Iterator[World]:
     workdir: Path = tmp_path_factory.mktemp("staffsessions")
-    db_url = f"sqlite:///{workdir / 'bot.sqlite3'}"
-    migrate.upgrade(db_url)
+    db_url = new_database(workdir / DB_NAME)
     with session_scope(db_url) as session:
         halifax = add_site(session, "default", "Halifax Works")
         for account in (LEAVER, RESET, BUSY, OFF):
@@ -86,18 +86,6 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     web = start_web_only(workdir, db_url)
     yield World(web, handoff_id)
     web.stop_all()
-
-
-@pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    ctx = new_context(browser)
-    yield ctx
-    ctx.close()
-
-
-@pytest.fixture
-def page(context: BrowserContext) -> Page:
-    return context.new_page()
 
 
 def saved_cookie(page: Page) -> str:

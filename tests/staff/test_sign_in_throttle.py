@@ -20,13 +20,13 @@ from sqlalchemy.orm import Session
 
 from bot.settings import get_settings
 from bot.staff import ratelimit
-from bot.store import migrate
 from bot.store.db import session_scope
 from bot.store.models import CASE_MANAGER, AuditEvent, LoginAttempt, Practitioner, utcnow
 from tests.staff.conftest import SECRET_KEY, start_web_only
 from tests.staff.seed import Account, add_account, add_site
 from tests.staff.staffpage import sign_in
 from tests.staff.test_cli import staff as staff_cli
+from tests.support.database import DB_NAME, NewDatabase
 from tests.support.stack import Stack
 
 pytestmark = [pytest.mark.browser]
@@ -77,10 +77,9 @@ class World:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+def world(tmp_path_factory: pytest.TempPathFactory, new_database: NewDatabase) -> Iterator[World]:
     workdir: Path = tmp_path_factory.mktemp("staffthrottle")
-    db_url = f"sqlite:///{workdir / 'bot.sqlite3'}"
-    migrate.upgrade(db_url)
+    db_url = new_database(workdir / DB_NAME)
     with session_scope(db_url) as session:
         add_site(session, "default", "Halifax Works")
         for account in ACCOUNTS:

@@ -1,4 +1,4 @@
-"""Headless Debian Chromium under Playwright, for the page tests' package-scoped fixtures."""
+"""Headless Debian Chromium under Playwright: the one ``browser`` fixture (made per package or module), profiles, pages."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 # Without the background-networking flags Chromium tries to reach Google's hosts on this closed network.
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -36,3 +37,31 @@ def headless_chromium() -> Iterator[Browser]:
             yield browser
         finally:
             browser.close()
+
+
+def browser_fixture(scope: str = "package"):
+    """The ``browser`` fixture for a package's conftest (or, with scope="module", one test module).
+
+    Use as ``browser = browser_fixture()``: the fixture belongs to the conftest or module that assigns it, so a
+    package-scoped one is closed when that package's tests are done.
+    """
+
+    @pytest.fixture(scope=scope, name="browser")
+    def _browser() -> Iterator[Browser]:
+        """One headless Chromium for the page tests of the package (or module) that made this fixture."""
+        with headless_chromium() as chromium:
+            yield chromium
+
+    return _browser
+
+
+def new_context(browser: Browser) -> BrowserContext:
+    """A fresh browser profile: desktop size, downloads accepted."""
+    return browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+
+
+def recording_dialogs(page: Page) -> Page:
+    """``page`` with every dialog it shows dismissed and its message listed in ``page.dialogs``."""
+    page.dialogs = []  # type: ignore[attr-defined]
+    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))  # type: ignore[attr-defined]
+    return page

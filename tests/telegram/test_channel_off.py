@@ -11,7 +11,7 @@ from typing import Iterator
 import pytest
 from sqlalchemy import create_engine, text
 
-from bot.store import migrate
+from tests.support.database import DB_NAME, NewDatabase
 from tests.support.stack import REPO, Stack
 from tests.telegram.support import SECRET, message_update, new_chat_id, post_update
 
@@ -19,11 +19,13 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def rasa_without_telegram(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """Rasa alone (no action server needed here) with the committed credentials.yml and no Telegram settings."""
+def rasa_without_telegram(tmp_path_factory: pytest.TempPathFactory, new_database: NewDatabase) -> Iterator[Stack]:
+    """Rasa alone (no action server needed here) with the committed credentials.yml and no Telegram settings.
+
+    Its own Rasa start: the package's stack has the channel on, this one is about starting with it off.
+    """
     workdir: Path = tmp_path_factory.mktemp("telegram-off")
-    db_url = f"sqlite:///{workdir / 'bot.sqlite3'}"
-    migrate.upgrade(db_url)
+    db_url = new_database(workdir / DB_NAME)
     credentials = workdir / "credentials.yml"
     credentials.write_text((REPO / "credentials.yml").read_text())
     env = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}

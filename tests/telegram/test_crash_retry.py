@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import signal
 import threading
-import time
 
 import pytest
 from sqlalchemy import select
@@ -14,6 +13,7 @@ from sqlalchemy import select
 from bot.store.db import session_scope
 from bot.store.security_models import InboundClaim
 from tests.support.stack import Stack
+from tests.support.waiting import wait_until
 from tests.telegram.fake_bot_api import FakeBotApi
 from tests.telegram.support import message_update, new_chat_id, post_update
 
@@ -30,13 +30,7 @@ def claim_status(db_url: str, update_id: int) -> str | None:
 
 
 def wait_for_claim(db_url: str, update_id: int, timeout: float = 20) -> str | None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        status = claim_status(db_url, update_id)
-        if status:
-            return status
-        time.sleep(0.1)
-    return None
+    return wait_until(lambda: claim_status(db_url, update_id), timeout=timeout)
 
 
 def test_an_update_whose_rasa_died_mid_turn_is_processed_when_telegram_retries(

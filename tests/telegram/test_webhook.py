@@ -55,7 +55,7 @@ def rest_texts(stack: Stack, text: str) -> list[str]:
 
 def intro_texts(stack: Stack) -> list[str]:
     texts = rest_texts(stack, "start")
-    assert texts[-1] == CONTENT.step("consent").prompt_for(None)
+    assert texts[-1] == CONTENT.question_text("consent", None)
     return texts
 
 
@@ -172,7 +172,7 @@ def test_whole_activity_saves_every_answer_verbatim(
         )
     # The review turn: the full summary as plain text (no parse mode, so nothing to escape), then the question.
     pieces = [m["text"] for m in review[:-1]]
-    assert review[-1]["text"] == CONTENT.step("review").prompt_for(None)
+    assert review[-1]["text"] == CONTENT.question_text("review", None)
     assert all("parse_mode" not in m for m in review)
     assert all(reflection in summary_text for reflection in reflections)
     if long:
@@ -278,7 +278,7 @@ def test_a_duplicated_update_is_processed_once(tg_stack: Stack, fake_api: FakeBo
     replies = fake_api.delivered(user.chat_id)[sent_before:]
     assert post_update(tg_stack.rasa_url, update) == (200, {"status": "duplicate"})
     assert fake_api.delivered(user.chat_id)[sent_before:] == replies
-    assert [m["text"] for m in replies] == [CONTENT.step("role").prompt_for(None)]
+    assert [m["text"] for m in replies] == [CONTENT.question_text("role", None)]
     assert [(a.question_id, a.text) for a in all_answers(tg_stack.db_url, user.chat_id)] == [("consent", "Yes")]
 
 
@@ -348,7 +348,7 @@ def test_a_blocked_bot_marks_the_chat_blocked_until_the_user_writes_again(
     assert identity_row(tg_stack.db_url, user.chat_id).blocked_at is None
     user.send_update(member_update(user.chat_id, "kicked"))
     assert identity_row(tg_stack.db_url, user.chat_id).blocked_at is not None
-    assert [m["text"] for m in user.say("repeat")] == [CONTENT.step("role").prompt_for(None)]
+    assert [m["text"] for m in user.say("repeat")] == [CONTENT.question_text("role", None)]
     assert identity_row(tg_stack.db_url, user.chat_id).blocked_at is None
 
 
@@ -386,7 +386,7 @@ def test_poll_bridge_feeds_updates_to_the_webhook_in_order(tg_stack: Stack, fake
     fake_api.queue_update(second)
     settings = Settings(telegram_bot_token=TOKEN, telegram_secret_token=SECRET, telegram_api_base=fake_api.base_url)
     assert asyncio.run(poll(settings, tg_stack.rasa_url, once=True)) == 0
-    assert fake_api.texts(chat_id) == intro_texts(tg_stack) + [CONTENT.step("role").prompt_for(None)]
+    assert fake_api.texts(chat_id) == intro_texts(tg_stack) + [CONTENT.question_text("role", None)]
     # The delivered updates were confirmed (offset past the last), so Telegram will not send them again.
     offsets = [call.params.get("offset") for call in fake_api.calls_to("getUpdates")][-2:]
     assert offsets[-1] == second["update_id"] + 1
@@ -412,7 +412,7 @@ def test_a_french_participant_gets_the_channel_notes_and_keyboards_in_french(
 ) -> None:
     fr = load_content("fr")
     user = TelegramUser(tg_stack.rasa_url, fake_api)
-    assert [m["text"] for m in user.say("Bonjour")][-1] == fr.step("consent").prompt_for(None)
+    assert [m["text"] for m in user.say("Bonjour")][-1] == fr.question_text("consent", None)
     assert user.keyboard() == ["Oui", "Non"]
     user.tap("Oui")
     work_seeker = next(o.label for o in fr.step("role").options if o.value == "work_seeker")

@@ -8,29 +8,23 @@ from typing import Iterator
 import pytest
 from playwright.sync_api import Browser
 
-from bot.store import migrate
-from tests.support.browser import headless_chromium
+from tests.support.browser import browser_fixture
+from tests.support.database import DB_NAME, NewDatabase
 from tests.support.stack import REPO, Stack, start_stack
 from tests.web.chat import ChatPage
 
-AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = REPO / "test-artifacts"
 WEBCHAT_CREDENTIALS = "rest:\nbot.channels.webchat.channel.WebChatInput:\n"
 
 
-@pytest.fixture(scope="package")
-def browser() -> Iterator[Browser]:
-    """One headless Chromium for this package's page tests."""
-    with headless_chromium() as chromium:
-        yield chromium
+browser = browser_fixture()  # one headless Chromium for this package's page tests
 
 
 @pytest.fixture(scope="package")
-def web_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def web_stack(tmp_path_factory: pytest.TempPathFactory, new_database: NewDatabase) -> Iterator[Stack]:
     """Action server, Rasa (REST + webchat channels) and the web app on one migrated SQLite file."""
     workdir = tmp_path_factory.mktemp("webstack")
-    db_url = f"sqlite:///{workdir / 'bot.sqlite3'}"
-    migrate.upgrade(db_url)
+    db_url = new_database(workdir / DB_NAME)
     running = start_stack(workdir, db_url, credentials=WEBCHAT_CREDENTIALS, web=True)
     yield running
     running.stop_all()
@@ -58,14 +52,6 @@ def new_chat(browser: Browser, web_stack: Stack) -> Iterator:
     yield make
     for context in contexts:
         context.close()
-
-
-@pytest.fixture(scope="package")
-def axe_source() -> str:
-    """axe-core from node_modules (installed from package-lock.json by `make node`); missing means failing."""
-    if not AXE.exists():
-        pytest.fail(f"{AXE} is missing: run `make node` (npm ci) first")
-    return AXE.read_text()
 
 
 @pytest.fixture(scope="package")

@@ -67,9 +67,6 @@ def settle(sid: str, *, answered: bool, to: str = "", sends: Sequence[SendResult
         with session_scope() as session:
             for result in sends:
                 record_sends(session=session, channel=CHANNEL, to=to, result=result)
-            if answered:
-                inbound_claims.finish_inbound(session=session, channel=CHANNEL, message_key=sid)
-            else:
-                inbound_claims.release_inbound(session=session, channel=CHANNEL, message_key=sid)
+            inbound_claims.settle_inbound(session=session, channel=CHANNEL, message_key=sid, answered=answered)
     finally:
         inbound_claims.forget_in_flight(channel=CHANNEL, message_key=sid)

@@ -61,10 +61,7 @@ def settle(update_id: int, *, answered: bool) -> None:
     key = str(update_id)
     try:
         with session_scope() as session:
-            if answered:
-                inbound_claims.finish_inbound(session=session, channel=CHANNEL, message_key=key)
-            else:
-                inbound_claims.release_inbound(session=session, channel=CHANNEL, message_key=key)
+            inbound_claims.settle_inbound(session=session, channel=CHANNEL, message_key=key, answered=answered)
     finally:
         inbound_claims.forget_in_flight(channel=CHANNEL, message_key=key)
 

@@ -1,0 +1,1 @@
+"""The outbox worker: delivers what the bot sends on its own (handoff emails now), in order, with retries."""

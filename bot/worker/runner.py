@@ -1,0 +1,137 @@
+"""The worker loop: lease due outbox messages, deliver each with its kind's deliverer, record the outcome."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Callable, Mapping, Optional
+
+from bot.settings import get_settings
+from bot.store import outbox
+from bot.store.db import session_scope
+from bot.store.inbound_claims import this_process
+from bot.store.models import utcnow
+from bot.worker import handoff_email, reminders
+from bot.worker.delivery import Deliverer, DeliveryFailed, NothingToDeliver, NotYet
+from bot.worker.schedule import ContactRules
+
+logger = logging.getLogger(__name__)
+POLL_SECONDS = 2.0
+BATCH = 20
+
+
+def default_deliverers() -> dict[str, Deliverer]:
+    """Every outbox kind this worker can deliver."""
+    return {handoff_email.KIND: handoff_email.deliver, reminders.KIND: reminders.deliver}
+
+
+@dataclass
+class Pass:
+    """What one pass over the outbox did."""
+
+    planned: int = 0  # reminders put in the outbox by this pass
+    sent: int = 0
+    postponed: int = 0  # not allowed now (quiet hours): due again at the next allowed time
+    retried: int = 0
+    failed: int = 0
+    cancelled: int = 0
+    by_kind: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.postponed + self.retried + self.failed + self.cancelled
+
+
+class Worker:
+    """Delivers the outbox. Several may run against PostgreSQL (leases with SKIP LOCKED); one against SQLite."""
+
+    def __init__(
+        self,
+        deliverers: Optional[Mapping[str, Deliverer]] = None,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        holder: Optional[str] = None,
+        batch: int = BATCH,
+        plan_reminders: bool = True,
+    ) -> None:
+        self.deliverers = dict(deliverers if deliverers is not None else default_deliverers())
+        self.clock = clock
+        self.holder = holder or this_process()
+        self.batch = batch
+        self.plan_reminders = plan_reminders
+
+    def run_once(self) -> Pass:
+        """Lease what is due (one per recipient, oldest first), deliver it, record each outcome at once."""
+        done = Pass()
+        if self.plan_reminders:
+            with session_scope() as session:
+                rules = ContactRules.from_settings(get_settings())
+                done.planned = reminders.plan(session=session, now=self.clock(), rules=rules)
+        with session_scope() as session:
+            leased = outbox.lease_due(session=session, holder=self.holder, now=self.clock(), limit=self.batch)
+        for message in leased:
+            outcome = self._deliver(message)
+            done.by_kind[message.kind] = done.by_kind.get(message.kind, 0) + 1
+            setattr(done, outcome, getattr(done, outcome) + 1)
+        return done
+
+    def _deliver(self, message: outbox.Leased) -> str:
+        """Deliver one leased message and record what happened: "sent", "postponed", "retried", "failed" or "cancelled"."""
+        deliverer = self.deliverers.get(message.kind)
+        try:
+            if deliverer is None:
+                raise DeliveryFailed("UnknownKind", permanent=True)
+            delivered = deliverer(message.id, message.payload, self.clock())
+        except NotYet as wait:
+            with session_scope() as session:
+                outbox.postpone(session=session, message_id=message.id, holder=self.holder, until=wait.until)
+            logger.info("outbox %s (%s): not now, postponed", message.id, message.kind)
+            return "postponed"
+        except NothingToDeliver:
+            with session_scope() as session:
+                outbox.cancel(session=session, message_id=message.id, reason="NothingToDeliver")
+            logger.info("outbox %s (%s): nothing to deliver any more, cancelled", message.id, message.kind)
+            return "cancelled"
+        except DeliveryFailed as failure:
+            with session_scope() as session:
+                status = outbox.mark_failed(
+                    session=session,
+                    message_id=message.id,
+                    holder=self.holder,
+                    error=failure.error,
+                    permanent=failure.permanent,
+                    now=self.clock(),
+                )
+            # The error's type only: provider texts can quote an address.
+            logger.warning(
+                "outbox %s (%s): attempt %s failed (%s), %s",
+                message.id,
+                message.kind,
+                message.attempts,
+                failure.error,
+                "given up" if status == "failed" else "will retry",
+            )
+            return "failed" if status == "failed" else "retried"
+        with session_scope() as session:
+            outbox.mark_sent(
+                session=session,
+                message_id=message.id,
+                holder=self.holder,
+                provider_id=delivered.provider_id,
+                now=self.clock(),
+            )
+        logger.info("outbox %s (%s): delivered on attempt %s", message.id, message.kind, message.attempts)
+        return "sent"
+
+    def run_forever(self, stop: threading.Event, poll_seconds: float = POLL_SECONDS) -> None:
+        """Pass over the outbox until ``stop`` is set; straight on while there is work, else every ``poll_seconds``."""
+        while not stop.is_set():
+            try:
+                busy = self.run_once().handled > 0
+            except Exception as exc:  # noqa: BLE001 - the store may be down for a while: keep trying
+                logger.error("outbox pass failed (%s)", type(exc).__name__)
+                busy = False
+            if not busy:
+                stop.wait(poll_seconds)
