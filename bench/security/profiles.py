@@ -70,6 +70,9 @@ def start_embedded(workdir: Path, fake: FakeTwilio, token: str, sid: str) -> Run
         stdout=out,
         stderr=subprocess.STDOUT,
         start_new_session=True,
+        # As in a terminal, Ctrl-C reaches the script even when this process was started in the background (where a
+        # shell ignores SIGINT, and a signal ignored on entry cannot be trapped by scripts/run.sh).
+        preexec_fn=_default_sigint,
     )
     deadline = time.monotonic() + START_TIMEOUT
     while BANNER not in (workdir / "run.out").read_text(errors="replace"):
@@ -99,6 +102,10 @@ def start_embedded(workdir: Path, fake: FakeTwilio, token: str, sid: str) -> Run
         rest=True,
     )
     return Running(target=target, stop=lambda: stop_embedded(process), process=process, env=env)
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def stop_embedded(process: subprocess.Popen, timeout: float = 60) -> int:

@@ -38,6 +38,7 @@ from bot.store.models import (
     ResumeCode,
     Summary,
 )
+from bot.store.outbox_models import OutboxMessage
 from tests.staff.conftest import SmtpServer
 from tests.staff.seed import Account, add_account, add_site, seed_handoff
 from tests.staff.staffpage import csrf_token, post, queue_ids, sign_in
@@ -477,6 +478,7 @@ def _participant_rows(session: Session, participant_id: int) -> dict[str, int]:
         "practitioner_notes": count(PractitionerNote, PractitionerNote.handoff_id.in_(handoff_ids)),
         "resume_codes": count(ResumeCode, ResumeCode.participant_id == participant_id),
         "outbound_messages": count(OutboundMessage, OutboundMessage.identity_id.in_(identity_ids)),
+        "outbox_messages": count(OutboxMessage, OutboxMessage.participant_id == participant_id),
     }
 
 
@@ -524,6 +526,7 @@ def test_admin_deletes_a_participant_and_every_row_of_theirs(journey: Journey, p
         "practitioner_notes": 1,
         "resume_codes": 1,
         "outbound_messages": 1,
+        "outbox_messages": 2,  # the notices of the leaver's handoff to the site's two Case Managers
     }
     assert mine["summaries"] >= 1
     tracker_before = _tracker_events(journey.stack)
