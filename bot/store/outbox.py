@@ -134,7 +134,7 @@ def _held(message_id: int, holder: str) -> Any:
 def mark_sent(
     *, session: Session, message_id: int, holder: str, provider_id: Optional[str], now: Optional[datetime] = None
 ) -> bool:
-    """The provider accepted it; False when this holder had lost the lease meanwhile (the record is kept either way)."""
+    """The provider accepted it: recorded whoever holds the lease now (the send happened); False if it was settled already."""
     result = session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id, OutboxMessage.status == OUTBOX_PENDING)
