@@ -75,7 +75,7 @@ test: setup-test train ## Run every test (unit, content, Rasa data and conversat
 	@bash scripts/test.sh
 
 test-fast: venv-dev ## Every test that needs no server, browser or PostgreSQL (about a minute; no model needed)
-	.venv/bin/pytest -q -m "not e2e and not browser and not postgres" --ignore=tests/nlu --ignore=tests/dialogue
+	.venv/bin/pytest -q -n auto --maxprocesses=4 --dist loadgroup -m "not e2e and not browser and not postgres" --ignore=tests/nlu --ignore=tests/dialogue
 
 test-web: setup-test train ## Only the web chat page tests (headless Chromium, real Rasa and action server)
 	@bash scripts/node-deps.sh && .venv/bin/pytest tests/web -q

@@ -22,6 +22,7 @@ if __package__ in (None, ""):
 
 from sqlalchemy import create_engine, text
 
+from bench.prod_profile import self_signed_certificate
 from bench.security import attacks
 from bench.security.profiles import Running, fake_twilio, start_embedded, start_production
 from bench.security.target import Target, Try
@@ -83,27 +84,7 @@ def export_csv(target: Target) -> str:
 
 def hsts_with_tls(workdir: Path) -> list[Try]:
     """Render the production nginx configuration with a self-signed certificate: nginx -t passes and HSTS is sent."""
-    cert, key = workdir / "cert.pem", workdir / "key.pem"
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=bot.test",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    cert, key = self_signed_certificate(workdir)
     env = {
         **os.environ,
         "PROD_DIR": str(workdir / "tls"),

@@ -43,4 +43,7 @@ grep -q "None of the test stories failed" test-artifacts/conversations/failed_te
 echo "== pytest"
 # Exit code 5 (no tests collected) is a failure too: set -e stops on any non-zero code.
 rm -f .coverage
-.venv/bin/pytest --cov --cov-report=html:test-artifacts/coverage --cov-report= "$@"
+# pytest-xdist: one worker per CPU (at most 4; each may run a Rasa stack), a test package whole on one worker
+# (tests/conftest.py marks each test with its package) so a package's stack still starts once.
+.venv/bin/pytest -n auto --maxprocesses="${TEST_WORKERS:-4}" --dist loadgroup \
+  --cov --cov-report=html:test-artifacts/coverage --cov-report= "$@"

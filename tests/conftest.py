@@ -91,3 +91,17 @@ def context(browser: Browser) -> Iterator[BrowserContext]:
 def page(context: BrowserContext) -> Page:
     """A page in that profile; the dialogs it shows are dismissed and listed in ``page.dialogs``."""
     return recording_dialogs(context.new_page())
+
+
+def package_of(item: pytest.Item) -> str:
+    """The package under tests/ that holds ``item`` (``tests.e2e``), or ``tests`` for the top-level modules."""
+    relative = item.path.relative_to(Path(__file__).parent)
+    return "tests." + relative.parts[0] if len(relative.parts) > 1 else "tests"
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the marker into the node id
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under ``pytest -n`` (pytest-xdist, ``--dist loadgroup``) a test package runs whole on one worker, so the stack
+    its package-scoped fixtures start is started once, as in a serial run."""
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(package_of(item)))

@@ -166,7 +166,7 @@ def development_packages() -> set[str]:
     """The import names of what requirements-dev.in adds (pytest, playwright, aiosmtpd, ruff, mypy, ...)."""
     names = {"pytest": "pytest", "pytest-asyncio": "pytest_asyncio", "pytest-timeout": "pytest_timeout"}
     names |= {"pytest-cov": "pytest_cov", "playwright": "playwright", "aiosmtpd": "aiosmtpd"}
-    names |= {"ruff": "ruff", "mypy": "mypy", "coverage": "coverage"}
+    names |= {"ruff": "ruff", "mypy": "mypy", "coverage": "coverage", "pytest-xdist": "xdist"}
     listed = [
         line.split("#")[0].strip()
         for line in (BOT.parent / "requirements-dev.in").read_text(encoding="utf-8").splitlines()

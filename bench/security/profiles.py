@@ -4,7 +4,6 @@ fake Twilio: the embedded one with scripts/run.sh (what `make run` runs), the pr
 from __future__ import annotations
 
 import os
-import random
 import secrets
 import signal
 import subprocess
@@ -13,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
 
+from bench.prod_profile import free_port_base, prod_env
 from bench.security.target import SupervisedOps, Target
 from bot.channels.sms.signing import new_sid
 from bot.devtools.devstack import REPO, free_port
@@ -22,8 +22,6 @@ from bot.store import migrate
 BANNER = "The Magnetic Factors bot is running."
 PROGRAMME_NUMBER = "+19025550100"
 START_TIMEOUT = 420
-# Offsets from PROD_PORT_BASE that scripts/run-prod.sh uses with 2 replicas of each kind.
-PROD_PORT_OFFSETS = (0, 1, 2, 11, 12, 21, 22, 31, 32, 40)
 
 
 @dataclass
@@ -34,16 +32,6 @@ class Running:
     stop: Callable[[], None]
     process: Optional[subprocess.Popen] = None  # scripts/run.sh itself (embedded)
     env: Optional[dict[str, str]] = None
-
-
-def _twilio_env(fake: FakeTwilio, token: str, sid: str) -> dict[str, str]:
-    return {
-        "TWILIO_ACCOUNT_SID": sid,
-        "TWILIO_AUTH_TOKEN": token,
-        "TWILIO_FROM_NUMBER": PROGRAMME_NUMBER,
-        "TWILIO_API_BASE": fake.base_url,
-        "TWILIO_PUBLIC_URL": "",
-    }
 
 
 def start_embedded(workdir: Path, fake: FakeTwilio, token: str, sid: str) -> Running:
@@ -59,7 +47,7 @@ def start_embedded(workdir: Path, fake: FakeTwilio, token: str, sid: str) -> Run
         "WEB_HOST": "127.0.0.1",
         "DATABASE_URL": db_url,
         "SECRET_KEY": "security-check-" + secrets.token_hex(8),
-        **_twilio_env(fake, token, sid),
+        **fake.channel_env(PROGRAMME_NUMBER),
     }
     env.pop("TRUSTED_PROXIES", None)
     out = (workdir / "run.out").open("wb")
@@ -120,52 +108,10 @@ def stop_embedded(process: subprocess.Popen, timeout: float = 60) -> int:
     return process.returncode
 
 
-def free_port_base() -> int:
-    import socket
-
-    def free(port: int) -> bool:
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                return False
-        return True
-
-    rng = random.Random()
-    for _ in range(200):
-        base = rng.randrange(20000, 60000, 50)
-        if all(free(base + offset) for offset in PROD_PORT_OFFSETS):
-            return base
-    raise RuntimeError("no free port block for the production profile")
-
-
 def start_production(prod_dir: Path, database_url: str, fake: FakeTwilio, token: str, sid: str) -> Running:
     """scripts/run-prod.sh start on a private directory, database and port block (never `make run-prod`'s)."""
     base = free_port_base()
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k
-        not in (
-            "DATABASE_URL",
-            "REDIS_HOST",
-            "BOT_ENV",
-            "PUBLIC_BASE_URL",
-            "TRUSTED_PROXIES",
-            "TLS_CERT_FILE",
-            "TLS_KEY_FILE",
-        )
-    }
-    env.update(
-        PROD_DIR=str(prod_dir),
-        PROD_ENV_FILE=str(prod_dir / "none.env"),
-        PROD_PORT_BASE=str(base),
-        DATABASE_URL=database_url,
-        SECRET_KEY="security-" + secrets.token_hex(12),
-        RASA_TOKEN="security-" + secrets.token_hex(12),
-        ACTION_SERVER_TOKEN="security-" + secrets.token_hex(12),
-        **_twilio_env(fake, token, sid),
-    )
+    env = prod_env(prod_dir, base, DATABASE_URL=database_url, **fake.channel_env(PROGRAMME_NUMBER))
 
     def script(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run(

@@ -62,6 +62,16 @@ class FakeTwilio:
         host, port = self._server.server_address[:2]
         return f"http://{host.decode() if isinstance(host, bytes) else host}:{port}"
 
+    def channel_env(self, from_number: str) -> dict[str, str]:
+        """The settings that point the real SMS channel (and the worker) at this fake, sending from ``from_number``."""
+        return {
+            "TWILIO_ACCOUNT_SID": self.account_sid,
+            "TWILIO_AUTH_TOKEN": self.auth_token,
+            "TWILIO_FROM_NUMBER": from_number,
+            "TWILIO_API_BASE": self.base_url,
+            "TWILIO_PUBLIC_URL": "",
+        }
+
     def start(self) -> FakeTwilio:
         self._thread = threading.Thread(target=self._server.serve_forever, name="fake-twilio", daemon=True)
         self._thread.start()

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Optional, Sequence
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.store.models import ChannelIdentity, OutboundMessage, utcnow
@@ -45,17 +46,25 @@ class OutboundSize:
 
 
 def record_outbounds(
-    *, session: Session, channel: str, external_id: str, sizes: Sequence[OutboundSize]
+    *,
+    session: Session,
+    channel: str,
+    external_id: str,
+    sizes: Sequence[OutboundSize],
+    identity_id: Optional[int] = None,
 ) -> list[OutboundMessage]:
-    """Record one reply's messages, looking the recipient up once; nothing for someone just erased on request."""
+    """Record one reply's messages for the identity ``identity_id`` (found by number when not given); nothing for
+    someone just erased on request."""
     if not sizes:
         return []
-    identity = find_identity(session=session, channel=channel, external_id=external_id)
-    if identity is None:
-        return []  # the reply confirming an erasure must not bring the phone number back
+    if identity_id is None:
+        identity = find_identity(session=session, channel=channel, external_id=external_id)
+        if identity is None:
+            return []  # the reply confirming an erasure must not bring the phone number back
+        identity_id = identity.id
     rows = [
         OutboundMessage(
-            identity_id=identity.id,
+            identity_id=identity_id,
             channel=channel,
             characters=size.characters,
             segments=size.segments,
@@ -64,8 +73,11 @@ def record_outbounds(
         )
         for size in sizes
     ]
-    session.add_all(rows)
-    session.flush()
+    try:
+        with session.begin_nested():  # an identity erased since it was read: its foreign key refuses the rows
+            session.add_all(rows)
+    except IntegrityError:
+        return []
     return rows
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Callable, Mapping, Optional
 
 from bot.settings import get_settings
@@ -20,6 +20,9 @@ from bot.worker.schedule import ContactRules
 logger = logging.getLogger(__name__)
 POLL_SECONDS = 2.0
 BATCH = 20
+# Reminders are due hours after a run went quiet: looking for them once a minute is soon enough, while the outbox
+# itself is polled every POLL_SECONDS.
+PLAN_EVERY = timedelta(minutes=1)
 
 
 def default_deliverers() -> dict[str, Deliverer]:
@@ -55,20 +58,26 @@ class Worker:
         holder: Optional[str] = None,
         batch: int = BATCH,
         plan_reminders: bool = True,
+        plan_every: timedelta = PLAN_EVERY,
     ) -> None:
         self.deliverers = dict(deliverers if deliverers is not None else default_deliverers())
         self.clock = clock
         self.holder = holder or this_process()
         self.batch = batch
         self.plan_reminders = plan_reminders
+        self.plan_every = plan_every
+        self._planned_at: Optional[datetime] = None
 
     def run_once(self) -> Pass:
-        """Lease what is due (one per recipient, oldest first), deliver it, record each outcome at once."""
+        """Plan reminders (at most every ``plan_every``), then lease what is due (one per recipient, oldest first),
+        deliver it and record each outcome at once."""
         done = Pass()
-        if self.plan_reminders:
+        now = self.clock()
+        if self.plan_reminders and (self._planned_at is None or now - self._planned_at >= self.plan_every):
             with session_scope() as session:
                 rules = ContactRules.from_settings(get_settings())
-                done.planned = reminders.plan(session=session, now=self.clock(), rules=rules)
+                done.planned = reminders.plan(session=session, now=now, rules=rules)
+            self._planned_at = now
         with session_scope() as session:
             leased = outbox.lease_due(session=session, holder=self.holder, now=self.clock(), limit=self.batch)
         for message in leased:

@@ -12,29 +12,16 @@ from sqlalchemy import select
 
 from bot.content import load_content
 from bot.store.db import session_scope
-from bot.store.models import ActivityRun, Answer, ChannelIdentity, ConsentRecord, Handoff, Summary
+from bot.store.models import ActivityRun, Answer, ConsentRecord, Handoff, Summary
 from tests.support.activity import REFLECTIONS, activity_script, expected_prompt, question_texts
 from tests.support.stack import REPO, Stack
+from tests.support.stored import stored
 
 pytestmark = [pytest.mark.e2e]
 
 
 def run_for(stack: Stack, sender: str) -> ActivityRun:
-    with session_scope(stack.db_url) as session:
-        identity = session.execute(
-            select(ChannelIdentity).where(ChannelIdentity.channel == "rest", ChannelIdentity.external_id == sender)
-        ).scalar_one()
-        run = (
-            session.execute(
-                select(ActivityRun)
-                .where(ActivityRun.participant_id == identity.participant_id)
-                .order_by(ActivityRun.id.desc())
-            )
-            .scalars()
-            .first()
-        )
-        session.expunge_all()
-        return run
+    return stored(stack.db_url, "rest", sender).run
 
 
 def assert_asks(replies: list[dict], question_id: str, role: str | None) -> None:

@@ -3,38 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
 
 from bot.content import load_content
-from bot.store.db import session_scope
-from bot.store.models import ActivityRun, Answer, ChannelIdentity, ConsentRecord, Participant, Summary
 from tests.support.activity import expected_prompt, question_texts
 from tests.support.french import french_script
 from tests.support.stack import Stack
+from tests.support.stored import stored
 
 pytestmark = [pytest.mark.e2e]
-
-
-def saved(stack: Stack, sender: str) -> tuple[Participant, ActivityRun, list[Answer], list[ConsentRecord], Summary]:
-    with session_scope(stack.db_url) as session:
-        identity = session.execute(
-            select(ChannelIdentity).where(ChannelIdentity.channel == "rest", ChannelIdentity.external_id == sender)
-        ).scalar_one()
-        participant = session.get(Participant, identity.participant_id)
-        run = session.execute(select(ActivityRun).where(ActivityRun.participant_id == participant.id)).scalars().one()
-        answers = list(session.execute(select(Answer).where(Answer.run_id == run.id).order_by(Answer.id)).scalars())
-        consents = list(
-            session.execute(
-                select(ConsentRecord).where(ConsentRecord.run_id == run.id).order_by(ConsentRecord.id)
-            ).scalars()
-        )
-        summary = (
-            session.execute(select(Summary).where(Summary.run_id == run.id).order_by(Summary.id.desc()))
-            .scalars()
-            .first()
-        )
-        session.expunge_all()
-        return participant, run, answers, consents, summary
 
 
 @pytest.mark.parametrize("role", ["work_seeker", "employer"])
@@ -51,7 +27,8 @@ def test_whole_activity_in_french(stack: Stack, role: str) -> None:
             assert question_texts(replies)[-1] == fr.message("completed_shared", practitioner=fr.practitioner(role))
         else:
             assert question_texts(replies)[-1] == expected_prompt(turn.question_id, asked_role, fr), turn.text
-    participant, run, answers, consents, summary = saved(stack, sender)
+    found = stored(stack.db_url, "rest", sender)
+    participant, answers, consents, summary = found.participant, found.answers, found.consents, found.summary
     assert participant.language == "fr"
     assert [(a.question_id, a.text) for a in answers] == [
         (asked.question_id, given.text) for asked, given in zip(script[:-1], script[1:], strict=True)
@@ -76,7 +53,8 @@ def test_switching_language_each_way_keeps_every_answer(stack: Stack) -> None:
     stack.send(sender, "Trente heures par semaine, de jour")
     replies = question_texts(stack.send(sender, "English please"))
     assert replies == [en.message("language_set"), expected_prompt("pay_rating", "work_seeker", en)]
-    participant, _, answers, _, _ = saved(stack, sender)
+    found = stored(stack.db_url, "rest", sender)
+    participant, answers = found.participant, found.answers
     assert participant.language == "en"
     assert {a.question_id: a.text for a in answers}["capacity_reflection"] == "Trente heures par semaine, de jour"
     assert {a.question_id: a.text for a in answers}["skills_reflection"] == "Forklift and Excel"

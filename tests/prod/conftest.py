@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import random
-import socket
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,14 +9,13 @@ from typing import Iterator
 
 import pytest
 
+from bench.prod_profile import free_port_base, prod_env
 from bot.settings import REPO_ROOT
 from bot.store.db import dispose_all
 from tests.postgres_support import PostgresUnavailable, create_database, database_name, drop_database
 
 RUN_PROD = REPO_ROOT / "scripts" / "run-prod.sh"
 START_TIMEOUT = 600
-# Offsets from PROD_PORT_BASE that scripts/run-prod.sh uses with 2 replicas of each kind.
-PORT_OFFSETS = (0, 1, 2, 11, 12, 21, 22, 31, 32, 40)
 
 
 @dataclass
@@ -47,53 +43,6 @@ class ProdProfile:
         return subprocess.run(
             ["bash", str(RUN_PROD), *args], env=self.env, capture_output=True, text=True, timeout=timeout, check=False
         )
-
-
-def port_free(port: int) -> bool:
-    with socket.socket() as s:
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
-def free_port_base() -> int:
-    """A base port whose whole block (nginx, replicas, redis) is free on the loopback interface."""
-    rng = random.Random()
-    for _ in range(200):
-        base = rng.randrange(20000, 60000, 50)
-        if all(port_free(base + offset) for offset in PORT_OFFSETS):
-            return base
-    raise RuntimeError("no free port block for the production profile")
-
-
-def prod_env(prod_dir: Path, base: int, **extra: str) -> dict[str, str]:
-    """The environment run-prod.sh gets: a private directory and ports, real-looking secrets."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k
-        not in (
-            "DATABASE_URL",
-            "REDIS_HOST",
-            "BOT_ENV",
-            "PUBLIC_BASE_URL",
-            "TRUSTED_PROXIES",
-            "TLS_CERT_FILE",
-            "TLS_KEY_FILE",
-        )
-    }
-    env.update(
-        PROD_DIR=str(prod_dir),
-        PROD_ENV_FILE=str(prod_dir / "none.env"),
-        PROD_PORT_BASE=str(base),
-        SECRET_KEY="prod-test-secret-" + os.urandom(8).hex(),
-        RASA_TOKEN="prod-test-token-" + os.urandom(8).hex(),
-        ACTION_SERVER_TOKEN="prod-test-actions-" + os.urandom(8).hex(),
-    )
-    env.update(extra)
-    return env
 
 
 @pytest.fixture(scope="module")

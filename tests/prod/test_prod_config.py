@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.prod.conftest import RUN_PROD, prod_env
+from bench.prod_profile import prod_env, self_signed_certificate
+from tests.prod.conftest import RUN_PROD
 
 GOOD = {
     "SECRET_KEY": "a" * 20 + "-real-secret",
@@ -108,27 +109,7 @@ def test_nginx_configuration_renders_and_passes_nginx_t(tmp_path: Path) -> None:
 
 
 def test_nginx_with_tls_sends_hsts_and_passes_nginx_t(tmp_path: Path) -> None:
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=bot.test",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    cert, key = self_signed_certificate(tmp_path)
     env = {**prod_env(tmp_path, 31100), **GOOD, "TLS_CERT_FILE": str(cert), "TLS_KEY_FILE": str(key)}
     result = run("check-config", env=env)
     assert result.returncode == 0, result.stderr

@@ -35,13 +35,7 @@ def target(
     """The embedded profile's servers with the repository's own credentials.yml (REST for local use, web chat, SMS)."""
     workdir: Path = tmp_path_factory.mktemp("security")
     db_url = new_database(workdir / DB_NAME)
-    env = {
-        "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
-        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-        "TWILIO_FROM_NUMBER": PROGRAMME_NUMBER,
-        "TWILIO_API_BASE": fake_twilio.base_url,
-        "TWILIO_PUBLIC_URL": "",
-    }
+    env = fake_twilio.channel_env(PROGRAMME_NUMBER)
     stack = start_stack(workdir, db_url, extra_env=env, credentials=(REPO / "credentials.yml").read_text(), web=True)
     yield Target(
         profile="embedded",

@@ -21,6 +21,14 @@ SMS_CREDENTIALS = "rest:\nbot.channels.sms.channel.TwilioSmsInput:\n"
 fake_twilio = fake_twilio_fixture(ACCOUNT_SID, AUTH_TOKEN)
 
 
+@pytest.fixture
+def fake() -> Iterator[FakeTwilio]:
+    """A fake Twilio of the test's own (its own port and record of what was sent), for tests without the stack."""
+    server = FakeTwilio(ACCOUNT_SID, AUTH_TOKEN).start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture(scope="session")
 def sms_stack(
     tmp_path_factory: pytest.TempPathFactory, new_database: NewDatabase, fake_twilio: FakeTwilio
@@ -28,13 +36,7 @@ def sms_stack(
     """The real action server and Rasa server, SMS channel on, one SQLite file; shared by the SMS tests (each uses its own numbers)."""
     workdir: Path = tmp_path_factory.mktemp("sms-stack")
     db_url = new_database(workdir / DB_NAME)
-    env = {
-        "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
-        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-        "TWILIO_FROM_NUMBER": PROGRAMME_NUMBER,
-        "TWILIO_API_BASE": fake_twilio.base_url,
-        "TWILIO_PUBLIC_URL": "",
-    }
+    env = fake_twilio.channel_env(PROGRAMME_NUMBER)
     stack = start_stack(workdir, db_url, extra_env=env, credentials=SMS_CREDENTIALS)
     yield SmsStack(stack, fake_twilio)
     stack.stop_all()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Iterator
-
 import pytest
 from twilio.base.exceptions import TwilioRestException
 
@@ -17,13 +15,6 @@ from bot.store.repository import get_or_create_identity
 from tests.sms.helpers import ACCOUNT_SID, AUTH_TOKEN, PROGRAMME_NUMBER
 
 TO = "+17825550123"
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeTwilio]:
-    server = FakeTwilio(ACCOUNT_SID, AUTH_TOKEN).start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture(autouse=True)

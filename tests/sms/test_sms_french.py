@@ -3,39 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
 
 from bot.activity.summary import sms_summary_text
 from bot.channels.sms.keywords import channel_messages
 from bot.content import gsm7, load_content
-from bot.store.db import session_scope
-from bot.store.models import ActivityRun, ChannelIdentity, ConsentRecord, Participant, Summary
 from tests.sms.helpers import CHANNEL, answers, identity, is_opted_out, sms_question
 from tests.support.french import french_script
+from tests.support.stored import stored
 
 pytestmark = [pytest.mark.e2e]
 FRENCH_SEGMENT_TARGET = 40  # issue 14: a whole French activity by SMS, summary included
-
-
-def stored(db_url: str, number: str) -> tuple[Participant, list[ConsentRecord], Summary]:
-    with session_scope(db_url) as session:
-        found = session.execute(
-            select(ChannelIdentity).where(ChannelIdentity.channel == CHANNEL, ChannelIdentity.external_id == number)
-        ).scalar_one()
-        participant = session.get(Participant, found.participant_id)
-        run = session.execute(select(ActivityRun).where(ActivityRun.participant_id == participant.id)).scalars().one()
-        consents = list(
-            session.execute(
-                select(ConsentRecord).where(ConsentRecord.run_id == run.id).order_by(ConsentRecord.id)
-            ).scalars()
-        )
-        summary = (
-            session.execute(select(Summary).where(Summary.run_id == run.id).order_by(Summary.id.desc()))
-            .scalars()
-            .first()
-        )
-        session.expunge_all()
-        return participant, consents, summary
 
 
 @pytest.mark.parametrize("role", ["work_seeker", "employer"])
@@ -56,7 +33,8 @@ def test_whole_activity_in_french_by_sms(sms_stack, new_phone, role: str) -> Non
             # The question and its options line are French: "Répondez 1 Oui ou 2 Non", never "Reply".
             assert bodies[-1].endswith(sms_question(turn.question_id, asked_role, "fr")), (turn.text, bodies[-1])
             assert "Reply " not in bodies[-1]
-    participant, consents, summary = stored(sms_stack.db_url, phone.number)
+    found = stored(sms_stack.db_url, CHANNEL, phone.number)
+    participant, consents, summary = found.participant, found.consents, found.summary
     assert participant.language == "fr"
     saved = answers(sms_stack.db_url, phone.number)
     assert [(a.question_id, a.text) for a in saved] == [

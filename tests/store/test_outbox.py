@@ -5,18 +5,13 @@ from __future__ import annotations
 
 import threading
 from datetime import timedelta
-from typing import Iterator
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from bot.store import migrate, outbox
+from bot.store import outbox
 from bot.store.db import session_factory
-from bot.store.models import Base, utcnow
-from tests.postgres_support import postgres_url
-
-pg_url = postgres_url()
+from bot.store.models import utcnow
 
 
 def add(session: Session, recipient: str, n: int = 1) -> list[int]:
@@ -62,16 +57,6 @@ def test_a_live_workers_lease_is_respected_until_it_expires(session: Session) ->
     assert outbox.lease_due(session=session, holder="w2", now=now + timedelta(seconds=60)) == []
     expired = now + outbox.LEASE + timedelta(seconds=1)
     assert [(m.id, m.attempts) for m in outbox.lease_due(session=session, holder="w2", now=expired)] == [(only, 2)]
-
-
-@pytest.fixture
-def pg(pg_url: str) -> Iterator[str]:
-    migrate.upgrade(pg_url)
-    yield pg_url
-    tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
-    with session_factory(pg_url)() as s:
-        s.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        s.commit()
 
 
 @pytest.mark.postgres

@@ -12,25 +12,10 @@ from sqlalchemy.orm import Session
 from bot.store import migrate, repository
 from bot.store.db import session_factory
 from bot.store.export import export_records, write_csv
-from bot.store.models import Base
-from tests.postgres_support import postgres_url
 from tests.store.checks import MODEL_TABLES, csv_rows, current_revision, head_revision, schema_differences, table_names
 from tests.store.dataset import EXPECTED_RECORDS, FIXED_TEXT, build_dataset
 
 pytestmark = pytest.mark.postgres
-
-pg_url = postgres_url()
-
-
-@pytest.fixture
-def pg(pg_url: str) -> Iterator[str]:
-    """The session's PostgreSQL database at head, emptied after each test."""
-    migrate.upgrade(pg_url)
-    yield pg_url
-    tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
-    with session_factory(pg_url)() as s:
-        s.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        s.commit()
 
 
 @pytest.fixture

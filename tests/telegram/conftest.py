@@ -15,6 +15,14 @@ from tests.telegram.support import SECRET, TOKEN
 CREDENTIALS = "rest:\nbot.channels.telegram.channel.TelegramInput:\n"
 
 
+@pytest.fixture
+def fake() -> Iterator[FakeBotApi]:
+    """A fake Telegram Bot API of the test's own (its own port and record of what was sent)."""
+    api = FakeBotApi(TOKEN).start()
+    yield api
+    api.stop()
+
+
 @pytest.fixture(scope="package")
 def fake_api() -> Iterator[FakeBotApi]:
     """The fake Telegram Bot API, shared by the package's stack tests."""

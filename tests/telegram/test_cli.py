@@ -17,13 +17,6 @@ from tests.telegram.support import SECRET, TOKEN
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeBotApi]:
-    api = FakeBotApi(TOKEN).start()
-    yield api
-    api.stop()
-
-
-@pytest.fixture
 def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> Iterator:
     """Run `python -m bot telegram ...` in this process with exactly the given TELEGRAM_* settings: (code, out, err)."""
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Iterator
-
 import pytest
 from telegram import Bot
 
@@ -102,13 +100,6 @@ def test_webhook_url_and_missing_token() -> None:
 
 
 # ---- sending against the fake Bot API -----------------------------------------------------------
-@pytest.fixture
-def fake() -> Iterator[FakeBotApi]:
-    api = FakeBotApi(TOKEN).start()
-    yield api
-    api.stop()
-
-
 @pytest.fixture
 async def bot(fake: FakeBotApi) -> Bot:
     client = build_bot(Settings(telegram_bot_token=TOKEN, telegram_api_base=fake.base_url))

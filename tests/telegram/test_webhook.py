@@ -25,6 +25,7 @@ from bot.store.models import (
 )
 from bot.store.security_models import InboundClaim
 from tests.support.stack import Stack
+from tests.support.stored import stored
 from tests.telegram.fake_bot_api import FakeBotApi
 from tests.telegram.support import (
     DOCUMENT,
@@ -68,20 +69,7 @@ def identity_row(db_url: str, chat_id: str) -> Optional[ChannelIdentity]:
 
 def all_answers(db_url: str, chat_id: str) -> list[Answer]:
     """Every answer (superseded ones too) of the chat's latest run, oldest first."""
-    with session_scope(db_url) as session:
-        identity = session.execute(
-            select(ChannelIdentity).where(ChannelIdentity.channel == "telegram", ChannelIdentity.external_id == chat_id)
-        ).scalar_one()
-        run = (
-            session.execute(
-                select(ActivityRun)
-                .where(ActivityRun.participant_id == identity.participant_id)
-                .order_by(ActivityRun.id.desc())
-            )
-            .scalars()
-            .first()
-        )
-        return list(session.execute(select(Answer).where(Answer.run_id == run.id).order_by(Answer.id)).scalars())
+    return stored(db_url, "telegram", chat_id).answers
 
 
 def current_answers(db_url: str, chat_id: str) -> dict[str, Answer]:

@@ -14,8 +14,9 @@ from sqlalchemy import select
 from bot.content import load_content
 from bot.store import repository as repo
 from bot.store.db import session_factory
-from bot.store.models import ActivityRun, Answer, ChannelIdentity, ConsentRecord, Handoff, Participant, Summary
+from bot.store.models import Answer, Handoff
 from tests.support.stack import Stack
+from tests.support.stored import stored
 
 REPLY_TIMEOUT_MS = 60_000
 FACTORS = ("skills", "capacity", "pay", "arrangements", "values", "culture")
@@ -253,34 +254,12 @@ def saved_run(stack: Stack, sender: str) -> dict[str, Any]:
 
 def saved_records(stack: Stack, sender: str) -> dict[str, Any]:
     """The web chat sender's participant language, and its latest run's answers, consents and summary, oldest first."""
-    with session_factory(stack.db_url)() as session:
-        identity = session.execute(
-            select(ChannelIdentity).where(ChannelIdentity.channel == "webchat", ChannelIdentity.external_id == sender)
-        ).scalar_one()
-        participant = session.get(Participant, identity.participant_id)
-        run = (
-            session.execute(
-                select(ActivityRun).where(ActivityRun.participant_id == participant.id).order_by(ActivityRun.id.desc())
-            )
-            .scalars()
-            .first()
-        )
-        answers = session.execute(select(Answer).where(Answer.run_id == run.id).order_by(Answer.id)).scalars().all()
-        consents = (
-            session.execute(select(ConsentRecord).where(ConsentRecord.run_id == run.id).order_by(ConsentRecord.id))
-            .scalars()
-            .all()
-        )
-        summary = (
-            session.execute(select(Summary).where(Summary.run_id == run.id).order_by(Summary.id.desc()))
-            .scalars()
-            .first()
-        )
-        return {
-            "language": participant.language,
-            "status": run.status,
-            "role": run.role,
-            "answers": [(a.question_id, a.text, a.value, a.channel) for a in answers],
-            "consents": [(c.kind, c.granted, c.wording, c.reply_text, c.channel) for c in consents],
-            "summary_text": None if summary is None else summary.text,
-        }
+    found = stored(stack.db_url, "webchat", sender)
+    return {
+        "language": found.participant.language,
+        "status": found.run.status,
+        "role": found.run.role,
+        "answers": [(a.question_id, a.text, a.value, a.channel) for a in found.answers],
+        "consents": [(c.kind, c.granted, c.wording, c.reply_text, c.channel) for c in found.consents],
+        "summary_text": None if found.summary is None else found.summary.text,
+    }

@@ -52,10 +52,7 @@ class Clock:
 def twilio(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeTwilio]:
     fake = FakeTwilio(ACCOUNT_SID, AUTH_TOKEN).start()
     for name, value in {
-        "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
-        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-        "TWILIO_FROM_NUMBER": PROGRAMME_NUMBER,
-        "TWILIO_API_BASE": fake.base_url,
+        **fake.channel_env(PROGRAMME_NUMBER),
         "REMINDER_AFTER_HOURS": "24,96",
         "REMINDER_HOURS": "9-20",
         "HOLIDAYS": "",
@@ -111,6 +108,18 @@ def test_first_reminder_a_day_later_then_a_second_after_four_days_then_none(twil
     assert worker.run_once().planned == 0
     assert len(twilio.sent) == 2
     assert reminder_rows() == [(f"twilio_sms:{NUMBER}", OUTBOX_SENT, 1)] * 2
+
+
+def test_the_worker_looks_for_quiet_runs_once_a_minute_not_on_every_pass(twilio: FakeTwilio) -> None:
+    last = utc(2026, 12, 7, 11)
+    start_run(AT_SKILLS, at=last)
+    clock = Clock(last + timedelta(hours=23, minutes=59, seconds=30))
+    worker = Worker(clock=clock)
+    assert worker.run_once().planned == 0  # looked: not a day yet
+    clock.now += timedelta(seconds=40)  # a day has passed, but the last look was 40 s ago
+    assert worker.run_once().planned == 0 and twilio.sent == []
+    clock.now += timedelta(seconds=20)  # a minute since the last look
+    assert (worker.run_once().planned, len(twilio.sent)) == (1, 1)
 
 
 def test_a_reminder_due_at_night_waits_for_nine_in_the_morning(twilio: FakeTwilio) -> None:

@@ -187,12 +187,19 @@ class TwilioSmsInput(InputChannel):
             logger.info("SMS %s: sender opted out", sid)
             return
         answered = False
-        sends: list[SendResult] = []
+        reply = sms_records.ReplyRecord(taken.identity_id)
         try:
-            answered = await self._answer(sid, sender, body, keyword, taken.opted_out, on_new_message, sends)
+            answered = await self._answer(sid, sender, body, keyword, taken, on_new_message, reply)
         finally:
             try:
-                await asyncio.to_thread(sms_records.settle, sid, answered=answered, to=sender, sends=sends)
+                await asyncio.to_thread(
+                    sms_records.settle,
+                    sid,
+                    answered=answered,
+                    to=sender,
+                    sends=reply.sends,
+                    identity_id=reply.identity_id,
+                )
             except SQLAlchemyError as exc:  # the reply went out; the claim's lease decides about a retry
                 logger.error("SMS %s: claim not settled (%s)", sid, type(exc).__name__)
 
@@ -202,32 +209,35 @@ class TwilioSmsInput(InputChannel):
         sender: str,
         body: str,
         keyword: Optional[str],
-        opted_out: bool,
+        taken: sms_records.SmsClaim,
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
-        sends: list[SendResult],
+        reply: sms_records.ReplyRecord,
     ) -> bool:
         """Reply to one claimed message; True when the bot's own answer (not "please send that again") went out.
 
-        What was sent is added to ``sends``, for the caller to record with the claim's settlement.
+        What was sent, and to which identity (a first message's is made by the turn), is noted in ``reply`` for the
+        caller to record with the claim's settlement.
         """
-        if opted_out and keyword != OPT_IN:
+        if taken.opted_out and keyword != OPT_IN:
             logger.info("SMS %s: sender has opted out, message not processed", sid)
             return True
         async with self._locks.hold(sender):
-            if keyword == HELP or (keyword == OPT_IN and (opted_out or normalised(body) != "start")):
-                state = await asyncio.to_thread(sms_records.reply_state, sender)
+            if keyword == HELP or (keyword == OPT_IN and (taken.opted_out or normalised(body) != "start")):
+                state = await asyncio.to_thread(sms_records.reply_state, sender, taken.identity_id)
+                reply.identity_id = state.identity_id
                 wording = channel_messages(language=keyword_language(body) or state.language)
-                sends.append(await self.send(sender, [wording["help" if keyword == HELP else "opted_in"]], state))
+                reply.sends.append(await self.send(sender, [wording["help" if keyword == HELP else "opted_in"]], state))
                 return True
             # START from someone who never opted out is a greeting: the activity starts or resumes.
             collector = CollectingOutputChannel()
             await on_new_message(UserMessage(body, collector, sender, input_channel=CHANNEL, message_id=sid))
             # The replies are in the participant's language after this turn (a message may have switched it).
-            state = await asyncio.to_thread(sms_records.reply_state, sender)
+            state = await asyncio.to_thread(sms_records.reply_state, sender, taken.identity_id)
+            reply.identity_id = state.identity_id
             content = load_content(state.language)
             # The bot answers every message; nothing back means a turn failed, so ask for the text again.
             replies = collector.messages or [{"text": content.message("system_error")}]
-            sends.append(await self.send(sender, compose(replies, content.messages), state))
+            reply.sends.append(await self.send(sender, compose(replies, content.messages), state))
             return bool(collector.messages)
 
     async def send_unrecorded(self, to: str) -> bool:

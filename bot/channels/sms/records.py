@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
 from bot.channels.sms.keywords import OPT_IN, OPT_OUT
 from bot.channels.sms.sender import SendResult, record_sends
 from bot.store import inbound_claims
-from bot.store.channel_records import is_opted_out, set_opted_out
+from bot.store.channel_records import set_opted_out
 from bot.store.db import session_scope
+from bot.store.models import ChannelIdentity
 from bot.store.repository import find_identity
 
 CHANNEL = "twilio_sms"
@@ -17,10 +18,12 @@ CHANNEL = "twilio_sms"
 
 @dataclass(frozen=True)
 class SmsClaim:
-    """What claiming a MessageSid found, and whether the sender had opted out before this message."""
+    """What claiming a MessageSid found: whether the sender had opted out before this message, and their identity's
+    id (None for a number the bot has not met) so that nothing after the claim looks the number up again."""
 
     claim: inbound_claims.Claim
     opted_out: bool = False
+    identity_id: Optional[int] = None
 
 
 def claim(sid: str, sender: str, keyword: Optional[str]) -> SmsClaim:
@@ -30,13 +33,14 @@ def claim(sid: str, sender: str, keyword: Optional[str]) -> SmsClaim:
             taken = inbound_claims.claim_inbound(session=session, channel=CHANNEL, message_key=sid)
             if not taken.process:
                 return SmsClaim(taken)
-            opted_out = is_opted_out(session=session, channel=CHANNEL, external_id=sender)
+            identity = find_identity(session=session, channel=CHANNEL, external_id=sender)
+            opted_out = identity is not None and identity.opted_out_at is not None
             if keyword == OPT_OUT:
-                set_opted_out(session=session, channel=CHANNEL, external_id=sender, opted_out=True)
+                identity = set_opted_out(session=session, channel=CHANNEL, external_id=sender, opted_out=True)
                 inbound_claims.finish_inbound(session=session, channel=CHANNEL, message_key=sid)
-            elif keyword == OPT_IN and opted_out:
-                set_opted_out(session=session, channel=CHANNEL, external_id=sender, opted_out=False)
-            return SmsClaim(taken, opted_out)
+            elif keyword == OPT_IN and identity is not None and opted_out:
+                identity.opted_out_at = None
+            return SmsClaim(taken, opted_out, None if identity is None else identity.id)
     except BaseException:
         inbound_claims.forget_in_flight(channel=CHANNEL, message_key=sid)
         raise
@@ -48,25 +52,40 @@ class ReplyState:
 
     language: str = "en"
     opted_out: bool = False
+    identity_id: Optional[int] = None
 
 
-def reply_state(sender: str) -> ReplyState:
-    """The sender's language ("en" for a number the bot has not met) and opt-out state, from one identity look-up."""
+def reply_state(sender: str, identity_id: Optional[int] = None) -> ReplyState:
+    """The sender's language ("en" for a number the bot has not met) and opt-out state as the turn left them: read by
+    the identity's id from the claim, or by number when the turn has just made the identity (a first message)."""
     with session_scope() as session:
-        identity = find_identity(session=session, channel=CHANNEL, external_id=sender)
+        if identity_id is not None:
+            identity = session.get(ChannelIdentity, identity_id)
+        else:
+            identity = find_identity(session=session, channel=CHANNEL, external_id=sender)
         if identity is None:
             return ReplyState()
         language = (identity.participant.language if identity.participant is not None else None) or "en"
-        return ReplyState(language, identity.opted_out_at is not None)
+        return ReplyState(language, identity.opted_out_at is not None, identity.id)
 
 
-def settle(sid: str, *, answered: bool, to: str = "", sends: Sequence[SendResult] = ()) -> None:
-    """After the turn, in one transaction: the reply's sends recorded, and the claim done when the bot's answer went
-    out or released (a Twilio retry is processed) when not."""
+@dataclass
+class ReplyRecord:
+    """What one claimed message's reply sent, and to which identity: recorded with the claim's settlement."""
+
+    identity_id: Optional[int] = None
+    sends: list[SendResult] = field(default_factory=list)
+
+
+def settle(
+    sid: str, *, answered: bool, to: str = "", sends: Sequence[SendResult] = (), identity_id: Optional[int] = None
+) -> None:
+    """After the turn, in one transaction: the reply's sends recorded (for ``identity_id``, without looking the number
+    up again), and the claim done when the bot's answer went out or released (a Twilio retry is processed) when not."""
     try:
         with session_scope() as session:
             for result in sends:
-                record_sends(session=session, channel=CHANNEL, to=to, result=result)
+                record_sends(session=session, channel=CHANNEL, to=to, result=result, identity_id=identity_id)
             inbound_claims.settle_inbound(session=session, channel=CHANNEL, message_key=sid, answered=answered)
     finally:
         inbound_claims.forget_in_flight(channel=CHANNEL, message_key=sid)

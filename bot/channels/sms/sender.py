@@ -102,11 +102,14 @@ def send_bodies(
     return result
 
 
-def record_sends(*, session: Session, channel: str, to: str, result: SendResult) -> None:
-    """Record every body's size and cost, and a 21610 opt-out, in the caller's transaction."""
+def record_sends(
+    *, session: Session, channel: str, to: str, result: SendResult, identity_id: Optional[int] = None
+) -> None:
+    """Record every body's size and cost (for ``identity_id`` when the caller knows it), and a 21610 opt-out, in the
+    caller's transaction."""
     if result.stopped_by == "unsubscribed":
         set_opted_out(session=session, channel=channel, external_id=to, opted_out=True)
-    record_outbounds(session=session, channel=channel, external_id=to, sizes=result.bodies)
+    record_outbounds(session=session, channel=channel, external_id=to, sizes=result.bodies, identity_id=identity_id)
 
 
 def _opted_out(channel: str, to: str) -> bool:
