@@ -95,10 +95,7 @@ class PromptBook:
         for role in (None, *ROLES):
             prompts: dict[str, str] = {}
             for step in linear_steps(content):
-                text = step.prompt_for(role)
-                if step.factor:
-                    text = text.format(n=content.factor_number(step.factor), factor=content.factor(step.factor).name)
-                prompts[text] = step.id
+                prompts[content.question_text(step.id, role)] = step.id
             self._by_role[role] = prompts
         self.done_texts = {content.message("completed_shared", practitioner=content.practitioner(r)) for r in ROLES}
         self.done_texts.add(content.message("already_completed"))

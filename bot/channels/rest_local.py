@@ -34,6 +34,15 @@ def _reason(body: Any) -> Optional[tuple[int, str]]:
     return None
 
 
+def with_text(message: dict[str, Any]) -> dict[str, Any]:
+    """A collected message with a ``text`` a plain client can print: a custom payload's own text (the summary's full
+    text) when the message has none, the payload itself kept for clients that draw it."""
+    custom = message.get("custom")
+    if message.get("text") is None and isinstance(custom, dict) and isinstance(custom.get("text"), str):
+        return {**message, "text": custom["text"]}
+    return message
+
+
 class LocalRestInput(RestInput):
     """POST /webhooks/rest/webhook {sender, message}: the channel is always "rest", whatever the body claims."""
 
@@ -69,6 +78,6 @@ class LocalRestInput(RestInput):
                 # The bot answers every message (a "/intent" command such as /session_start excepted): nothing back
                 # means a failed action (the action server is down).
                 return response.json({"error": "unavailable"}, status=503)
-            return response.json(collector.messages)
+            return response.json([with_text(message) for message in collector.messages])
 
         return rest

@@ -56,6 +56,8 @@ def test_complete_activity_with_pause_restart_and_resume(stack: Stack, role: str
         if turn.question_id == "review":
             summary = [r["custom"] for r in replies if r.get("custom")]
             assert len(summary) == 1 and summary[0]["type"] == "mf_summary"
+            # a plain REST client prints the summary's own text (it used to get text: null)
+            assert [r["text"] for r in replies if r.get("custom")] == [summary[0]["text"]]
             for factor_id, words in REFLECTIONS[role].items():
                 assert f"{content.factor(factor_id).name} (" in summary[0]["text"]
                 assert words in summary[0]["text"]

@@ -85,11 +85,14 @@ def test_pause_then_text_again_later_continues_where_it_stopped(sms_stack, new_p
     ]
 
 
-def test_help_keyword_reply_is_the_channels_wording(sms_stack, new_phone) -> None:
+def test_help_keyword_reply_is_the_channels_wording_then_the_question_again(sms_stack, new_phone) -> None:
+    assert new_phone().text("HELP") == [channel_messages()["help"]]  # nobody to help with a question yet
     phone = new_phone()
     phone.text("hi")
-    assert phone.text("HELP") == [channel_messages()["help"]]
-    assert phone.text("info") == [channel_messages()["help"]]
+    for keyword in ("HELP", "info"):
+        bodies = phone.text(keyword)
+        assert bodies[0].startswith(channel_messages()["help"] + "\n\n"), keyword
+        assert bodies[-1].endswith(sms_question("consent", None)), keyword
     assert answers(sms_stack.db_url, phone.number) == []
     # A question mark still gets the activity's own help for the current question.
     help_reply = phone.text("?")

@@ -81,7 +81,9 @@ def test_french_keywords_and_help_in_the_participants_language(sms_stack, new_ph
     english = new_phone()
     assert english.text("HELP") == [channel_messages(language="en")["help"]]
     phone.text("Bonjour, je cherche du travail")
-    assert phone.text("HELP") == [channel_messages(language="fr")["help"]]  # the carrier keyword, answered in French
+    bodies = phone.text("HELP")  # the carrier keyword, answered in French, then the question again
+    assert bodies[0].startswith(channel_messages(language="fr")["help"] + "\n\n")
+    assert bodies[-1].endswith(sms_question("consent", None, "fr"))
     assert phone.text("ARRÊT") == [] and is_opted_out(sms_stack.db_url, phone.number)
     assert phone.text("START") == [channel_messages(language="fr")["opted_in"]]
     assert identity(sms_stack.db_url, phone.number).opted_out_at is None

@@ -104,4 +104,4 @@ def expected_prompt(question_id: str, role: Optional[str], content: Optional[Con
 
 def question_texts(replies: list[dict]) -> list[str]:
     """Texts of REST replies that carry buttons or plain text (the summary custom payload excluded)."""
-    return [r["text"] for r in replies if r.get("text")]
+    return [r["text"] for r in replies if r.get("text") and not r.get("custom")]

@@ -222,13 +222,17 @@ class TwilioSmsInput(InputChannel):
             logger.info("SMS %s: sender has opted out, message not processed", sid)
             return True
         async with self._locks.hold(sender):
-            if keyword == HELP or (keyword == OPT_IN and (taken.opted_out or normalised(body) != "start")):
+            # HELP from a number the bot has not met, or START after STOP: the channel's own text, no turn.
+            if (keyword == HELP and taken.identity_id is None) or (
+                keyword == OPT_IN and (taken.opted_out or normalised(body) != "start")
+            ):
                 state = await asyncio.to_thread(sms_records.reply_state, sender, taken.identity_id)
                 reply.identity_id = state.identity_id
                 wording = channel_messages(language=keyword_language(body) or state.language)
                 reply.sends.append(await self.send(sender, [wording["help" if keyword == HELP else "opted_in"]], state))
                 return True
-            # START from someone who never opted out is a greeting: the activity starts or resumes.
+            # START from someone who never opted out is a greeting: the activity starts or resumes. HELP during an
+            # activity is the carrier's help text followed by the activity's own help, which asks the question again.
             collector = CollectingOutputChannel()
             await on_new_message(UserMessage(body, collector, sender, input_channel=CHANNEL, message_id=sid))
             # The replies are in the participant's language after this turn (a message may have switched it).
@@ -237,6 +241,9 @@ class TwilioSmsInput(InputChannel):
             content = load_content(state.language)
             # The bot answers every message; nothing back means a turn failed, so ask for the text again.
             replies = collector.messages or [{"text": content.message("system_error")}]
+            if keyword == HELP:
+                carrier = channel_messages(language=keyword_language(body) or state.language)["help"]
+                replies = [{"text": carrier}, *replies]
             reply.sends.append(await self.send(sender, compose(replies, content.messages), state))
             return bool(collector.messages)
 
