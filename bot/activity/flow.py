@@ -273,6 +273,7 @@ class ActivityFlow(FirstMessage):
                 out.messages.append(BotMessage(self.content.message("consent_declined")))
                 return out
             self._save(run, step, incoming, text=text, value=option.value)
+            out.messages.append(BotMessage(self.content.message("consent_given")))  # thanked once, not at each re-ask
         elif step.kind == "role":
             participant.role = option.value
             run.role = option.value

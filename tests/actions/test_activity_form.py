@@ -81,8 +81,8 @@ async def test_validation_saves_the_answer_and_asks_next_then_ask_action_sends_n
     validation = CollectingDispatcher()
     events = await ValidateActivityForm().run(validation, tracker, domain)
     assert events == [SlotSet("handled_message_id", "m-2"), *END_OF_TURN]
-    assert validation.messages == [ask(content, "role", None)]
-    assert validation.messages[0]["buttons"] == [
+    assert validation.messages == [say(content, "consent_given"), ask(content, "role", None)]
+    assert validation.messages[1]["buttons"] == [
         {"title": "Looking for work", "payload": "Looking for work"},
         {"title": "Hiring", "payload": "Hiring"},
     ]

@@ -68,6 +68,8 @@ def expected_replies(
         return [message(content, "completed_shared", practitioner=content.practitioner(role))]
     known_role = None if previous in ("consent", "role") and asks == "role" else role
     replies = []
+    if previous == "consent":
+        replies.append(message(content, "consent_given"))
     if previous == "role":
         replies.append(message(content, f"role_set_{role}"))
     if asks == "review":

@@ -100,7 +100,7 @@ def test_summary_text_lists_ratings_priorities_and_the_words_as_typed() -> None:
             "Your Magnetic Factors Summary",
             "Strengths: Skills & competencies, Values",
             "Stressors: Capacity & challenge, Work arrangements",
-            "Both or not sure: Pay & benefits, Culture",
+            "Both/not sure: Pay & benefits, Culture",
             "Top priorities: Pay & benefits, Work arrangements",
             "",
             "Skills & competencies (Strength): Forklift, Excel & customer service",
@@ -132,7 +132,7 @@ def test_summary_text_marks_skipped_and_unanswered_reflections() -> None:
 def test_summary_text_when_nothing_is_rated() -> None:
     answers = {f"{f}_rating": answer(f"{f}_rating", "skip", None, skipped=True) for f in RATINGS}
     lines = summary_text(CONTENT, build_summary(CONTENT, "employer", answers)).split("\n")
-    assert lines[1:5] == ["Strengths: none", "Stressors: none", "Both or not sure: none", "Top priorities: none"]
+    assert lines[1:5] == ["Strengths: none", "Stressors: none", "Both/not sure: none", "Top priorities: none"]
 
 
 def test_a_skipped_rating_is_not_double_bracketed() -> None:
@@ -150,7 +150,7 @@ def test_sms_summary_of_short_answers_keeps_every_word_in_gsm7() -> None:
             "Your Magnetic Factors Summary",
             "Strengths: Skills, Values",
             "Stressors: Capacity, Arrangements",
-            "Both or not sure: Pay, Culture",
+            "Both/not sure: Pay, Culture",
             "Top priorities: Pay, Arrangements",
             "Skills: Forklift, Excel & customer service",
             "Capacity: I need to stop working nights",
@@ -175,7 +175,7 @@ def test_sms_summary_of_long_answers_is_cut_with_dots_to_three_segments() -> Non
         "Your Magnetic Factors Summary",
         "Strengths: Skills, Values",
         "Stressors: Capacity, Arrangements",
-        "Both or not sure: Pay, Culture",
+        "Both/not sure: Pay, Culture",
         "Top priorities: Pay, Arrangements",
     ]
     factor_lines = lines[5:]
@@ -205,7 +205,7 @@ def test_sms_summary_without_reflections_is_the_head_only() -> None:
     sms = sms_summary_text(CONTENT, build_summary(CONTENT, "employer", {}))
     assert (
         sms
-        == "Your Magnetic Factors Summary\nStrengths: none\nStressors: none\nBoth or not sure: none\nTop priorities: none"
+        == "Your Magnetic Factors Summary\nStrengths: none\nStressors: none\nBoth/not sure: none\nTop priorities: none"
     )
 
 

@@ -9,7 +9,7 @@ from typing import Iterator, Optional
 from sqlalchemy import func, select
 
 from bot.channels.sms.compose import render
-from bot.content import load_content
+from bot.content import gsm7, load_content
 from bot.devtools.fake_twilio import FakeTwilio
 from bot.devtools.sms_sandbox import Phone
 from bot.store.db import session_scope
@@ -150,3 +150,9 @@ def table_counts(db_url: str) -> dict[str, int]:
             model.__tablename__: session.execute(select(func.count()).select_from(model)).scalar_one()
             for model in (InboundClaim, ChannelIdentity, Participant, ActivityRun, Answer, OutboundMessage)
         }
+
+
+def sms_after_consent(language: str = "en") -> str:
+    """What a yes to the consent question gets by SMS: the thanks and the role question, in one body."""
+    thanks = gsm7.to_gsm7(load_content(language).message("consent_given"))
+    return "\n\n".join([thanks, sms_question("role", None, language)])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.content import gsm7, load_content
-from tests.sms.helpers import answers, sms_question
+from tests.sms.helpers import answers, sms_after_consent
 
 pytestmark = [pytest.mark.e2e]
 
@@ -19,5 +19,5 @@ def test_a_failed_turn_asks_to_send_again_and_the_resent_answer_is_saved(sms_sta
     finally:
         sms_stack.stack.start_actions()
     assert answers(sms_stack.db_url, phone.number) == []
-    assert phone.text("yes") == [sms_question("role", None)]
+    assert phone.text("yes") == [sms_after_consent()]
     assert [(a.question_id, a.text) for a in answers(sms_stack.db_url, phone.number)] == [("consent", "yes")]

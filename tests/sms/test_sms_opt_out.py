@@ -15,6 +15,7 @@ from tests.sms.helpers import (
     identity,
     is_opted_out,
     outbound,
+    sms_after_consent,
     sms_question,
 )
 
@@ -80,7 +81,7 @@ def test_opt_in_keyword_after_stop_resubscribes(sms_stack, new_phone, keyword: s
     assert phone.text(keyword) == [channel_messages()["opted_in"]]
     assert not is_opted_out(sms_stack.db_url, phone.number)
     assert answers(sms_stack.db_url, phone.number) == []
-    assert phone.text("yes") == [sms_question("role", None)]
+    assert phone.text("yes") == [sms_after_consent()]
     assert [a.text for a in answers(sms_stack.db_url, phone.number)] == ["yes"]
 
 

@@ -16,7 +16,7 @@ from tests.sms.helpers import (
     answers,
     inbound_count,
     outbound,
-    sms_question,
+    sms_after_consent,
     table_counts,
 )
 
@@ -90,7 +90,7 @@ def test_redelivered_message_sid_is_processed_and_answered_once(sms_stack, new_p
     sid = new_sid()
     first = phone.text("yes", message_sid=sid)
     again = phone.text("yes", message_sid=sid)
-    assert first == [sms_question("role", None)]
+    assert first == [sms_after_consent()]
     assert again == []
     assert phone.last_reply.body == EMPTY_TWIML  # Twilio gets a normal answer, so it stops retrying
     assert [a.question_id for a in answers(sms_stack.db_url, phone.number)] == ["consent"]
@@ -113,7 +113,7 @@ def test_simultaneous_redeliveries_are_answered_once(sms_stack, new_phone) -> No
     for thread in threads:
         thread.join(timeout=60)
     assert statuses == [200] * 4
-    assert [m.body for m in sms_stack.fake.sent_to(phone.number)][1:] == [sms_question("role", None)]
+    assert [m.body for m in sms_stack.fake.sent_to(phone.number)][1:] == [sms_after_consent()]
     assert [a.question_id for a in answers(sms_stack.db_url, phone.number)] == ["consent"]
     assert len(outbound(sms_stack.db_url, phone.number)) == 2
 

@@ -266,7 +266,7 @@ def test_a_duplicated_update_is_processed_once(tg_stack: Stack, fake_api: FakeBo
     replies = fake_api.delivered(user.chat_id)[sent_before:]
     assert post_update(tg_stack.rasa_url, update) == (200, {"status": "duplicate"})
     assert fake_api.delivered(user.chat_id)[sent_before:] == replies
-    assert [m["text"] for m in replies] == [CONTENT.question_text("role", None)]
+    assert [m["text"] for m in replies] == [CONTENT.message("consent_given"), CONTENT.question_text("role", None)]
     assert [(a.question_id, a.text) for a in all_answers(tg_stack.db_url, user.chat_id)] == [("consent", "Yes")]
 
 
@@ -374,7 +374,10 @@ def test_poll_bridge_feeds_updates_to_the_webhook_in_order(tg_stack: Stack, fake
     fake_api.queue_update(second)
     settings = Settings(telegram_bot_token=TOKEN, telegram_secret_token=SECRET, telegram_api_base=fake_api.base_url)
     assert asyncio.run(poll(settings, tg_stack.rasa_url, once=True)) == 0
-    assert fake_api.texts(chat_id) == intro_texts(tg_stack) + [CONTENT.question_text("role", None)]
+    assert fake_api.texts(chat_id) == intro_texts(tg_stack) + [
+        CONTENT.message("consent_given"),
+        CONTENT.question_text("role", None),
+    ]
     # The delivered updates were confirmed (offset past the last), so Telegram will not send them again.
     offsets = [call.params.get("offset") for call in fake_api.calls_to("getUpdates")][-2:]
     assert offsets[-1] == second["update_id"] + 1

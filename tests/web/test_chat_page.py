@@ -121,7 +121,7 @@ def check_summary(chat: ChatPage, role: str) -> None:
         by_rating["strength"],
         "Stressors",
         by_rating["stressor"],
-        "Both or not sure",
+        "Both/not sure",
         by_rating["both"],
         "Top priorities",
         "Pay & benefits, Work arrangements",
