@@ -11,7 +11,8 @@ class Capabilities:
     """One channel's abilities: message length, and whether its address finds the person again.
 
     Every channel sends plain text (no markup anywhere); choices go out as buttons, which a channel without them
-    (SMS, the terminal) turns into a numbered "Reply 1 …" line itself.
+    (SMS, the terminal) turns into a numbered "Reply 1 …" line itself. A channel that marks languages also gets each
+    text's parts, the passages in another language marked with it (the web chat's lang attributes, for screen readers).
     """
 
     name: str
@@ -19,15 +20,22 @@ class Capabilities:
     address_finds_conversation: bool = False  # the sender's address (a phone number) brings back their conversation
     address_is_phone_number: bool = False  # the address staff see is a phone number they can call or text
     writes_first: bool = False  # the bot may send a message nobody asked for just then (a reminder)
+    marks_languages: bool = False  # a message may carry "parts": [{"text", "lang"?}], a passage in another language
+    paid_by_segment: bool = False  # every 160 characters cost: no short thanks after a reflection (SMS)
 
 
 CHANNELS: dict[str, Capabilities] = {
     "rest": Capabilities("rest"),
-    "webchat": Capabilities("webchat"),
+    "webchat": Capabilities("webchat", marks_languages=True),
     "terminal": Capabilities("terminal"),
     # Twilio takes 1,600 characters per message body; Telegram 4,096 UTF-16 units per message.
     "twilio_sms": Capabilities(
-        "twilio_sms", max_length=1600, address_finds_conversation=True, address_is_phone_number=True, writes_first=True
+        "twilio_sms",
+        max_length=1600,
+        address_finds_conversation=True,
+        address_is_phone_number=True,
+        writes_first=True,
+        paid_by_segment=True,
     ),
     "telegram": Capabilities(
         "telegram", max_length=4096, writes_first=True

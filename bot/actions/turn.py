@@ -12,7 +12,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.activity.flow import ActivityFlow
 from bot.activity.incoming import Incoming
 from bot.activity.replies import BotMessage
+from bot.capabilities import capabilities_of
 from bot.content import load_content
+from bot.content.language_spans import has_foreign_passage, plain_text, split_languages
 from bot.interpretation.nlu import NluResult
 from bot.settings import get_settings
 from bot.staff import notify
@@ -44,16 +46,31 @@ def already_handled(tracker: Tracker) -> bool:
     return key is not None and tracker.get_slot(HANDLED_SLOT) == key
 
 
-def dispatch(dispatcher: CollectingDispatcher, messages: list[BotMessage]) -> None:
-    """Send engine messages: text with buttons for options, a custom payload for the summary."""
+def language_parts(text: str, channel: str) -> dict[str, Any]:
+    """{"parts": [{"text": ..., "lang": "fr"}, ...]} for a text with a passage in another language, on a channel that
+    marks languages (the web chat); {} otherwise. Rasa hands this extra field to the channel with the message."""
+    parts = split_languages(text)
+    if not capabilities_of(channel).marks_languages or not has_foreign_passage(parts):
+        return {}
+    return {"parts": [{"text": piece, **({"lang": lang} if lang else {})} for piece, lang in parts]}
+
+
+def dispatch(dispatcher: CollectingDispatcher, messages: list[BotMessage], channel: str) -> None:
+    """Send engine messages: text with buttons for options, a custom payload for the summary.
+
+    The text always goes out plain (no [fr]...[/fr] tags: SMS, Telegram, REST and the terminal print it as it is);
+    a channel that marks languages gets the passages as parts too.
+    """
     for message in messages:
         if message.custom is not None:
             dispatcher.utter_message(json_message=message.custom)
-        elif message.options:
+            continue
+        extra = language_parts(message.text, channel)
+        if message.options:
             buttons = [{"title": o.label, "payload": o.label} for o in message.options]
-            dispatcher.utter_message(text=message.text, buttons=buttons)
+            dispatcher.utter_message(text=plain_text(message.text), buttons=buttons, **extra)
         else:
-            dispatcher.utter_message(text=message.text)
+            dispatcher.utter_message(text=plain_text(message.text), **extra)
 
 
 def incoming_from(tracker: Tracker) -> Incoming:
@@ -84,10 +101,10 @@ def handle_turn(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[
     except Exception as exc:  # noqa: BLE001
         # Only the error's type is logged: database errors carry the participant's words in their text.
         logger.error("turn failed (%s) on channel %s", type(exc).__name__, incoming.channel)
-        dispatcher.utter_message(text=content.message("system_error"))
+        dispatch(dispatcher, [BotMessage(content.message("system_error"))], incoming.channel)
         return message_key(tracker)
     # Replies go out only after the answer is committed, so nothing is confirmed that was not saved.
-    dispatch(dispatcher, outcome.messages)
+    dispatch(dispatcher, outcome.messages, incoming.channel)
     if outcome.erased_sender_ids:
         erase_tracker_later(outcome.erased_sender_ids)
     return message_key(tracker)

@@ -141,8 +141,7 @@ class ActivityFlow(FirstMessage):
         elif kind == meant.ANSWER:
             run.misunderstandings = 0
             if step.kind == "text":
-                self._save(run, step, incoming, text=textin.strip_control(incoming.text), value=None)
-                self._advance(run, step, out)
+                self._reflection_saved(run, step, incoming, textin.strip_control(incoming.text), out)
                 return out
             chosen = list(decision.options) if step.kind == "multi" else decision.option
             return self._choose(participant, run, step, chosen, incoming, out, reply_text=incoming.text)
@@ -200,16 +199,14 @@ class ActivityFlow(FirstMessage):
                 self._command(held_value or "", participant, run, step, held, out)
             elif step.kind == "text":  # not a request after all: what they wrote is their answer
                 run.misunderstandings = 0
-                self._save(run, step, incoming, text=held_text, value=None)
-                self._advance(run, step, out)
+                self._reflection_saved(run, step, incoming, held_text, out)
             else:
                 out.messages += self._ask(run)
             return out
         if kind == PENDING_ANSWER:
             if said == "yes" and step.kind == "text":
                 run.misunderstandings = 0
-                self._save(run, step, incoming, text=held_text, value=None)
-                self._advance(run, step, out)
+                self._reflection_saved(run, step, incoming, held_text, out)
             else:
                 out.messages.append(BotMessage(self.content.message("confirm_answer_no")))
                 out.messages += self._ask(run)

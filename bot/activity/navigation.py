@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from bot.activity.incoming import Incoming
 from bot.activity.replies import SUMMARY_TYPE, BotMessage, Outcome
 from bot.activity.summary import build_summary, sms_summary_text, summary_text
+from bot.capabilities import capabilities_of
 from bot.content.loader import available_languages
 from bot.content.model import Content, Option, Step
 from bot.interpretation import text as textin
@@ -217,6 +218,13 @@ class FlowBase:
             channel=incoming.channel,
         )
         run.updated_at = self.now()
+
+    def _reflection_saved(self, run: ActivityRun, step: Step, incoming: Incoming, text: str, out: Outcome) -> None:
+        """Saves a reflection exactly as typed, thanks the person briefly (never quoting them; not by SMS), moves on."""
+        self._save(run, step, incoming, text=text, value=None)
+        if not capabilities_of(incoming.channel).paid_by_segment:  # by SMS the next question is thanks enough
+            out.messages.append(BotMessage(self.content.acknowledgement(step.id)))
+        self._advance(run, step, out)
 
     def _save_summary(self, run: ActivityRun) -> Summary:
         answers = repo.current_answers(session=self.session, run=run)

@@ -1,4 +1,4 @@
-"""`python -m bot content check`: validate the activity wording (keys, GSM-7, SMS length) after an edit."""
+"""`python -m bot content check`: validate the activity wording (keys, GSM-7, SMS length, reading grade) after an edit."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.content import gsm7
+from bot.content import gsm7, reading_grade
 from bot.content.loader import CONTENT_DIR, ContentError, outgoing_texts, parse_content
+from bot.content.model import Content
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -33,7 +34,30 @@ def _check(args: argparse.Namespace) -> int:
         if args.verbose:
             for where in two:
                 print(f"     two segments: {where}")
+        failed = _report_grade(content) or failed
     return 1 if failed else 0
+
+
+def _report_grade(content: Content) -> bool:
+    """Prints how hard the wording reads; True when English prose is above the grade target (French: reported only)."""
+    if content.language != "en":
+        rows = reading_grade.hardest_by_ease(content)
+        easy = reading_grade.EASY
+        below = sum(1 for row in rows if row.grade < easy)
+        print(
+            f"     reading ease (Flesch, Kandel-Moles constants): lowest {rows[0].grade:.0f}, {below} of {len(rows)}"
+            f" prose texts below {easy:.0f} (about grade 6; reported only)"
+        )
+        return False
+    graded = reading_grade.graded(content)
+    hard = [row for row in graded if row.grade > reading_grade.MAX_GRADE]
+    print(
+        f"     reading grade (Flesch-Kincaid): hardest {graded[0].grade:.1f}, {len(hard)} of {len(graded)} prose texts"
+        f" above {reading_grade.MAX_GRADE:.0f} (target: none)"
+    )
+    for row in hard:
+        print(f"FAIL grade {row.grade:.1f} above {reading_grade.MAX_GRADE:.0f}: {row.where}", file=sys.stderr)
+    return bool(hard)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

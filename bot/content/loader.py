@@ -10,8 +10,8 @@ from typing import Any, Mapping, Optional
 
 import yaml
 
-from bot.content import gsm7
-from bot.content.model import ANY, Content, Factor, Option, Step, Term
+from bot.content import gsm7, language_spans
+from bot.content.model import ACKNOWLEDGEMENTS, ANY, Content, Factor, Option, Step, Term
 from bot.content.reloading import ReloadingFiles
 from bot.content.render import with_options
 
@@ -26,10 +26,14 @@ COMMANDS = tuple(
 CONFIRMABLE_REQUESTS = ("help", "skip", "back", "repeat", "pause", "restart", "stop", "delete", "human", "language")
 # Questions about the bot it can answer (bot.interpretation maps NLU intents ask_<topic> to these).
 FAQ_TOPICS = ("who_sees", "if_no", "delete_how", "is_human", "duration", "next", "purpose", "human", "meaning")
+# The summary's headings and fixed words (messages summary_title ... summary_not_answered).
+SUMMARY_WORDS = ("title", "strengths", "stressors", "both", "priorities", "clarity", "none", "skipped", "not_answered")
 REQUIRED_MESSAGES = (
     "intro_1",
     "intro_2",
+    "consent_given",
     "consent_declined",
+    *(f"ack_{n}" for n in range(1, ACKNOWLEDGEMENTS + 1)),
     "role_set_work_seeker",
     "role_set_employer",
     "invalid_choice",
@@ -55,15 +59,7 @@ REQUIRED_MESSAGES = (
     "fix_intro",
     "help_generic",
     "system_error",
-    "summary_title",
-    "summary_strengths",
-    "summary_stressors",
-    "summary_both",
-    "summary_priorities",
-    "summary_clarity",
-    "summary_none",
-    "summary_skipped",
-    "summary_not_answered",
+    *(f"summary_{k}" for k in SUMMARY_WORDS),
     "confirm_option",
     "confirm_answer",
     "confirm_request",
@@ -336,26 +332,32 @@ def _fill(text: str, where: str, **real: str) -> str:
 
 
 def outgoing_texts(content: Content) -> list[tuple[str, str]]:
-    """Every message the content can produce, as (where, text as sent by SMS with placeholders filled)."""
+    """Every message the content can produce, as (where, text as sent by SMS: placeholders filled, no language markup)."""
     texts: list[tuple[str, str]] = []
+
+    def add(where: str, text: str, options: tuple[Option, ...] = ()) -> None:
+        try:  # a passage in another language, [fr]...[/fr] (bot/content/language_spans.py), is sent without its tags
+            language_spans.check_markup(text, own_language=content.language)
+        except language_spans.MarkupError as exc:
+            raise ContentError(f"{where}: {exc}") from exc
+        texts.append((where, with_options(language_spans.plain_text(text), options, content.messages)))
+
     for key, text in content.messages.items():
-        texts.append((f"messages.{key}", _fill(text, f"messages.{key}")))
+        add(f"messages.{key}", _fill(text, f"messages.{key}"))
     for topic, by_audience in content.faq.items():
         for audience, text in by_audience.items():
-            texts.append((f"faq.{topic}.{audience}", text))
+            add(f"faq.{topic}.{audience}", text)
     for action in content.request_actions.values():
-        texts.append(
-            (
-                "messages.confirm_request",
-                _fill(content.messages["confirm_request"], "messages.confirm_request", action=action),
-            )
+        add(
+            "messages.confirm_request",
+            _fill(content.messages["confirm_request"], "messages.confirm_request", action=action),
         )
     for term in content.terms:
         for audience, text in term.text.items():
-            texts.append((f"terms.{term.id}.{audience}", text))
+            add(f"terms.{term.id}.{audience}", text)
     for factor in content.factors:
         for audience, text in factor.explain.items():
-            texts.append((f"factors.{factor.id}.explain.{audience}", text))
+            add(f"factors.{factor.id}.explain.{audience}", text)
     for step in content.steps:
         real = (
             {"factor": content.factor(step.factor).name, "n": str(content.factor_number(step.factor))}
@@ -364,10 +366,10 @@ def outgoing_texts(content: Content) -> list[tuple[str, str]]:
         )
         for audience, text in step.prompt.items():
             where = f"steps.{step.id}.prompt.{audience}"
-            texts.append((where, with_options(_fill(text, where, **real), step.options, content.messages)))
+            add(where, _fill(text, where, **real), step.options)
         for audience, text in step.help.items():
             where = f"steps.{step.id}.help.{audience}"
-            texts.append((where, with_options(_fill(text, where), step.options, content.messages)))
+            add(where, _fill(text, where), step.options)
     return texts
 
 
@@ -384,3 +386,10 @@ def check_sms_rules(content: Content) -> None:
         for option in option_set:
             if not gsm7.is_gsm7(option.label) and content.language == "en":
                 raise ContentError(f"option '{option.value}': label is not GSM-7")
+    # Names, labels and the words the summary and the "Reply 1 ..." line are built from are never split by language.
+    unmarked = [(f"factors.{f.id}.name", f.name) for f in content.factors]
+    unmarked += [(f"option '{o.value}'", o.label) for s in content.steps for o in s.options]
+    unmarked += [(f"messages.{k}", v) for k, v in content.messages.items() if k.startswith(("summary_", "options_"))]
+    for where, text in unmarked:
+        if language_spans.TAG.search(text):
+            raise ContentError(f"{where}: [fr]...[/fr] markup is for message texts only, not here")

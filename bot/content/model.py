@@ -5,7 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping, Optional
 
+from bot.content.language_spans import plain_text
+
 ANY = "any"
+
+ACKNOWLEDGEMENTS = 4  # messages ack_1 ... ack_4, taken in turn after the reflections
 
 
 @dataclass(frozen=True)
@@ -124,8 +128,19 @@ class Content:
         return text
 
     def message(self, key: str, **values: object) -> str:
+        """The message ``key`` with its {placeholders} filled, and any passage in another language still marked
+        ([fr]...[/fr]): the engine's replies, which the action server sends without the tags (and as parts to the web chat)."""
         text = self.messages[key]
         return text.format(**values) if values else text
+
+    def plain_message(self, key: str, **values: object) -> str:
+        """The message ``key`` as plain text, for what a channel or the worker sends itself (no engine reply)."""
+        return plain_text(self.message(key, **values))
+
+    def acknowledgement(self, step_id: str) -> str:
+        """The short thanks after the reflection at ``step_id``: ack_1 ... ack_4 in turn, so that it varies."""
+        reflections = [s.id for s in self.steps if s.kind == "text"]
+        return self.message(f"ack_{reflections.index(step_id) % ACKNOWLEDGEMENTS + 1}")
 
     def practitioner(self, audience: Optional[str]) -> str:
         return self.audiences.get(audience or "", {}).get("practitioner", "practitioner")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Optional
 
 from bot.content.model import Content
-from bot.interpretation.text import normalise
+from bot.interpretation.text import fold, normalise
 
 
 def forms(norm: str, content: Content) -> set[str]:
@@ -29,8 +29,9 @@ def detect_command(text: str, content: Content) -> Optional[str]:
     """The command a whole message asks for ("help", "pause", ...), or None if it is not a command phrase."""
     norm = normalise(text)
     candidates = forms(norm, content) | forms(norm.rstrip("?").strip(), content)
+    candidates |= {fold(c) for c in candidates}
     for command, phrases in content.commands.items():
-        if candidates & set(phrases):
+        if candidates & (set(phrases) | {fold(p) for p in phrases}):
             return command
     if "?" in candidates or norm == "?":
         return "help"

@@ -91,6 +91,22 @@ QUESTION_WORDS = re.compile(
     r"^(?:if\b|explain\b|define\b|tell me\b|si je\b|si on\b|explique|expliquez)"
     r"|\b(?:what does .* mean|means what|meaning|what's that|whats that|veut dire|ça veut dire quoi|ca veut dire quoi)\b"
 )
+# French asks with a verb and its subject pronoun joined by a hyphen ("pouvez-vous", "va-t-il") or with the spoken
+# particle "-tu" / "-ti" ("c'est-tu long?", "mon boss va-tu voir ça"); read on the text, where the hyphen is kept.
+INVERTED_FRENCH = re.compile(
+    r"\b[a-zàâçéèêëîïôûùüÿœ']+-(?:t-)?(?:je|tu|ti|il|elle|on|nous|vous|ils|elles)\b(?!-)", re.IGNORECASE
+)
+# A question word closing the sentence ("après ça il se passe quoi", "je fais comment") or a wondering opener.
+QUESTION_END = re.compile(r"\b(?:quoi|qui|où|comment|combien|quand|pourquoi|quel sens|how come)\s*\??$")
+# French asks "in place": a verb followed by its questioned object ("ça me donne quoi de faire ça", "ça change quoi").
+IN_PLACE_FRENCH = re.compile(
+    r"\b(?:donne|donnent|fait|fais|font|sert|servent|change|arrive|passe|veut|veux|voulez)\s+(?:quoi|qui)\b"
+    r"|\bce que (?:tu veux|vous voulez|ça veut|ca veut) dire\b"
+)
+WONDERING = re.compile(
+    r"^(?:je me demande|j'aimerais savoir|je voudrais savoir|je veux savoir|dites moi|dis moi"
+    r"|i wonder|i'd like to know|id like to know|i want to know|i'm curious|im curious)\b"
+)
 
 # Free-text steps are biased to "answer": eating a real reflection is worse than asking once.
 TEXT_SURE = 0.70  # an intent this sure, in a short message, is what the message is
@@ -125,8 +141,12 @@ def looks_like_question(text: str, norm: str) -> bool:
 
 
 def worded_as_question(text: str, norm: str) -> bool:
-    """A question word or inverted verb starting a clause ("sorry, are you a bot"), or "if ..." / "explain ..."."""
+    """A question word or inverted verb starting a clause ("sorry, are you a bot"), "if ..." / "explain ...", or a French inversion."""
     if QUESTION_WORDS.search(norm) or QUESTION_START.match(DISCOURSE.sub("", norm)) or EMBEDDED_QUESTION.search(norm):
+        return True
+    if QUESTION_END.search(norm) or IN_PLACE_FRENCH.search(norm) or WONDERING.match(DISCOURSE.sub("", norm)):
+        return True
+    if INVERTED_FRENCH.search(text.replace("\u2019", "'")):
         return True
     clauses = [c.strip() for c in CLAUSE_BREAK.split(text.lower()) if c.strip()]
     return any(QUESTION_START.match(DISCOURSE.sub("", normalise(c))) for c in clauses)

@@ -8,7 +8,7 @@ from typing import Iterable, Optional, Sequence
 from rapidfuzz import fuzz
 
 from bot.content.model import Option
-from bot.interpretation.text import normalise
+from bot.interpretation.text import fold, normalise
 
 NEGATIONS = {
     "not",
@@ -46,15 +46,17 @@ FUZZY_SURE = 85.0
 
 
 def names(option: Option) -> set[str]:
-    """Every normalised way of naming an option: label, value and synonyms."""
-    return {
+    """Every normalised way of naming an option: label, value and synonyms, each also without its accents."""
+    given = {
         n for n in (normalise(option.label), normalise(option.value), *(normalise(s) for s in option.synonyms)) if n
     }
+    return given | {fold(n) for n in given}
 
 
 def exact(forms: Iterable[str], options: Sequence[Option]) -> Optional[Option]:
     """The option one of the reply's forms names exactly."""
     forms = set(forms)
+    forms |= {fold(f) for f in forms}
     for option in options:
         if forms & names(option):
             return option
@@ -71,23 +73,35 @@ def _negated_at(norm: str, start: int) -> bool:
 
 
 def named_inside(norm: str, options: Sequence[Option], max_words: int = 16) -> Optional[Option]:
-    """The one option whose name (a word or phrase of 3+ letters) stands, not negated, in a short reply."""
+    """The one option whose name (a word or phrase of 3+ letters) stands, not negated, in a short reply.
+
+    A name inside a longer name that also matched there does not count: in "pas clair pantoute", "pas clair" (1)
+    is named and "clair" (4) is only part of it.
+    """
     if len(norm.split()) > max_words:
         return None
-    found: dict[str, Option] = {}
+    norm = fold(norm)
+    spans: list[tuple[int, int, Option]] = []
     for option in options:
         for name in names(option):
             if len(name) < 3 or name.isdigit():
                 continue
             for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", norm):
-                if _negated_at(norm, match.start()):
-                    return None
-                found[option.value] = option
+                spans.append((match.start(), match.end(), option))
+    found: dict[str, Option] = {}
+    for start, end, option in spans:
+        if any(s <= start and end <= e and (e - s) > (end - start) for s, e, _ in spans):
+            continue
+        # A negative name ("pas clair", "pantoute") is not undone by a negation before it: in speech it insists.
+        if not has_negation(norm[start:end]) and _negated_at(norm, start):
+            return None
+        found[option.value] = option
     return next(iter(found.values())) if len(found) == 1 else None
 
 
 def leading(norm: str, options: Sequence[Option]) -> Optional[Option]:
     """The option a reply starts with ("sure, I don't mind" starts with a yes), when only one does."""
+    norm = fold(norm)
     found = {
         o.value: o
         for o in options

@@ -40,6 +40,12 @@ def normalise(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def fold(text: str) -> str:
+    """The text without accents ("très" -> "tres", "où" -> "ou"), as people often type in a hurry; ç, œ and the like kept."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn"))
+
+
 def parse_multi(text: str, options: Sequence[Option], max_choices: int) -> Optional[list[Option]]:
     """Up to ``max_choices`` distinct options picked by numbers or names, or None if the reply picks none or too many."""
     norm = normalise(text)

@@ -8,6 +8,7 @@ from typing import Any, Optional, cast
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bot.content.language_spans import plain_text
 from bot.store.models import (
     FOLLOW_UP_ROLE,
     OPEN_RUN_STATUSES,
@@ -153,13 +154,16 @@ def record_consent(
     channel: str,
     reply_text: Optional[str] = None,
 ) -> ConsentRecord:
-    """Record a yes or no with the exact wording it answered and the participant's exact words that gave it."""
+    """Record a yes or no with the exact wording it answered and the participant's exact words that gave it.
+
+    The wording is kept as the participant read it: without the tags of a passage in another language ([fr]...[/fr]).
+    """
     record: ConsentRecord = ConsentRecord(
         participant_id=participant.id,
         run_id=run.id if run is not None else None,
         kind=kind,
         granted=granted,
-        wording=wording,
+        wording=plain_text(wording),
         channel=channel,
         reply_text=reply_text,
     )

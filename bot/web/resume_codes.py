@@ -25,7 +25,9 @@ def failed(reply: Response) -> bool:
     """True when the bot's reply to a code says the code did not work (or no reply came: it may be tried again)."""
     if reply.status_code != 200:
         return False
-    refusals = {load_content(language).message(name) for language in available_languages() for name in FAILED_REPLIES}
+    refusals = {
+        load_content(language).plain_message(name) for language in available_languages() for name in FAILED_REPLIES
+    }
     try:
         messages = json.loads(bytes(reply.body))
     except ValueError:

@@ -94,8 +94,8 @@ def reminder_text(run: ActivityRun, language: str) -> str:
     content = load_content(language)
     factor: Optional[str] = next((step.factor for step in content.steps if step.id == run.step_id), None)
     if factor:
-        return content.message("reminder_factor", n=content.factor_number(factor))
-    return content.message("reminder")
+        return content.plain_message("reminder_factor", n=content.factor_number(factor))
+    return content.plain_message("reminder")
 
 
 def deliver(

@@ -37,7 +37,8 @@ def ask(content: Content, step_id: str, role: Optional[str]) -> dict[str, Any]:
 
 
 def say(content: Content, key: str, **values: object) -> dict[str, Any]:
-    return text_message(content.message(key, **values))
+    """A message as dispatched on a channel that does not mark languages: plain text, no [fr] tags."""
+    return text_message(content.plain_message(key, **values))
 
 
 def prepare(db_url: str, *texts: str, sender: str = SENDER, channel: str = "rest") -> None:
@@ -71,6 +72,41 @@ async def test_ask_action_on_activation_handles_the_first_message(
     with session_scope(db_url) as session:
         identity = session.execute(select(ChannelIdentity)).scalar_one()
         assert (identity.channel, identity.external_id) == ("rest", SENDER)
+
+
+async def test_on_the_web_chat_a_passage_in_another_language_is_dispatched_as_parts_with_the_plain_text(
+    db_url: str, domain: DomainDict, dispatcher: CollectingDispatcher, make_tracker: TrackerFactory, content: Content
+) -> None:
+    tracker = make_tracker(sender_id=SENDER, text="hi", message_id="m-1", channel="webchat", with_slot_candidate=False)
+    await ActionAskAnswer().run(dispatcher, tracker, domain)
+    intro_2 = content.plain_message("intro_2")
+    english, french = (
+        intro_2.removesuffix("Service en FRANÇAIS: écrivez FRANÇAIS."),
+        "Service en FRANÇAIS: écrivez FRANÇAIS.",
+    )
+    assert dispatcher.messages[1] == {
+        **text_message(intro_2),
+        "parts": [{"text": english}, {"text": french, "lang": "fr"}],
+    }
+    assert [m.get("parts") for m in dispatcher.messages] == [None, dispatcher.messages[1]["parts"], None]
+    assert "[fr]" not in intro_2 and english.endswith("Employer Engagement Specialist. ")
+
+
+async def test_the_language_offer_goes_plain_to_other_channels_and_with_parts_to_the_web_chat(
+    db_url: str, domain: DomainDict, make_tracker: TrackerFactory, content: Content
+) -> None:
+    offer = "Hi! English or French? Reply 1 for English. Bonjour! Répondez 2 pour le FRANÇAIS."
+    for channel, sender in (("twilio_sms", "+19025550101"), ("webchat", "f" * 32)):
+        dispatcher = CollectingDispatcher()
+        tracker = make_tracker(sender_id=sender, text="1", message_id="m-1", channel=channel, with_slot_candidate=False)
+        await ActionAskAnswer().run(dispatcher, tracker, domain)
+        expected = text_message(offer)
+        if channel == "webchat":
+            expected["parts"] = [
+                {"text": "Hi! English or French? Reply 1 for English. "},
+                {"text": "Bonjour! Répondez 2 pour le FRANÇAIS.", "lang": "fr"},
+            ]
+        assert dispatcher.messages == [expected], channel
 
 
 async def test_validation_saves_the_answer_and_asks_next_then_ask_action_sends_nothing(
@@ -117,7 +153,10 @@ async def test_the_answer_is_saved_verbatim_with_the_channel_of_the_user_event(
     dispatcher = CollectingDispatcher()
     events = await ValidateActivityForm().run(dispatcher, tracker, domain)
     assert events == [SlotSet("handled_message_id", "m-9"), *END_OF_TURN]
-    assert dispatcher.messages == [ask(content, "capacity_rating", "employer")]
+    assert dispatcher.messages == [
+        text_message(content.acknowledgement("skills_reflection")),
+        ask(content, "capacity_rating", "employer"),
+    ]
     assert saved(db_url, channel="webchat")["skills_reflection"] == (typed, None, "webchat")
 
 

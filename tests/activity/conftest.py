@@ -77,6 +77,11 @@ def question(content: Content, step_id: str, role: Optional[str]) -> BotMessage:
     return BotMessage(content.question_text(step_id, role), options=content.step(step_id).options)
 
 
+def acknowledged(content: Content, step_id: str) -> BotMessage:
+    """The short thanks the engine sends after the reflection at ``step_id`` is saved."""
+    return BotMessage(content.acknowledgement(step_id))
+
+
 def message(content: Content, key: str, **values: object) -> BotMessage:
     return BotMessage(content.message(key, **values))
 

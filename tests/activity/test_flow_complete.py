@@ -14,7 +14,7 @@ from bot.content.model import Content
 from bot.content.render import with_options
 from bot.store import repository as repo
 from bot.store.models import RUN_COMPLETED, ConsentRecord, Handoff, Site, Summary
-from tests.activity.conftest import Chat, count, intro, message, question
+from tests.activity.conftest import Chat, acknowledged, count, intro, message, question
 from tests.support.activity import FACTORS, RATING_REPLIES, ROLE_LABEL, activity_script, drive, reflection
 
 AUDIENCE = {"work_seeker": "case_manager", "employer": "ees"}
@@ -72,6 +72,8 @@ def expected_replies(
         replies.append(message(content, "consent_given"))
     if previous == "role":
         replies.append(message(content, f"role_set_{role}"))
+    if content.step(previous).kind == "text":
+        replies.append(acknowledged(content, previous))
     if asks == "review":
         replies.append(summary_message(content, expected_body(content, role)))
     return replies + [question(content, asks, known_role)]

@@ -7,7 +7,7 @@ import pytest
 from bot.content.model import Content
 from bot.interpretation.text import MAX_ANSWER_CHARS
 from bot.store import repository as repo
-from tests.activity.conftest import Chat, message, question
+from tests.activity.conftest import Chat, acknowledged, message, question
 from tests.support.activity import drive
 
 
@@ -49,7 +49,10 @@ def test_an_answer_at_the_limit_is_saved_whole(chat: Chat, content: Content) -> 
     drive(chat, "culture_reflection")
     long_answer = ("I like a team that talks. " * 200)[:MAX_ANSWER_CHARS]
     assert len(long_answer) == MAX_ANSWER_CHARS == 4000
-    assert chat.say(long_answer).messages == [question(content, "priorities", "work_seeker")]
+    assert chat.say(long_answer).messages == [
+        acknowledged(content, "culture_reflection"),
+        question(content, "priorities", "work_seeker"),
+    ]
     assert chat.current()["culture_reflection"].text == long_answer
 
 
@@ -135,7 +138,10 @@ def test_the_same_intent_in_a_sentence_on_a_text_question_is_checked_and_no_save
         offer
     ]
     assert "capacity_reflection" not in chat.current() and chat.run().status == "active"
-    assert chat.say("no").messages == [question(content, "pay_rating", "work_seeker")]
+    assert chat.say("no").messages == [
+        acknowledged(content, "capacity_reflection"),
+        question(content, "pay_rating", "work_seeker"),
+    ]
     assert chat.current()["capacity_reflection"].text == "gotta run to my shift now bye"
 
 
@@ -150,7 +156,10 @@ def test_a_short_sure_request_on_a_text_question_is_offered_not_taken(chat: Chat
     drive(chat, "capacity_reflection")
     offer = message(content, "confirm_request", action=content.request_actions["pause"]).text
     assert [m.text for m in chat.say("break times matter", intent="pause", confidence=0.95).messages] == [offer]
-    assert chat.say("no").messages == [question(content, "pay_rating", "work_seeker")]
+    assert chat.say("no").messages == [
+        acknowledged(content, "capacity_reflection"),
+        question(content, "pay_rating", "work_seeker"),
+    ]
     assert chat.current()["capacity_reflection"].text == "break times matter"
 
 

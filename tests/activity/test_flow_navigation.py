@@ -20,7 +20,7 @@ from bot.store.models import (
     Handoff,
     Summary,
 )
-from tests.activity.conftest import Chat, count, intro, message, question
+from tests.activity.conftest import Chat, acknowledged, count, intro, message, question
 from tests.support.activity import drive, reflection
 
 # ---- consent -------------------------------------------------------------------------------------
@@ -226,12 +226,13 @@ def test_fix_a_factor_from_the_review(chat: Chat, content: Content) -> None:
     ]
     assert chat.say("1").messages == [question(content, "pay_reflection", "work_seeker")]
     outcome = chat.say("Now I need $25/hour")
-    assert outcome.messages[1:] == [question(content, "review", "work_seeker")]
-    body = outcome.messages[0].custom["summary"]
+    assert outcome.messages[0] == acknowledged(content, "pay_reflection")
+    assert outcome.messages[2:] == [question(content, "review", "work_seeker")]
+    body = outcome.messages[1].custom["summary"]
     pay = next(f for f in body["factors"] if f["id"] == "pay")
     assert (pay["rating"], pay["reflection"]) == ("strength", "Now I need $25/hour")
-    assert outcome.messages[0].text == summary_text(content, body)
-    assert reflection("work_seeker", "pay") not in outcome.messages[0].text
+    assert outcome.messages[1].text == summary_text(content, body)
+    assert reflection("work_seeker", "pay") not in outcome.messages[1].text
     assert chat.run().return_step_id is None
 
     history = [
@@ -333,7 +334,10 @@ def test_stop_then_any_message_resumes_where_they_left_off(chat: Chat, content: 
         question(content, "arrangements_reflection", "employer"),
     ]
     assert chat.run().status == RUN_ACTIVE
-    assert chat.say("Weekdays are flexible").messages == [question(content, "values_rating", "employer")]
+    assert chat.say("Weekdays are flexible").messages == [
+        acknowledged(content, "arrangements_reflection"),
+        question(content, "values_rating", "employer"),
+    ]
     assert chat.current()["arrangements_reflection"].text == "Weekdays are flexible"
 
 

@@ -15,7 +15,7 @@ from bot.content.model import Content
 from bot.store import repository as repo
 from bot.store.db import session_factory
 from bot.store.models import RUN_ACTIVE, RUN_PAUSED, ChannelIdentity, Participant, ResumeCode
-from tests.activity.conftest import Chat, Clock, count, message, question
+from tests.activity.conftest import Chat, Clock, acknowledged, count, message, question
 from tests.support.activity import drive
 
 CODE = re.compile(
@@ -192,7 +192,10 @@ def test_a_wrong_code_mid_activity_asks_the_question_again(chat: Chat, content: 
 @pytest.mark.parametrize("answer", ["need 400", "Rent 950", "over 100", "work-100", "Code 123"])
 def test_an_answer_that_looks_like_a_code_is_saved(chat: Chat, content: Content, answer: str) -> None:
     drive(chat, "pay_reflection")
-    assert chat.say(answer).messages == [question(content, "arrangements_rating", "work_seeker")]
+    assert chat.say(answer).messages == [
+        acknowledged(content, "pay_reflection"),
+        question(content, "arrangements_rating", "work_seeker"),
+    ]
     assert chat.current()["pay_reflection"].text == answer
 
 

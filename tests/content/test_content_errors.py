@@ -246,3 +246,84 @@ def _append_to(where: str, suffix: str) -> Mutator:
 def test_every_outgoing_text_is_checked_for_gsm7_where_it_is(modified: Build, where: str) -> None:
     """The load-time check covers each outgoing text: one em dash in exactly that text is refused, naming it."""
     assert refuse(modified(_append_to(where, " \u2014"))) == f"{where}: characters outside GSM-7: ['\u2014']"
+
+
+# ---- language markup: [fr]...[/fr] marks a passage in another language ------------------------------------------
+@pytest.mark.parametrize(
+    ("mutate", "error"),
+    [
+        (
+            _set_message("intro_2", "Your answers are saved. [fr]Service en FRANÇAIS: écrivez FRANÇAIS."),
+            "messages.intro_2: [fr] is not closed: end the passage with [/fr]",
+        ),
+        (
+            _set_message("language_offer", "Hi! Reply 1. [fr]Bonjour! [en]Reply[/en] 2.[/fr]"),
+            "messages.language_offer: [en] inside [fr]: close [/fr] first",
+        ),
+        (
+            _set_prompt("role", "any", "Are you looking for work, or hiring? [es]Busca trabajo?[/es]"),
+            "steps.role.prompt.any: unknown language tag [es] (a passage in another language is [en], [fr])",
+        ),
+        (
+            _set_message("paused", "Paused. Your answers are saved.[/fr]"),
+            "messages.paused: [/fr] closes no passage",
+        ),
+        (
+            _set_message("paused", "[en]Paused.[/en] Your answers are saved."),
+            "messages.paused: [en] marks a passage in the text's own language: remove the tags",
+        ),
+    ],
+    ids=["unclosed", "nested", "unknown-code", "closes-nothing", "own-language"],
+)
+def test_malformed_language_markup_is_refused_naming_the_key(modified: Build, mutate: Mutator, error: str) -> None:
+    assert refuse(modified(mutate)) == error
+
+
+@pytest.mark.parametrize("where", [where for where, _ in _OUTGOING_EN], ids=[where for where, _ in _OUTGOING_EN])
+def test_every_outgoing_text_is_checked_for_language_markup_where_it_is(modified: Build, where: str) -> None:
+    assert (
+        refuse(modified(_append_to(where, " [fr]Bonjour")))
+        == f"{where}: [fr] is not closed: end the passage with [/fr]"
+    )
+
+
+def test_a_marked_passage_is_accepted_and_sent_without_its_tags(modified: Build) -> None:
+    edited = parse_content(modified(_set_message("paused", "Paused. [fr]C'est en pause.[/fr] Send any message.")))
+    assert edited.message("paused") == "Paused. [fr]C'est en pause.[/fr] Send any message."
+    assert dict(outgoing_texts(edited))["messages.paused"] == "Paused. C'est en pause. Send any message."
+
+
+def test_the_sms_limit_counts_the_text_without_its_tags(modified: Build) -> None:
+    # The tags alone would cost 13 septets ([ and ] count twice): only the 306 characters sent are counted.
+    assert parse_content(modified(_set_message("skipped", "y" * 296 + " [fr]" + "z" * 9 + "[/fr]")))
+    assert (
+        refuse(modified(_set_message("skipped", "y" * 296 + " [fr]" + "z" * 10 + "[/fr]")))
+        == "messages.skipped: 307 characters is more than 2 SMS segments"
+    )
+
+
+def test_the_real_mixed_messages_are_marked_and_sent_plain(content: Content) -> None:
+    texts = dict(outgoing_texts(content))
+    assert content.message("intro_2").endswith("Specialist. [fr]Service en FRANÇAIS: écrivez FRANÇAIS.[/fr]")
+    assert texts["messages.intro_2"].endswith("Specialist. Service en FRANÇAIS: écrivez FRANÇAIS.")
+    assert texts["messages.language_offer"] == (
+        "Hi! English or French? Reply 1 for English. Bonjour! Répondez 2 pour le FRANÇAIS."
+    )
+    fr = dict(outgoing_texts(load_content("fr")))
+    assert fr["messages.intro_2"].endswith("votre dossier. In English? Write ENGLISH.")
+    assert fr["messages.language_offer"] == "Bonjour! Pour le FRANÇAIS, répondez 2. Hi! For English, reply 1."
+    assert not [where for where, text in [*texts.items(), *fr.items()] if "[en]" in text or "[fr]" in text]
+
+
+@pytest.mark.parametrize(
+    ("mutate", "where"),
+    [
+        (lambda data: data["options"]["role"][1].update(label="[fr]J'embauche[/fr]"), "option 'employer'"),
+        (lambda data: factor(data, "pay").update(name="Pay [fr]salaire[/fr]"), "factors.pay.name"),
+        (_set_message("summary_title", "Your summary [fr]Votre résumé[/fr]"), "messages.summary_title"),
+        (_set_message("options_reply", "Reply {choices}. [fr]Répondez.[/fr]"), "messages.options_reply"),
+    ],
+    ids=["option-label", "factor-name", "summary-word", "options-line"],
+)
+def test_markup_where_no_passage_can_be_marked_is_refused(modified: Build, mutate: Mutator, where: str) -> None:
+    assert refuse(modified(mutate)) == f"{where}: [fr]...[/fr] markup is for message texts only, not here"

@@ -8,9 +8,11 @@ import pytest
 
 from bot.content import load_content
 from bot.interpretation import decision as meant
+from bot.interpretation.commands import detect_command
 from bot.interpretation.interpret import interpret, worded_as_question
 from bot.interpretation.nlu import NluResult, with_step_prior
 from bot.interpretation.numbers import option_number, scale_number
+from bot.interpretation.text import normalise
 from bot.interpretation.topics import term_asked, yes_or_no
 
 CONTENT = load_content()
@@ -359,3 +361,76 @@ def test_the_step_prior_keeps_the_share_of_intents_rasa_did_not_list() -> None:
     lone = NluResult(ranking=(("pause", 0.3),))
     assert with_step_prior(lone, {"choose_stressor"}, 2.0).ranking == (("pause", pytest.approx(0.3)),)
     assert decide("gotta run to my shift now bye", "capacity_rating", lone).kind == meant.UNCLEAR
+
+
+FRENCH = load_content("fr")
+
+
+def decide_fr(text: str, step_id: str, result: NluResult = NO_NLU) -> meant.Decision:
+    return interpret(text, FRENCH.step(step_id), result, FRENCH)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "c'est-tu long",
+        "mon boss va-tu voir ça",
+        "pouvez-vous m'expliquer",
+        "y a-t-il une autre étape",
+        "pis après ça il se passe quoi",
+        "je fais comment",
+        "ça me donne quoi de faire ça",
+        "force dans quel sens",
+        "je me demande qui lit ça",
+    ],
+)
+def test_french_asks_by_inversion_by_the_particle_tu_or_in_place(raw: str) -> None:
+    assert worded_as_question(raw, normalise(raw))
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "vas-y",
+        "peut-être les horaires",
+        "occupe-toi pas de ça",
+        "une place où on se parle",
+        "un patron qui écoute",
+        "j'aime le travail d'équipe",
+    ],
+)
+def test_french_statements_with_a_hyphen_or_a_question_word_inside_are_statements(raw: str) -> None:
+    assert not worded_as_question(raw, normalise(raw))
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        ("pas clair pantoute", "1"),  # "pas clair" is named; "clair" (4) is only a part of it
+        ("pas très clair", "2"),
+        ("tres clair", "5"),  # typed without its accent
+        ("assez clair je dirais", "4"),
+    ],
+)
+def test_the_longest_name_in_a_reply_is_the_one_named(raw: str, value: str) -> None:
+    decision = decide_fr(raw, "clarity_before")
+    assert (decision.kind, picked(decision)) == (meant.ANSWER, value)
+
+
+def test_a_negated_name_is_not_taken() -> None:
+    assert decide_fr("pas assez clair", "clarity_before").kind != meant.ANSWER
+
+
+# Each reply below is listed in fr.yml only with its accents.
+@pytest.mark.parametrize(
+    ("step", "raw", "value"),
+    [("consent", "oke", "yes"), ("pay_rating", "c'est pas evident", "stressor"), ("pay_rating", "che pas", "both")],
+)
+def test_options_match_when_typed_without_accents(step: str, raw: str, value: str) -> None:
+    decision = decide_fr(raw, step)
+    assert (decision.kind, picked(decision)) == (meant.ANSWER, value)
+
+
+def test_commands_match_when_typed_without_accents() -> None:
+    assert detect_command("chu pret", FRENCH) == "greet"
+    assert detect_command("parler a mon conseiller", FRENCH) == "human"

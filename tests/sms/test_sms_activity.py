@@ -62,7 +62,7 @@ def test_one_reply_per_turn_joins_the_bots_messages(sms_stack, new_phone) -> Non
     content = load_content()
     phone = new_phone()
     bodies = phone.text("hello")
-    intro = [gsm7.to_gsm7(content.message(key)) for key in ("intro_1", "intro_2")]
+    intro = [gsm7.to_gsm7(content.plain_message(key)) for key in ("intro_1", "intro_2")]
     assert bodies == ["\n\n".join([*intro, sms_question("consent", None)])]
 
 

@@ -15,6 +15,7 @@ from starlette.testclient import TestClient
 
 from bot.activity import resume_codes
 from bot.channels.webchat import channel as webchat
+from bot.content import load_content
 from bot.web import chat_routes
 from bot.web.app import create_app
 from tests.support.stack import Stack
@@ -168,6 +169,48 @@ def test_channel_reduces_rasa_messages_to_what_the_page_shows() -> None:
     ]
 
 
+INTRO_2 = "At the end you choose. Service en FRANÇAIS: écrivez FRANÇAIS."
+INTRO_2_PARTS = [{"text": "At the end you choose. "}, {"text": "Service en FRANÇAIS: écrivez FRANÇAIS.", "lang": "fr"}]
+
+
+async def test_channel_keeps_a_messages_language_parts_as_rasa_hands_them_over() -> None:
+    """Rasa passes the action's extra field to the output channel with the message (BotUttered metadata)."""
+    collector = webchat.WebChatCollector()
+    await collector.send_response(SENDER, {"text": INTRO_2, "parts": INTRO_2_PARTS, "timestamp": 1.0})
+    await collector.send_response(
+        SENDER, {"text": INTRO_2, "buttons": [{"title": "Yes", "payload": "Yes"}], "parts": INTRO_2_PARTS}
+    )
+    await collector.send_response(SENDER, {"text": "First.\n\nSecond."})
+    assert webchat.to_page_messages(collector.messages) == [
+        {"text": INTRO_2, "parts": INTRO_2_PARTS},
+        {"text": INTRO_2, "buttons": [{"title": "Yes", "payload": "Yes"}], "parts": INTRO_2_PARTS},
+        {"text": "First."},
+        {"text": "Second."},
+    ]
+
+
+@pytest.mark.parametrize(
+    "parts",
+    [
+        [{"text": "At the end you choose. "}],  # not the whole text
+        [{"text": INTRO_2, "lang": "français"}],  # not a language code
+        [{"text": INTRO_2, "lang": "<b>"}],
+        [{"lang": "fr"}],
+        "At the end",
+        [],
+    ],
+)
+def test_channel_drops_parts_that_do_not_match_the_text(parts: object) -> None:
+    assert webchat.to_page_messages([{"recipient_id": SENDER, "text": INTRO_2, "parts": parts}]) == [{"text": INTRO_2}]
+
+
+def test_proxy_passes_the_parts_on_with_the_messages_language() -> None:
+    replies = [{"text": INTRO_2, "parts": INTRO_2_PARTS}]
+    client, _ = proxy_client(lambda request: httpx.Response(200, json=replies, headers={"Content-Language": "en"}))
+    response = client.post("/chat/api/message", json={"sender": SENDER, "message": "hi"})
+    assert response.json() == [{"text": INTRO_2, "parts": INTRO_2_PARTS, "lang": "en"}]
+
+
 # ---- the real Rasa server ----------------------------------------------------------------------
 def post_rasa(stack: Stack, data: bytes) -> tuple[int, object]:
     request = urllib.request.Request(
@@ -185,7 +228,13 @@ def test_rasa_webchat_channel_answers_and_refuses_bad_requests(web_stack: Stack)
     status, replies = post_rasa(web_stack, json.dumps({"sender": SENDER, "message": "hi"}).encode())
     assert status == 200
     assert replies[-1]["buttons"] == [{"title": "Yes", "payload": "Yes"}, {"title": "No", "payload": "No"}]
-    assert all(set(r) <= {"text", "buttons", "custom"} for r in replies)
+    assert all(set(r) <= {"text", "buttons", "custom", "parts"} for r in replies)
+    # intro_2 ends with a passage in French: plain text, and the passage marked in its parts.
+    intro_2 = load_content().plain_message("intro_2")
+    french = "Service en FRANÇAIS: écrivez FRANÇAIS."
+    assert [(r["text"], r.get("parts")) for r in replies if "parts" in r] == [
+        (intro_2, [{"text": intro_2.removesuffix(french)}, {"text": french, "lang": "fr"}])
+    ]
     assert post_rasa(web_stack, b"{oops") == (400, {"error": "bad_json"})
     assert post_rasa(web_stack, json.dumps({"sender": "+15551234567", "message": "hi"}).encode()) == (
         400,

@@ -240,7 +240,7 @@ class TwilioSmsInput(InputChannel):
             reply.identity_id = state.identity_id
             content = load_content(state.language)
             # The bot answers every message; nothing back means a turn failed, so ask for the text again.
-            replies = collector.messages or [{"text": content.message("system_error")}]
+            replies = collector.messages or [{"text": content.plain_message("system_error")}]
             if keyword == HELP:
                 carrier = channel_messages(language=keyword_language(body) or state.language)["help"]
                 replies = [{"text": carrier}, *replies]

@@ -77,5 +77,5 @@ def compose(messages: Iterable[Mapping[str, Any]], wording: Optional[Mapping[str
 def unrecorded_reply() -> str:
     """ "Please send that again" when the database is down: the language is unknown, so every language, English first."""
     return gsm7.to_sms(
-        " / ".join(dict.fromkeys(load_content(lang).message("system_error") for lang in available_languages()))
+        " / ".join(dict.fromkeys(load_content(lang).plain_message("system_error") for lang in available_languages()))
     )

@@ -150,6 +150,6 @@ class TelegramInput(InputChannel):
         if output.attempts == before and not output.blocked:
             # The bot answers every message; nothing back means a turn failed, so ask for the text again.
             language = await asyncio.to_thread(records.chat_language, chat_id)
-            await output.send_pieces(chat_id, load_content(language).message("system_error"), None)
+            await output.send_pieces(chat_id, load_content(language).plain_message("system_error"), None)
             return False
         return True

@@ -41,8 +41,42 @@ def sender_language(sender: str) -> Optional[str]:
         return None
 
 
+class WebChatCollector(CollectingOutputChannel):
+    """Rasa's collecting output, keeping a message's language parts (bot.actions.turn.language_parts) with its text."""
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        parts = kwargs.get("parts")
+        if not parts:
+            await super().send_text_message(recipient_id, text, **kwargs)
+            return
+        # One message, not cut at blank lines as Rasa's collector does: the parts cover the whole text.
+        await self._persist_message({**self._message(recipient_id, text=text), "parts": parts})
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        parts = kwargs.get("parts")
+        message = self._message(recipient_id, text=text, buttons=buttons)
+        await self._persist_message({**message, "parts": parts} if parts else message)
+
+
+def page_parts(text: str, parts: Any) -> Optional[list[dict[str, str]]]:
+    """A message's language parts as the page takes them ({text, lang?} each, together exactly the text), or None."""
+    if not isinstance(parts, list) or not parts:
+        return None
+    out: list[dict[str, str]] = []
+    for part in parts:
+        if not isinstance(part, dict) or not isinstance(part.get("text"), str):
+            return None
+        lang = part.get("lang")
+        if lang is not None and not (isinstance(lang, str) and LANGUAGE_PATTERN.fullmatch(lang)):
+            return None
+        out.append({"text": part["text"], **({"lang": lang} if lang else {})})
+    return out if "".join(part["text"] for part in out) == text else None
+
+
 def to_page_messages(collected: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rasa's collected bot messages reduced to what the page shows: text, buttons and custom payloads.
+    """Rasa's collected bot messages reduced to what the page shows: text (with its language parts), buttons and custom payloads.
 
     The language they are written in goes in the response's Content-Language header, not in each message: the
     participant's language after the turn is the language of every reply to it (the engine switches before it answers).
@@ -54,6 +88,9 @@ def to_page_messages(collected: list[dict[str, Any]]) -> list[dict[str, Any]]:
             item["custom"] = message["custom"]
         if message.get("text"):
             item["text"] = message["text"]
+            parts = page_parts(message["text"], message.get("parts"))
+            if parts is not None:
+                item["parts"] = parts  # passages in another language, for the page's lang attributes
         if message.get("buttons"):
             item["buttons"] = [
                 {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))} for b in message["buttons"]
@@ -90,7 +127,7 @@ class WebChatInput(InputChannel):
             if isinstance(parsed, HTTPResponse):
                 return parsed
             sender, message = parsed
-            collector = CollectingOutputChannel()
+            collector = WebChatCollector()
             try:
                 await on_new_message(UserMessage(message, collector, sender, input_channel=self.name()))
             except asyncio.CancelledError:

@@ -1,7 +1,8 @@
 /* Magnetic Factors web chat: sends messages to /chat/api/message, keeps the chat in this browser, and renders
    every text with textContent (never as HTML). No libraries, no requests to any other site.
    Languages: the page's own words come from #chat-strings (bot/web/static/chat/strings.json); each bot message
-   carries the language it is written in ("lang"), which is marked on it and which the whole page then follows. */
+   carries the language it is written in ("lang"), which is marked on it and which the whole page then follows;
+   a passage in another language inside it ("parts") is marked on a <span lang> of its own. */
 (function () {
   "use strict";
 
@@ -163,10 +164,30 @@
     return node;
   }
 
-  function textBubble(who, text, lang) {
+  // A bot message's passages in another language ("parts": [{text, lang}], together exactly its text), each in a
+  // <span lang> so a screen reader switches voice for it; null when there are none (or they do not match the text).
+  function languageParts(parts, text) {
+    if (!Array.isArray(parts) || !parts.length) { return null; }
+    var valid = parts.every(function (part) {
+      return part && typeof part.text === "string" && (part.lang === undefined || typeof part.lang === "string");
+    });
+    if (!valid || parts.map(function (part) { return part.text; }).join("") !== text) { return null; }
+    return parts.map(function (part) { return knownLang(part.lang) ? { text: part.text, lang: part.lang } : { text: part.text }; });
+  }
+
+  function textBubble(who, text, lang, parts) {
     var bubble = marked(el("div", "msg " + who), lang);
     bubble.appendChild(el("span", "visually-hidden", t(who === "user" ? "you_said" : "helper_said", null, lang)));
-    bubble.appendChild(el("p", null, text));
+    var paragraph = el("p");
+    var pieces = languageParts(parts, text);
+    if (pieces) {
+      pieces.forEach(function (part) {
+        paragraph.appendChild(part.lang && part.lang !== lang ? marked(el("span", null, part.text), part.lang) : document.createTextNode(part.text));
+      });
+    } else {
+      paragraph.textContent = text;
+    }
+    bubble.appendChild(paragraph);
     return bubble;
   }
 
@@ -236,7 +257,7 @@
   function itemNode(item) {
     if (item.from === "user") { return textBubble("user", item.text, item.lang); }
     if (item.custom && item.custom.type === "mf_summary") { return summaryBlock(item.custom, item.lang); }
-    return textBubble("bot", item.text || "", item.lang);
+    return textBubble("bot", item.text || "", item.lang, item.parts);
   }
 
   function choicesNode(buttons, lang) {
@@ -319,6 +340,8 @@
     }
     if (typeof message.text !== "string") { return null; }
     var item = { from: "bot", text: message.text, lang: lang };
+    var parts = languageParts(message.parts, message.text);
+    if (parts) { item.parts = parts; }  // kept with the conversation, so a reload marks the passages again
     if (Array.isArray(message.buttons)) {
       item.buttons = message.buttons
         .filter(function (b) { return b && typeof b.title === "string" && typeof b.payload === "string"; })
