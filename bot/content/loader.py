@@ -331,16 +331,16 @@ def _fill(text: str, where: str, **real: str) -> str:
         raise ContentError(f"{where}: broken {{placeholder}}: {exc}") from exc
 
 
-def outgoing_texts(content: Content) -> list[tuple[str, str]]:
-    """Every message the content can produce, as (where, text as sent by SMS: placeholders filled, no language markup)."""
-    texts: list[tuple[str, str]] = []
+def written_texts(content: Content) -> list[tuple[str, str, tuple[Option, ...]]]:
+    """Every message the content can produce, as (where, text with placeholders filled and no markup, its options)."""
+    texts: list[tuple[str, str, tuple[Option, ...]]] = []
 
     def add(where: str, text: str, options: tuple[Option, ...] = ()) -> None:
         try:  # a passage in another language, [fr]...[/fr] (bot/content/language_spans.py), is sent without its tags
             language_spans.check_markup(text, own_language=content.language)
         except language_spans.MarkupError as exc:
             raise ContentError(f"{where}: {exc}") from exc
-        texts.append((where, with_options(language_spans.plain_text(text), options, content.messages)))
+        texts.append((where, language_spans.plain_text(text), options))
 
     for key, text in content.messages.items():
         add(f"messages.{key}", _fill(text, f"messages.{key}"))
@@ -371,6 +371,11 @@ def outgoing_texts(content: Content) -> list[tuple[str, str]]:
             where = f"steps.{step.id}.help.{audience}"
             add(where, _fill(text, where), step.options)
     return texts
+
+
+def outgoing_texts(content: Content) -> list[tuple[str, str]]:
+    """Every message the content can produce, as (where, text as sent by SMS: placeholders filled, no language markup)."""
+    return [(where, with_options(text, options, content.messages)) for where, text, options in written_texts(content)]
 
 
 def check_sms_rules(content: Content) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Optional
 
 from bot.content.model import Content
@@ -25,13 +26,19 @@ def forms(norm: str, content: Content) -> set[str]:
     return found
 
 
+@lru_cache(maxsize=256)
+def _with_folded(phrases: tuple[str, ...]) -> frozenset[str]:
+    """A command's phrases, each also without its accents (worked out once per content version)."""
+    return frozenset(phrases) | {fold(p) for p in phrases}
+
+
 def detect_command(text: str, content: Content) -> Optional[str]:
     """The command a whole message asks for ("help", "pause", ...), or None if it is not a command phrase."""
     norm = normalise(text)
     candidates = forms(norm, content) | forms(norm.rstrip("?").strip(), content)
     candidates |= {fold(c) for c in candidates}
     for command, phrases in content.commands.items():
-        if candidates & (set(phrases) | {fold(p) for p in phrases}):
+        if candidates & _with_folded(phrases):
             return command
     if "?" in candidates or norm == "?":
         return "help"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterable, Optional, Sequence
 
 from rapidfuzz import fuzz
@@ -45,12 +46,13 @@ FUZZY_MIN = 80.0  # a typo of a name ("strenght", "stresor", "hirng"); below thi
 FUZZY_SURE = 85.0
 
 
-def names(option: Option) -> set[str]:
+@lru_cache(maxsize=4096)
+def names(option: Option) -> frozenset[str]:
     """Every normalised way of naming an option: label, value and synonyms, each also without its accents."""
     given = {
         n for n in (normalise(option.label), normalise(option.value), *(normalise(s) for s in option.synonyms)) if n
     }
-    return given | {fold(n) for n in given}
+    return frozenset(given | {fold(n) for n in given})
 
 
 def exact(forms: Iterable[str], options: Sequence[Option]) -> Optional[Option]:
