@@ -4,9 +4,9 @@
 set -euo pipefail
 profile="${1:-run}"
 case "$profile" in
-  run)  pkgs=(git make) ;;
-  test) pkgs=(git make chromium nodejs npm postgresql redis-server nginx) ;;
-  prod) pkgs=(git make postgresql redis-server nginx) ;;
+  run)  pkgs=(git make libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core) ;;  # Pango and a font: WeasyPrint (summary PDFs)
+  test) pkgs=(git make libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core chromium nodejs npm postgresql redis-server nginx) ;;
+  prod) pkgs=(git make libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core postgresql redis-server nginx) ;;
   *) echo "unknown profile: $profile" >&2; exit 2 ;;
 esac
 missing=()

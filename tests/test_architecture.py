@@ -165,7 +165,7 @@ def test_no_module_is_over_400_lines() -> None:
 def development_packages() -> set[str]:
     """The import names of what requirements-dev.in adds (pytest, playwright, aiosmtpd, ruff, mypy, ...)."""
     names = {"pytest": "pytest", "pytest-asyncio": "pytest_asyncio", "pytest-timeout": "pytest_timeout"}
-    names |= {"pytest-cov": "pytest_cov", "playwright": "playwright", "aiosmtpd": "aiosmtpd"}
+    names |= {"pytest-cov": "pytest_cov", "playwright": "playwright", "aiosmtpd": "aiosmtpd", "pypdf": "pypdf"}
     names |= {"ruff": "ruff", "mypy": "mypy", "coverage": "coverage", "pytest-xdist": "xdist"}
     listed = [
         line.split("#")[0].strip()

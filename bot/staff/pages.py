@@ -25,6 +25,7 @@ from bot.store.models import ADMIN, Practitioner
 
 logger = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+STATIC = Path(__file__).resolve().parent / "static"
 MAX_FORM_FIELDS = 20
 MAX_FIELD_BYTES = 64 * 1024
 SECURITY_HEADERS = {
@@ -63,12 +64,16 @@ _environment.globals.update(
 )
 
 
-def render(name: str, status_code: int = 200, headers: dict[str, str] | None = None, **context: Any) -> HTMLResponse:
-    """A page from templates/ with autoescaping on."""
+def html_of(name: str, **context: Any) -> str:
+    """The HTML of a template from templates/ (autoescaped), for a page or a PDF."""
     context.setdefault("me", None)
     context.setdefault("csrf", "")
-    html = _environment.get_template(name).render(**context)
-    response = HTMLResponse(html, status_code=status_code, headers=headers)
+    return _environment.get_template(name).render(**context)
+
+
+def render(name: str, status_code: int = 200, headers: dict[str, str] | None = None, **context: Any) -> HTMLResponse:
+    """A page from templates/ with autoescaping on."""
+    response = HTMLResponse(html_of(name, **context), status_code=status_code, headers=headers)
     response.headers.update(SECURITY_HEADERS)
     return response
 
@@ -86,16 +91,21 @@ class StaffRequest:
 
     def page(self, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         """Render a page with the account, its navigation and the CSRF token filled in."""
-        return render(
-            name,
-            status_code=status_code,
-            me=self.me,
-            csrf=self.session.csrf,
-            can_see_stats=self.me.role in STATS_ROLES,
-            is_admin=self.me.role == ADMIN,
-            site=self.me.site,
+        return render(name, status_code=status_code, **self._context(context))
+
+    def html(self, name: str, **context: Any) -> str:
+        """The HTML ``page`` would send (for a PDF of it)."""
+        return html_of(name, **self._context(context))
+
+    def _context(self, context: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "me": self.me,
+            "csrf": self.session.csrf,
+            "can_see_stats": self.me.role in STATS_ROLES,
+            "is_admin": self.me.role == ADMIN,
+            "site": self.me.site,
             **context,
-        )
+        }
 
     def field(self, name: str) -> str:
         value = self.form.get(name) if self.form is not None else None

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bot.staff import views_admin, views_auth, views_handoff, views_queue
+from bot.staff.pages import STATIC
 
-STATIC = Path(__file__).resolve().parent / "static"
 HANDOFF = "/handoffs/{handoff_id:int}"
 
 routes: list[BaseRoute] = [
@@ -22,6 +20,7 @@ routes: list[BaseRoute] = [
             Route("/export.csv", views_queue.queue_export, name="staff_export"),
             Route(HANDOFF, views_handoff.handoff_page, name="staff_handoff"),
             Route(HANDOFF + "/print", views_handoff.handoff_print, name="staff_handoff_print"),
+            Route(HANDOFF + "/summary.pdf", views_handoff.handoff_pdf, name="staff_handoff_pdf"),
             Route(HANDOFF + "/claim", views_handoff.handoff_claim, methods=["POST"], name="staff_handoff_claim"),
             Route(HANDOFF + "/status", views_handoff.handoff_status, methods=["POST"], name="staff_handoff_status"),
             Route(HANDOFF + "/notes", views_handoff.handoff_note, methods=["POST"], name="staff_handoff_note"),

@@ -1,4 +1,4 @@
-"""One handed-off summary: read it, claim it, add private notes, change its status, print it."""
+"""One handed-off summary: read it, claim it, add private notes, change its status, print it or download its PDF."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ from typing import Any
 
 from starlette.responses import Response
 
+from bot import pdf
 from bot.capabilities import phone_channels
 from bot.staff import wording
 from bot.staff.access import QUEUE_ROLES, WORK_ROLES, scope_for
 from bot.staff.formatting import summary_view
-from bot.staff.pages import StaffRequest, not_found, redirect, staff_page
+from bot.staff.pages import STATIC, StaffRequest, not_found, redirect, staff_page
 from bot.store import outbox
 from bot.store import staff_repository as staff_repo
 from bot.store.models import HANDOFF_STATUSES, Handoff
@@ -72,6 +73,21 @@ def handoff_print(sr: StaffRequest) -> Response:
         return not_found(sr)
     sr.audit("summary_printed", "handoff", handoff.id)
     return sr.page("print.html", **_context(sr, handoff))
+
+
+@staff_page(QUEUE_ROLES)
+def handoff_pdf(sr: StaffRequest) -> Response:
+    """The printable page as a PDF file to save or attach (same content, in the participant's language)."""
+    handoff = _handoff(sr)
+    if handoff is None:
+        return not_found(sr)
+    sr.audit("summary_pdf_downloaded", "handoff", handoff.id)
+    html = sr.html("print.html", for_pdf=True, **_context(sr, handoff))
+    return Response(
+        pdf.html_to_pdf(html, static={"/staff/static": STATIC}),
+        media_type=pdf.MEDIA_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="magnetic-factors-summary-{handoff.id}.pdf"'},
+    )
 
 
 @staff_page(WORK_ROLES)

@@ -20,6 +20,7 @@ from tests.staff.seed import FACTORS, Account, add_account, add_site, seed_hando
 from tests.staff.staffpage import queue_ids, sign_in
 from tests.support.database import DB_NAME, NewDatabase
 from tests.support.french import RATING_VALUES, RATINGS, REFLECTIONS_FR
+from tests.support.pdf_text import read_pdf, squeezed
 from tests.support.stack import Stack
 
 pytestmark = [pytest.mark.browser]
@@ -182,7 +183,31 @@ def test_print_view_and_its_pdf_are_french_with_english_names(world: World, page
     assert_accessible(page, axe_source)
     page.emulate_media(media="print")
     assert page.locator("#summary-language-note").is_visible()
-    assert page.pdf(format="Letter").startswith(b"%PDF")
+    assert page.locator(".no-print").is_hidden()
+    page.emulate_media(media="screen")
+    with page.expect_download() as download:
+        page.click("text=Download PDF")
+    assert download.value.suggested_filename == f"magnetic-factors-summary-{world.ids['fr_ws']}.pdf"
+    document = read_pdf(Path(download.value.path()).read_bytes())
+    assert (document.language, document.title, document.tagged) == (
+        "en",
+        f"Magnetic Factors Summary #{world.ids['fr_ws']}",
+        True,
+    )
+    assert document.text.startswith(
+        f"Magnetic Factors Summary Halifax Works · summary #{world.ids['fr_ws']} · printed by"
+    )
+    for (
+        factor
+    ) in FACTORS:  # each row: the French name (the English), the French rating (the English), the words verbatim
+        rating = SEEKER_RATINGS[factor]
+        row = (
+            both(FR_NAMES[factor], EN_NAMES[factor])
+            + both(FR_RATINGS[rating], EN_RATINGS[rating])
+            + SEEKER_WORDS[factor]
+        )
+        assert squeezed(row) in squeezed(document.text), row
+    assert "Download PDF" not in document.text and "← Back" not in document.text
     assert page.dialogs == []  # type: ignore[attr-defined]
 
 
@@ -195,6 +220,7 @@ def test_french_employers_summary_for_the_ees_only(world: World, page: Page, axe
     for other in ("fr_ws", "en_ws", "truro_fr_ws"):
         assert page.goto(f"{world.base}/staff/handoffs/{world.ids[other]}").status == 404
         assert page.goto(f"{world.base}/staff/handoffs/{world.ids[other]}/print").status == 404
+        assert page.request.get(f"{world.base}/staff/handoffs/{world.ids[other]}/summary.pdf").status == 404
         assert "Truro" not in page.locator("main").inner_text() and "Mots" not in page.content()
 
 

@@ -44,6 +44,7 @@ from tests.staff.seed import Account, add_account, add_site, seed_handoff
 from tests.staff.staffpage import csrf_token, post, queue_ids, sign_in
 from tests.support.browser import new_context
 from tests.support.database import DB_NAME, NewDatabase
+from tests.support.pdf_text import read_pdf, squeezed
 from tests.support.stack import REPO, Stack, start_stack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -342,9 +343,33 @@ def test_print_view_is_a_clean_page(journey: Journey, page: Page) -> None:
     page.emulate_media(media="print")
     assert not page.locator("#print-button").is_visible()
     assert page.locator("table.factors").is_visible()
-    pdf = page.pdf(format="Letter")
-    assert pdf.startswith(b"%PDF")
     assert page.dialogs == []  # type: ignore[attr-defined]
+
+
+def test_summary_pdf_from_the_handoff_page_holds_the_words_verbatim(journey: Journey, page: Page) -> None:
+    sign_in(page, journey.base, CM.email, CM.password, path=f"/staff/handoffs/{journey.seeker}")
+    with page.expect_download() as download:
+        page.click("text=Download PDF")
+    assert download.value.suggested_filename == f"magnetic-factors-summary-{journey.seeker}.pdf"
+    document = read_pdf(Path(download.value.path()).read_bytes())
+    assert (document.language, document.title, document.tagged) == (
+        "en",
+        f"Magnetic Factors Summary #{journey.seeker}",
+        True,
+    )
+    text = squeezed(document.text)
+    for factor in FACTOR_ORDER:  # the hostile answer too: as the characters typed, never markup
+        assert squeezed(SEEKER_WORDS[factor]) in text, factor
+    assert squeezed("Clarity before → after 2 → 4") in text
+    assert "PrintableDownloadPDF" not in text and "Privatenotes" not in text
+    with session_scope(journey.db_url) as session:
+        casey = session.execute(select(Practitioner.id).where(Practitioner.email == CM.email)).scalar_one()
+        downloads = session.execute(
+            select(AuditEvent.practitioner_id).where(
+                AuditEvent.action == "summary_pdf_downloaded", AuditEvent.subject_id == str(journey.seeker)
+            )
+        ).all()
+        assert [row[0] for row in downloads] == [casey]
 
 
 def test_csv_export_of_my_queue(journey: Journey, page: Page) -> None:
@@ -397,6 +422,8 @@ def test_other_sites_case_manager_is_refused(journey: Journey, page: Page) -> No
         response = page.goto(f"{journey.base}/staff/handoffs/{other}")
         assert response.status == 404
         assert SEEKER_WORDS["values"] not in page.content()
+        pdf = page.request.get(f"{journey.base}/staff/handoffs/{other}/summary.pdf")
+        assert (pdf.status, pdf.headers["content-type"].split(";")[0]) == (404, "text/html")
 
 
 def test_handoff_emails_carry_the_link_and_no_answers(journey: Journey) -> None:

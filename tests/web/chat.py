@@ -194,6 +194,14 @@ class ChatPage:
             "#log .msg.bot, #log .summary", "nodes => nodes.map(n => n.getAttribute('lang'))"
         )
 
+    def foreign_passages(self) -> list[list[Any]]:
+        """Per bot message: its lang, its paragraph's whole text and each (lang, text) of the <span lang> inside it."""
+        return self.page.eval_on_selector_all(
+            "#log .msg.bot",
+            "nodes => nodes.map(n => [n.getAttribute('lang'), n.querySelector('p').textContent,"
+            " Array.from(n.querySelectorAll('p span[lang]')).map(s => [s.lang, s.textContent])])",
+        )
+
     def user_langs(self) -> list[Optional[str]]:
         return self.page.eval_on_selector_all("#log .msg.user", "nodes => nodes.map(n => n.getAttribute('lang'))")
 

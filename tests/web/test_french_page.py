@@ -11,6 +11,7 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from bot.content import load_content
+from bot.content.language_spans import split_languages
 from bot.web import chat_routes
 from bot.web.app import create_app
 from tests.support.activity import expected_prompt
@@ -223,3 +224,29 @@ def test_visible_switch_each_way_mid_activity_keeps_every_answer(
     chat.reload()
     assert (chat.bot_langs(), chat.user_langs(), chat.html_lang()) == (langs, users, "en")
     assert chat.errors == [] and chat.foreign_requests() == []
+
+
+# ---- a passage in the other language, read in its own voice ----------------------------------------------------------
+@pytest.mark.e2e
+@pytest.mark.browser
+@pytest.mark.parametrize("page_lang", ["en", "fr"])
+def test_a_passage_in_the_other_language_is_a_span_with_its_own_lang(
+    new_chat, web_stack: Stack, axe_source: str, page_lang: str
+) -> None:
+    content = load_content(page_lang)
+    other = "fr" if page_lang == "en" else "en"
+    expected = [(lang or page_lang, text) for text, lang in split_languages(content.message("intro_2"))]
+    foreign = [[lang, text] for lang, text in expected if lang == other]
+    assert foreign, "intro_2 is expected to carry a passage in the other language"
+    chat = new_chat()
+    chat.page.goto(f"{web_stack.web_url}/?lang={page_lang}")
+    chat.page.wait_for_selector("#composer")
+    chat.press_start()
+    intro_2 = [m for m in chat.foreign_passages() if m[1] == content.plain_message("intro_2")]
+    assert intro_2 == [[page_lang, content.plain_message("intro_2"), foreign]]
+    # the other messages carry no such passage
+    others = [m for m in chat.foreign_passages() if m[1] != content.plain_message("intro_2")]
+    assert others and all(lang == page_lang and spans == [] for lang, _, spans in others)
+    assert_no_violations(chat, axe_source)
+    chat.reload()  # the saved conversation is drawn again from the browser's storage, passages marked as before
+    assert [m for m in chat.foreign_passages() if m[1] == content.plain_message("intro_2")] == intro_2
