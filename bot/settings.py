@@ -52,6 +52,7 @@ class Settings(BaseSettings):
     reminder_after_hours: str = "24,96"
     reminder_hours: str = "9-20"
     holidays: str = ""
+    summary_link_days: int = 30  # how long the participant's own link to their summary works
 
     class Config:
         allow_mutation = False

@@ -17,6 +17,7 @@ from bot.interpretation import text as textin
 from bot.interpretation.topics import term_asked
 from bot.settings import Settings
 from bot.store import repository as repo
+from bot.store import summary_links
 from bot.store.models import RUN_ACTIVE, RUN_COMPLETED, RUN_RESTARTED, ActivityRun, Participant, Summary, utcnow
 
 
@@ -192,7 +193,7 @@ class FlowBase:
         step = self._current_step(run)
         messages: list[BotMessage] = []
         if step.kind == "review" and with_summary:
-            messages.append(self._summary_message(self._save_summary(run)))
+            messages.append(self._summary_message(run, self._save_summary(run)))
         messages.append(BotMessage(self.content.question_text(step.id, run.role), options=step.options))
         return messages
 
@@ -231,17 +232,25 @@ class FlowBase:
         body = build_summary(self.content, run.role or "", answers)
         return repo.save_summary(session=self.session, run=run, body=body, text=summary_text(self.content, body))
 
-    def _summary_message(self, summary: Summary) -> BotMessage:
+    def _summary_message(self, run: ActivityRun, summary: Summary) -> BotMessage:
+        """The summary, with the participant's own link to keep it (the same link each time it is shown)."""
         body = summary.body
+        token = summary_links.link_token(
+            session=self.session, run=run, secret_key=self.settings.secret_key, days=self.settings.summary_link_days
+        )
+        path = f"{summary_links.PATH}/{token}"
+        keep = self.content.message("keep_link", link=self.settings.public_base_url + path)
+        text = f"{summary.text}\n\n{keep}"
         custom = {
             "type": SUMMARY_TYPE,
             "title": self.content.message("summary_title"),
-            "text": summary.text,
-            "sms_text": sms_summary_text(self.content, body),
+            "text": text,
+            "sms_text": sms_summary_text(self.content, body, link=self.settings.public_base_url + path),
+            "keep": {"path": path, "text": self.content.message("keep_button")},
             "summary": body,
             "labels": {
                 k: self.content.message(f"summary_{k}")
                 for k in ("strengths", "stressors", "both", "priorities", "skipped", "not_answered")
             },
         }
-        return BotMessage(summary.text, custom=custom)
+        return BotMessage(text, custom=custom)

@@ -8,7 +8,7 @@ from bot.content import gsm7
 from bot.content.model import Content
 from bot.store.models import Answer
 
-SMS_SUMMARY_LIMIT = 3 * gsm7.MULTI_SEGMENT  # the summary is the one message allowed past two segments
+SMS_SUMMARY_LIMIT = 4 * gsm7.MULTI_SEGMENT  # the summary is the one message allowed past two segments (words never cut)
 UCS2_MULTI_SEGMENT = 67  # characters in each part of a concatenated UCS-2 SMS
 
 
@@ -19,12 +19,8 @@ def _value(answers: Mapping[str, Answer], question_id: str) -> Optional[str]:
 
 def build_summary(content: Content, audience: str, answers: Mapping[str, Answer]) -> dict[str, Any]:
     """The summary as data: each factor's rating and reflection, priorities and clarity scores."""
-    rating_labels = {}
+    rating_labels = content.rating_labels()
     factors = []
-    for step in content.steps:
-        if step.kind == "choice" and step.factor:
-            rating_labels = {o.value: o.label for o in step.options}
-            break
     for factor in content.factors:
         rating = _value(answers, f"{factor.id}_rating")
         reflection = answers.get(f"{factor.id}_reflection")
@@ -91,44 +87,32 @@ def summary_text(content: Content, body: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def sms_summary_text(content: Content, body: Mapping[str, Any], limit: int = SMS_SUMMARY_LIMIT) -> str:
-    """A condensed summary for SMS: ratings, priorities and the start of each reflection, accents kept.
+def sms_summary_text(content: Content, body: Mapping[str, Any], *, link: str, limit: int = SMS_SUMMARY_LIMIT) -> str:
+    """The summary by SMS: the overview, the skipped factors, each reflection in full and the link to keep it; when
+    the reflections do not fit in ``limit``, the overview and the link only. A reflection is never cut.
 
     ``limit`` is in GSM-7 septets; when the words need UCS-2 (ê, ç, œ) the summary may take twice the segments.
     """
-    head = "\n".join(
-        [
-            content.message("summary_title"),
-            f"{content.message('summary_strengths')}: {_names(content, body, 'strength', True)}",
-            f"{content.message('summary_stressors')}: {_names(content, body, 'stressor', True)}",
-            f"{content.message('summary_both')}: {_names(content, body, 'both', True)}",
-            f"{content.message('summary_priorities')}: {_priority_names(content, body, True)}",
-        ]
+    lines = [
+        content.message("summary_title"),
+        f"{content.message('summary_strengths')}: {_names(content, body, 'strength', True)}",
+        f"{content.message('summary_stressors')}: {_names(content, body, 'stressor', True)}",
+        f"{content.message('summary_both')}: {_names(content, body, 'both', True)}",
+        f"{content.message('summary_priorities')}: {_priority_names(content, body, True)}",
+    ]
+    skipped = [f["short_name"] for f in body["factors"] if not f["rating"] and not f["reflection"]]
+    if skipped:
+        lines.append(f"{content.message('summary_skipped_factors')}: {', '.join(skipped)}")
+    head = gsm7.to_sms("\n".join(lines))
+    words = "".join(
+        f"\n{factor['short_name']}: " + " ".join(gsm7.to_sms(factor["reflection"]).split())
+        for factor in body["factors"]
+        if factor["reflection"]
     )
-    head = gsm7.to_sms(head)
-    answered = [f for f in body["factors"] if f["reflection"]]
-    if not answered:
-        return head[:limit]
-    reflections = [" ".join(gsm7.to_sms(f["reflection"]).split()) for f in answered]
-    plain = gsm7.is_gsm7(head + "".join(reflections))
-    if not plain:
-        limit = 2 * (limit // gsm7.MULTI_SEGMENT) * UCS2_MULTI_SEGMENT
-
-    def size(text: str) -> int:
-        return gsm7.septets(text) if plain else len(text.encode("utf-16-le")) // 2
-
-    budget = max(0, limit - size(head))
-    per_factor = budget // len(answered)
-    lines = [head]
-    for factor, words in zip(answered, reflections, strict=True):
-        prefix = f"\n{factor['short_name']}: "
-        room = per_factor - size(prefix)
-        if room < 8:
-            continue
-        if size(words) > room:
-            cut = words[: room - 3]
-            while size(cut) > room - 3:
-                cut = cut[:-1]
-            words = cut.rstrip() + "..."
-        lines.append(prefix + words)
-    return "".join(lines)
+    keep = "\n" + gsm7.to_sms(content.message("keep_link", link=link))
+    full = head + words + keep
+    if gsm7.is_gsm7(full):
+        fits = gsm7.septets(full) <= limit
+    else:
+        fits = len(full.encode("utf-16-le")) // 2 <= 2 * (limit // gsm7.MULTI_SEGMENT) * UCS2_MULTI_SEGMENT
+    return full if fits else head + keep

@@ -12,6 +12,7 @@ import yaml
 
 from bot.content import gsm7, language_spans
 from bot.content.model import ACKNOWLEDGEMENTS, ANY, Content, Factor, Option, Step, Term
+from bot.content.placeholders import PLACEHOLDER_SAMPLES
 from bot.content.reloading import ReloadingFiles
 from bot.content.render import with_options
 
@@ -20,7 +21,7 @@ CONTENT_DIR = Path(__file__).resolve().parent / "data"
 STEP_KINDS = {"consent", "role", "scale", "choice", "text", "multi", "review", "fix", "share"}
 SINGLE_STEP_KINDS = {"consent", "role", "review", "fix", "share"}
 COMMANDS = tuple(
-    "help skip back repeat pause restart stop greet delete human language share withdraw change thanks no_reminders".split()
+    "help skip back repeat pause restart stop greet delete human language share withdraw change thanks no_reminders wait".split()
 )  # the command names each content file lists phrases for
 # Requests the bot may offer to carry out ("Do you want to pause?"): bot.interpretation.interpret.CONFIRMABLE_REQUESTS.
 CONFIRMABLE_REQUESTS = ("help", "skip", "back", "repeat", "pause", "restart", "stop", "delete", "human", "language")
@@ -95,24 +96,6 @@ REQUIRED_MESSAGES = (
     "reminder_factor",
     "reminders_off",
 )
-# Sample values used to measure the longest form of each message.
-PLACEHOLDER_SAMPLES = {
-    "n": "6",
-    "factor": "Skills & competencies",
-    "limit": "4000",
-    "code": "KTPW-482",
-    "days": "7",
-    "practitioner": "Employer Engagement Specialist",
-    "part": "Skills & competencies",
-    "before": "5",
-    "after": "5",
-    "choices": "1 Strength, 2 Stressor or 3 Both/not sure",
-    "option": "Both/not sure",
-    "action": "delete everything you told us",
-    "number": "3",
-    "label": "Both/not sure",
-    "meaning": "a bit of both, or you are not sure",
-}
 MAX_SEGMENTS = 2
 
 

@@ -116,6 +116,13 @@ class Content:
                 return factor
         raise KeyError(factor_id)
 
+    def rating_labels(self) -> dict[str, str]:
+        """The rating options' labels by value (strength, stressor, both), from the first rating question."""
+        for step in self.steps:
+            if step.kind == "choice" and step.factor:
+                return {o.value: o.label for o in step.options}
+        return {}
+
     def factor_number(self, factor_id: str) -> int:
         return [f.id for f in self.factors].index(factor_id) + 1
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import textstat
@@ -11,7 +12,19 @@ from bot.content.model import Content
 
 MAX_GRADE = 6.0  # the plain-language target for English (issue 11): every prompt and help text at grade 6 or below
 # Messages that are headings or sentence templates, not prose: a two-word heading has no meaningful grade.
-PROSE_EXCLUDED = tuple(f"messages.{key}" for key in ("summary_", "options_", "choice_line"))
+PROSE_EXCLUDED = tuple(
+    f"messages.{key}"
+    for key in (
+        "summary_",
+        "options_",
+        "choice_line",
+        "keep_button",
+        "keep_pdf",
+        "keep_how_heading",
+        "keep_expired_title",
+    )
+) + ("messages.keep_not_found_title",)  # button labels and page titles
+URL = re.compile(r"https?://\S+")  # a link is read as a link, not as a very long word
 
 
 @dataclass(frozen=True)
@@ -46,7 +59,11 @@ def hardest_by_ease(content: Content) -> list[Graded]:
 
 def prose(content: Content) -> list[tuple[str, str]]:
     """Every prose text a participant reads, as (where, text as sent: placeholders filled, no language markup)."""
-    return [(where, text) for where, text, _ in written_texts(content) if not where.startswith(PROSE_EXCLUDED)]
+    return [
+        (where, URL.sub("", text).strip())
+        for where, text, _ in written_texts(content)
+        if not where.startswith(PROSE_EXCLUDED)
+    ]
 
 
 def graded(content: Content) -> list[Graded]:

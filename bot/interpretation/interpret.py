@@ -172,6 +172,8 @@ def _command(text: str, content: Content) -> Optional[Decision]:
         return None
     if command == "thanks":
         return Decision(THANKS, reason="phrase")
+    if command == "wait":  # "hang on": an aside, answered kindly, the question kept
+        return Decision(ASIDE, ASIDE_INTENTS["aside_wait"], reason="phrase")
     return Decision(REQUEST, command, reason="phrase")
 
 

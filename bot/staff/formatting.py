@@ -111,10 +111,7 @@ class SummaryView:
 
 
 def _rating_labels(content: Content) -> dict[str, str]:
-    for step in content.steps:
-        if step.kind == "choice" and step.factor:
-            return {o.value: o.label for o in step.options}
-    return {}
+    return content.rating_labels()
 
 
 def _names(content: Content) -> dict[str, str]:

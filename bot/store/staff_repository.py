@@ -31,6 +31,7 @@ from bot.store.models import (
     utcnow,
 )
 from bot.store.outbox_models import OutboxMessage
+from bot.store.summary_links import SummaryLink
 
 
 # ---- sites and accounts ---------------------------------------------------------------------
@@ -315,6 +316,7 @@ def participant_row_counts(*, session: Session, participant_id: int) -> dict[str
         .where(ActivityRun.participant_id == participant_id),
         "answers": select(func.count()).select_from(Answer).where(Answer.run_id.in_(run_ids)),
         "summaries": select(func.count()).select_from(Summary).where(Summary.run_id.in_(run_ids)),
+        "summary_links": select(func.count()).select_from(SummaryLink).where(SummaryLink.run_id.in_(run_ids)),
         "consent_records": select(func.count())
         .select_from(ConsentRecord)
         .where(or_(ConsentRecord.participant_id == participant_id, ConsentRecord.run_id.in_(run_ids))),
@@ -350,6 +352,7 @@ def delete_participant(*, session: Session, participant: Participant) -> list[st
     statements = [
         delete(PractitionerNote).where(PractitionerNote.handoff_id.in_(handoff_ids)),
         delete(Handoff).where(Handoff.id.in_(handoff_ids)),
+        delete(SummaryLink).where(SummaryLink.run_id.in_(run_ids)),
         delete(Summary).where(Summary.run_id.in_(run_ids)),
         delete(Answer).where(Answer.run_id.in_(run_ids)),
         delete(ConsentRecord).where(or_(ConsentRecord.participant_id == pid, ConsentRecord.run_id.in_(run_ids))),

@@ -19,10 +19,11 @@ from bot.activity.summary import sms_summary_text
 from bot.content import load_content
 from bot.content.model import Content
 from bot.settings import get_settings, load_settings
-from bot.store import outbox
+from bot.store import outbox, summary_links
 from bot.store import repository as repo
 from bot.store.db import dispose_all, session_scope
 from bot.store.models import Answer, ChannelIdentity, Handoff
+from bot.store.summary_links import SummaryLink
 from tests.actions.conftest import TrackerFactory, custom_message, text_message
 
 SENDER = "web-3f9c2a"
@@ -207,6 +208,9 @@ async def test_the_review_sends_the_summary_as_one_json_message_then_the_questio
             session=session, run=repo.latest_run(session=session, participant=identity.participant)
         )
         body, text = summary.body, summary.text
+        link = session.execute(select(SummaryLink).where(SummaryLink.run_id == summary.run_id)).scalar_one()
+        path = f"/summary/{summary_links.token_of(link.nonce, load_settings().secret_key)}"
+    url = load_settings().public_base_url + path
     labels = {
         k: content.message(f"summary_{k}")
         for k in ("strengths", "stressors", "both", "priorities", "skipped", "not_answered")
@@ -214,8 +218,9 @@ async def test_the_review_sends_the_summary_as_one_json_message_then_the_questio
     expected_custom = {
         "type": "mf_summary",
         "title": "Your Magnetic Factors Summary",
-        "text": text,
-        "sms_text": sms_summary_text(content, body),
+        "text": f"{text}\n\n" + content.message("keep_link", link=url),
+        "sms_text": sms_summary_text(content, body, link=url),
+        "keep": {"path": path, "text": content.message("keep_button")},
         "summary": body,
         "labels": labels,
     }

@@ -8,12 +8,15 @@ import pytest
 from sqlalchemy import select
 
 from bot.activity.replies import SUMMARY_TYPE, BotMessage
-from bot.activity.summary import sms_summary_text, summary_text
+from bot.activity.summary import SMS_SUMMARY_LIMIT, sms_summary_text, summary_text
 from bot.content import gsm7
 from bot.content.model import Content
 from bot.content.render import with_options
+from bot.settings import load_settings
 from bot.store import repository as repo
+from bot.store import summary_links
 from bot.store.models import RUN_COMPLETED, ConsentRecord, Handoff, Site, Summary
+from bot.store.summary_links import SummaryLink
 from tests.activity.conftest import Chat, acknowledged, count, intro, message, question
 from tests.support.activity import FACTORS, RATING_REPLIES, ROLE_LABEL, activity_script, drive, reflection
 
@@ -42,8 +45,15 @@ def expected_body(content: Content, role: str) -> dict[str, Any]:
     }
 
 
-def summary_message(content: Content, body: dict[str, Any]) -> BotMessage:
-    text = summary_text(content, body)
+def summary_link(chat: Chat) -> str:
+    """The path of the participant's own summary link, as the engine made it (its token comes from a random nonce)."""
+    link = chat.session.execute(select(SummaryLink).where(SummaryLink.run_id == chat.run().id)).scalar_one()
+    return f"/summary/{summary_links.token_of(link.nonce, load_settings().secret_key)}"
+
+
+def summary_message(content: Content, body: dict[str, Any], path: str) -> BotMessage:
+    url = load_settings().public_base_url + path
+    text = summary_text(content, body) + "\n\n" + content.message("keep_link", link=url)
     labels = {
         k: content.message(f"summary_{k}")
         for k in ("strengths", "stressors", "both", "priorities", "skipped", "not_answered")
@@ -52,7 +62,8 @@ def summary_message(content: Content, body: dict[str, Any]) -> BotMessage:
         "type": SUMMARY_TYPE,
         "title": content.message("summary_title"),
         "text": text,
-        "sms_text": sms_summary_text(content, body),
+        "sms_text": sms_summary_text(content, body, link=url),
+        "keep": {"path": path, "text": content.message("keep_button")},
         "summary": body,
         "labels": labels,
     }
@@ -60,7 +71,7 @@ def summary_message(content: Content, body: dict[str, Any]) -> BotMessage:
 
 
 def expected_replies(
-    content: Content, role: str, text: str, asks: Optional[str], previous: Optional[str]
+    content: Content, role: str, text: str, asks: Optional[str], previous: Optional[str], link: str = ""
 ) -> list[BotMessage]:
     if previous is None:
         return intro(content) + [question(content, "consent", None)]
@@ -75,7 +86,7 @@ def expected_replies(
     if content.step(previous).kind == "text":
         replies.append(acknowledged(content, previous))
     if asks == "review":
-        replies.append(summary_message(content, expected_body(content, role)))
+        replies.append(summary_message(content, expected_body(content, role), link))
     return replies + [question(content, asks, known_role)]
 
 
@@ -86,7 +97,8 @@ def test_complete_activity_replies_and_saved_answers(chat: Chat, content: Conten
     for turn in activity_script(role):
         text, asks = turn.text, turn.question_id
         outcome = chat.say(text)
-        assert outcome.messages == expected_replies(content, role, text, asks, previous), f"after {text!r}"
+        link = summary_link(chat) if asks == "review" else ""
+        assert outcome.messages == expected_replies(content, role, text, asks, previous, link), f"after {text!r}"
         asked += [asks] if asks else []
         previous = asks
     assert outcome.handoff_id is not None
@@ -143,7 +155,10 @@ def test_every_message_of_a_complete_activity_is_sms_ready(chat: Chat, role: str
         for m in outcome.messages:
             if m.custom is not None:
                 sms = m.custom["sms_text"]
-                assert gsm7.is_gsm7(sms) and gsm7.segments(sms) <= 3
+                assert gsm7.is_gsm7(sms) and gsm7.segments(sms) <= SMS_SUMMARY_LIMIT // gsm7.MULTI_SEGMENT == 4
+                shown = [" ".join(gsm7.to_sms(reflection(role, f)).split()) in sms for f in FACTORS]
+                assert all(shown) or not any(shown)  # every reflection whole, or the overview and the link: none cut
+                assert sms.endswith(m.custom["keep"]["path"])
                 continue
             sent = with_options(m.text, m.options)
             assert gsm7.is_gsm7(sent), sent

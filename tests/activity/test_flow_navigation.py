@@ -8,7 +8,9 @@ from sqlalchemy import select
 from bot.activity.replies import BotMessage
 from bot.activity.summary import summary_text
 from bot.content.model import Content
+from bot.settings import load_settings
 from bot.store import repository as repo
+from bot.store import summary_links
 from bot.store.models import (
     RUN_ACTIVE,
     RUN_DECLINED,
@@ -20,6 +22,7 @@ from bot.store.models import (
     Handoff,
     Summary,
 )
+from bot.store.summary_links import SummaryLink
 from tests.activity.conftest import Chat, acknowledged, count, intro, message, question
 from tests.support.activity import drive, reflection
 
@@ -231,8 +234,12 @@ def test_fix_a_factor_from_the_review(chat: Chat, content: Content) -> None:
     body = outcome.messages[1].custom["summary"]
     pay = next(f for f in body["factors"] if f["id"] == "pay")
     assert (pay["rating"], pay["reflection"]) == ("strength", "Now I need $25/hour")
-    assert outcome.messages[1].text == summary_text(content, body)
+    path = outcome.messages[1].custom["keep"]["path"]
+    keep = content.message("keep_link", link=load_settings().public_base_url + path)
+    assert outcome.messages[1].text == f"{summary_text(content, body)}\n\n{keep}"
     assert reflection("work_seeker", "pay") not in outcome.messages[1].text
+    link = chat.session.execute(select(SummaryLink)).scalar_one()  # the same link as before the change: one per run
+    assert path == f"/summary/{summary_links.token_of(link.nonce, load_settings().secret_key)}"
     assert chat.run().return_step_id is None
 
     history = [

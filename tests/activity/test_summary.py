@@ -6,7 +6,7 @@ from typing import Any, Optional
 
 import pytest
 
-from bot.activity.summary import SMS_SUMMARY_LIMIT, build_summary, sms_summary_text, summary_text
+from bot.activity.summary import build_summary, sms_summary_text, summary_text
 from bot.content import gsm7, load_content
 from bot.store.models import Answer
 
@@ -142,75 +142,76 @@ def test_a_skipped_rating_is_not_double_bracketed() -> None:
     assert "((" not in text
 
 
-def test_sms_summary_of_short_answers_keeps_every_word_in_gsm7() -> None:
+LINK = "https://works.example.ca/summary/AbCdEfGhIjKlMnOpQrStUvWxYz0"
+HEAD = [
+    "Your Magnetic Factors Summary",
+    "Strengths: Skills, Values",
+    "Stressors: Capacity, Arrangements",
+    "Both/not sure: Pay, Culture",
+    "Top priorities: Pay, Arrangements",
+]
+KEEP = f"Keep your summary, in your own words: {LINK}"
+
+
+def test_sms_summary_of_short_answers_keeps_every_word_and_the_link_in_gsm7() -> None:
     body = build_summary(CONTENT, "work_seeker", complete_answers())
-    sms = sms_summary_text(CONTENT, body)
+    sms = sms_summary_text(CONTENT, body, link=LINK)
     assert sms == "\n".join(
         [
-            "Your Magnetic Factors Summary",
-            "Strengths: Skills, Values",
-            "Stressors: Capacity, Arrangements",
-            "Both/not sure: Pay, Culture",
-            "Top priorities: Pay, Arrangements",
+            *HEAD,
             "Skills: Forklift, Excel & customer service",
             "Capacity: I need to stop working nights",
             'Pay: at least $22/hour - and "benefits"',
             "Arrangements: Day shifts only, close to the bus",
             "Values: Respect <b>and</b> honesty",
             "Culture: Un milieu o\u00f9 je peux poser des questions",
+            KEEP,
         ]
     )
-    assert gsm7.is_gsm7(sms) and gsm7.segments(sms) <= 3
+    assert gsm7.is_gsm7(sms) and gsm7.segments(sms) == 4
 
 
-def test_sms_summary_of_long_answers_is_cut_with_dots_to_three_segments() -> None:
+def test_sms_summary_of_long_answers_is_the_overview_and_the_link_never_cut_words() -> None:
     long_words = {f: f"{f} " + "word " * 200 for f in RATINGS}
     long_words["values"] = "[" * 300  # extension characters: two septets each
-    sms = sms_summary_text(CONTENT, build_summary(CONTENT, "work_seeker", complete_answers(long_words)))
-    assert gsm7.is_gsm7(sms)
-    assert gsm7.septets(sms) <= SMS_SUMMARY_LIMIT == 459
-    assert gsm7.segments(sms) == 3
-    lines = sms.split("\n")
-    assert lines[:5] == [
-        "Your Magnetic Factors Summary",
-        "Strengths: Skills, Values",
-        "Stressors: Capacity, Arrangements",
-        "Both/not sure: Pay, Culture",
-        "Top priorities: Pay, Arrangements",
-    ]
-    factor_lines = lines[5:]
-    assert [line.split(":")[0] for line in factor_lines] == [
-        "Skills",
-        "Capacity",
-        "Pay",
-        "Arrangements",
-        "Values",
-        "Culture",
-    ]
-    for line, factor_id in zip(factor_lines, RATINGS, strict=True):
-        assert line.endswith("...")
-        if factor_id != "values":
-            assert line.startswith(f"{CONTENT.factor(factor_id).short_name}: {factor_id} word word")
+    sms = sms_summary_text(CONTENT, build_summary(CONTENT, "work_seeker", complete_answers(long_words)), link=LINK)
+    assert sms == "\n".join([*HEAD, KEEP])
+    assert gsm7.is_gsm7(sms) and gsm7.segments(sms) == 2
+    assert "..." not in sms and "word word" not in sms
 
 
-def test_sms_summary_leaves_out_skipped_reflections() -> None:
+def test_sms_summary_names_the_skipped_factors_and_leaves_out_their_words() -> None:
     answers = complete_answers()
-    answers["pay_reflection"] = answer("pay_reflection", "skip", None, skipped=True)
-    del answers["culture_reflection"]
-    lines = sms_summary_text(CONTENT, build_summary(CONTENT, "work_seeker", answers)).split("\n")
-    assert [line.split(":")[0] for line in lines[5:]] == ["Skills", "Capacity", "Arrangements", "Values"]
+    for factor in ("pay", "culture"):
+        answers[f"{factor}_rating"] = answer(f"{factor}_rating", "skip", None, skipped=True)
+        answers[f"{factor}_reflection"] = answer(f"{factor}_reflection", "skip", None, skipped=True)
+    lines = sms_summary_text(CONTENT, build_summary(CONTENT, "work_seeker", answers), link=LINK).split("\n")
+    assert lines[3] == "Both/not sure: none"
+    assert lines[5] == "Skipped: Pay, Culture"
+    assert [line.split(":")[0] for line in lines[6:-1]] == ["Skills", "Capacity", "Arrangements", "Values"]
+    assert lines[-1] == KEEP
 
 
-def test_sms_summary_without_reflections_is_the_head_only() -> None:
-    sms = sms_summary_text(CONTENT, build_summary(CONTENT, "employer", {}))
-    assert (
-        sms
-        == "Your Magnetic Factors Summary\nStrengths: none\nStressors: none\nBoth/not sure: none\nTop priorities: none"
+def test_sms_summary_without_reflections_is_the_overview_and_the_link() -> None:
+    sms = sms_summary_text(CONTENT, build_summary(CONTENT, "employer", {}), link=LINK)
+    assert sms == "\n".join(
+        [
+            "Your Magnetic Factors Summary",
+            "Strengths: none",
+            "Stressors: none",
+            "Both/not sure: none",
+            "Top priorities: none",
+            "Skipped: Skills, Capacity, Pay, Arrangements, Values, Culture",
+            KEEP,
+        ]
     )
 
 
-@pytest.mark.parametrize("limit", [300, 200])
-def test_sms_summary_respects_a_smaller_limit(limit: int) -> None:
-    long_words = {f: "x" * 500 for f in RATINGS}
-    sms = sms_summary_text(CONTENT, build_summary(CONTENT, "work_seeker", complete_answers(long_words)), limit=limit)
-    assert gsm7.septets(sms) <= limit
+@pytest.mark.parametrize("limit", [459, 300, 200])
+def test_sms_summary_respects_its_limit_with_whole_words_or_none(limit: int) -> None:
+    words = {f: "x" * 60 for f in RATINGS}
+    sms = sms_summary_text(
+        CONTENT, build_summary(CONTENT, "work_seeker", complete_answers(words)), link=LINK, limit=limit
+    )
+    full = "\n".join([*HEAD, *(f"{CONTENT.factor(f).short_name}: {'x' * 60}" for f in RATINGS), KEEP])
+    assert sms == (full if gsm7.septets(full) <= limit else "\n".join([*HEAD, KEEP]))

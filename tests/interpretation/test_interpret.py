@@ -219,13 +219,24 @@ def test_free_text_asides_questions_and_requests(raw: str, result: NluResult, ki
 @pytest.mark.parametrize(
     ("raw", "result"),
     [
-        ("hang on", nlu("aside_wait", 0.5, 0.3)),  # unsure
+        ("hang on while i think", nlu("aside_wait", 0.5, 0.3)),  # unsure
         ("wait staff with experience", nlu("aside_wait", 0.5, 0.2)),
         ("i need respect mostly", nlu("ask_meaning", 0.75, 0.1)),  # question intent, a statement: check
     ],
 )
 def test_free_text_unsure_asks_is_that_your_answer(raw: str, result: NluResult) -> None:
     assert decide(raw, "skills_reflection", result).kind == meant.CONFIRM_ANSWER
+
+
+@pytest.mark.parametrize(
+    ("raw", "language"), [("hang on", "en"), ("Hold on!", "en"), ("attends", "fr"), ("une minute", "fr")]
+)
+@pytest.mark.parametrize("step_id", ["skills_reflection", "skills_rating", "consent"])
+def test_a_wait_phrase_is_an_aside_whatever_the_nlu_says(raw: str, language: str, step_id: str) -> None:
+    """A whole message that only asks to wait is never saved, never a choice: the bot says to take your time."""
+    content = load_content(language)
+    decision = interpret(raw, content.step(step_id), nlu("inform", 0.9, 0.8), content)
+    assert (decision.kind, decision.value, decision.reason) == (meant.ASIDE, "wait", "phrase")
 
 
 def test_a_typo_far_from_every_name_is_not_taken() -> None:

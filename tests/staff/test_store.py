@@ -9,7 +9,7 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import Session
 
 from bot.staff import ratelimit
-from bot.store import outbox, repository, staff_stats
+from bot.store import outbox, repository, staff_stats, summary_links
 from bot.store import staff_repository as staff_repo
 from bot.store.channel_records import record_outbound
 from bot.store.models import (
@@ -112,6 +112,8 @@ def test_delete_participant_removes_every_row_of_theirs_and_nothing_else(session
     session.flush()
     record_outbound(session=session, channel="twilio_sms", external_id="+19025550123", characters=100, segments=1)
     record_outbound(session=session, channel="rest", external_id="keep", characters=10, segments=1)
+    for handoff in (gone, keep):  # each run's own summary link
+        summary_links.link_token(session=session, run=handoff.run, secret_key="k", days=30)
     for owner in (participant.id, None):  # the participant's queued reminder, and a notice of no one's
         outbox.enqueue(session=session, kind="reminder", recipient_key="k", payload={}, participant_id=owner)
     counts = staff_repo.participant_row_counts(session=session, participant_id=participant.id)
@@ -121,6 +123,7 @@ def test_delete_participant_removes_every_row_of_theirs_and_nothing_else(session
         "activity_runs": 1,
         "answers": 15,
         "summaries": 1,
+        "summary_links": 1,
         "consent_records": 1,
         "handoffs": 1,
         "practitioner_notes": 1,

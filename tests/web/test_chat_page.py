@@ -129,6 +129,17 @@ def check_summary(chat: ChatPage, role: str) -> None:
     assert chat.page.locator("#log .summary .clarity").text_content() == "Clarity: 2 at the start, 4 now (out of 5)."
     # The participant's markup is shown as text, never turned into elements.
     assert chat.page.locator("#log b, #log script, #log img").count() == 0
+    # Their own copy: the link under the summary opens the page holding the same words, in a new tab.
+    keep = chat.page.locator("#log .summary .keep a")
+    assert keep.inner_text() == message("keep_button") and keep.get_attribute("target") == "_blank"
+    with chat.page.context.expect_page() as opened:
+        keep.click()
+    copy = opened.value
+    copy.wait_for_load_state()
+    assert copy.url.startswith(f"{chat.stack.web_url}/summary/")
+    assert copy.locator(".factors .words").all_inner_texts() == [REFLECTIONS[role][f] for f in RATINGS[role]]
+    assert copy.locator(".how p").inner_text() == message(f"keep_how_{role}")
+    copy.close()
 
 
 @pytest.mark.parametrize(

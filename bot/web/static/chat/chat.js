@@ -251,6 +251,17 @@
       var after = body.clarity_after != null ? body.clarity_after : "-";
       section.appendChild(el("p", "clarity", t("clarity", { before: before, after: after }, lang)));
     }
+    // The participant's own copy (page and PDF): only a link into this site's /summary/ pages is followed.
+    var keep = custom.keep && typeof custom.keep === "object" ? custom.keep : null;
+    if (keep && typeof keep.path === "string" && /^\/summary\/[A-Za-z0-9_-]+$/.test(keep.path)) {
+      var link = el("a", null, typeof keep.text === "string" ? keep.text : keep.path);
+      link.href = keep.path;
+      link.target = "_blank";
+      link.rel = "noopener";
+      var keepLine = el("p", "keep");
+      keepLine.appendChild(link);
+      section.appendChild(keepLine);
+    }
     return section;
   }
 
