@@ -39,6 +39,7 @@ from bot.store.models import (
     Summary,
 )
 from bot.store.outbox_models import OutboxMessage
+from bot.store.summary_links import SummaryLink
 from tests.staff.conftest import SmtpServer
 from tests.staff.seed import Account, add_account, add_site, seed_handoff
 from tests.staff.staffpage import csrf_token, post, queue_ids, sign_in
@@ -500,6 +501,7 @@ def _participant_rows(session: Session, participant_id: int) -> dict[str, int]:
         "activity_runs": len(run_ids),
         "answers": count(Answer, Answer.run_id.in_(run_ids)),
         "summaries": count(Summary, Summary.run_id.in_(run_ids)),
+        "summary_links": count(SummaryLink, SummaryLink.run_id.in_(run_ids)),
         "consent_records": count(ConsentRecord, ConsentRecord.participant_id == participant_id),
         "handoffs": len(handoff_ids),
         "practitioner_notes": count(PractitionerNote, PractitionerNote.handoff_id.in_(handoff_ids)),
@@ -548,6 +550,7 @@ def test_admin_deletes_a_participant_and_every_row_of_theirs(journey: Journey, p
         "activity_runs": 1,
         "answers": 19,
         "summaries": mine["summaries"],
+        "summary_links": 1,  # the leaver's own link to their summary, erased with them
         "consent_records": 2,
         "handoffs": 1,
         "practitioner_notes": 1,

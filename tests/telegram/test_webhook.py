@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Any, Optional
 
 import pytest
@@ -163,6 +164,10 @@ def test_whole_activity_saves_every_answer_verbatim(
     assert review[-1]["text"] == CONTENT.question_text("review", None)
     assert all("parse_mode" not in m for m in review)
     assert all(reflection in summary_text for reflection in reflections)
+    # The sent summary ends with the participant's own link to keep it (the token is random: read from what was sent).
+    link = re.search(r"https?://\S+/summary/[A-Za-z0-9_-]+$", pieces[-1])
+    assert link is not None
+    summary_text = f"{summary_text}\n\n" + CONTENT.message("keep_link", link=link.group(0))
     if long:
         # Over Telegram's limit: cut at a line break into ordered pieces, nothing lost.
         assert len(summary_text) > 4096
