@@ -239,13 +239,14 @@ class FlowBase:
             session=self.session, run=run, secret_key=self.settings.secret_key, days=self.settings.summary_link_days
         )
         path = f"{summary_links.PATH}/{token}"
-        keep = self.content.message("keep_link", link=self.settings.public_base_url + path)
+        url = self.settings.public_base_url + path
+        keep = self.content.message("keep_link", link=url)
         text = f"{summary.text}\n\n{keep}"
         custom = {
             "type": SUMMARY_TYPE,
             "title": self.content.message("summary_title"),
             "text": text,
-            "sms_text": sms_summary_text(self.content, body, link=self.settings.public_base_url + path),
+            "sms_text": sms_summary_text(self.content, body, link=url),
             "keep": {"path": path, "text": self.content.message("keep_button")},
             "summary": body,
             "labels": {

@@ -12,18 +12,9 @@ from bot.content.model import Content
 
 MAX_GRADE = 6.0  # the plain-language target for English (issue 11): every prompt and help text at grade 6 or below
 # Messages that are headings or sentence templates, not prose: a two-word heading has no meaningful grade.
-PROSE_EXCLUDED = tuple(
-    f"messages.{key}"
-    for key in (
-        "summary_",
-        "options_",
-        "choice_line",
-        "keep_button",
-        "keep_pdf",
-        "keep_how_heading",
-        "keep_expired_title",
-    )
-) + ("messages.keep_not_found_title",)  # button labels and page titles
+# Button labels and page titles (keep_*) are headings too.
+LABELS = ("keep_button", "keep_pdf", "keep_how_heading", "keep_expired_title", "keep_not_found_title")
+PROSE_EXCLUDED = tuple(f"messages.{key}" for key in ("summary_", "options_", "choice_line", *LABELS))
 URL = re.compile(r"https?://\S+")  # a link is read as a link, not as a very long word
 
 

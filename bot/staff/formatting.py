@@ -110,10 +110,6 @@ class SummaryView:
         return self.language != wording.PAGE_LANGUAGE
 
 
-def _rating_labels(content: Content) -> dict[str, str]:
-    return content.rating_labels()
-
-
 def _names(content: Content) -> dict[str, str]:
     return {f.id: f.name for f in content.factors}
 
@@ -131,10 +127,10 @@ def summary_view(body: Mapping[str, Any], language: str | None = None) -> Summar
     """
     language = summary_language(language)
     content = load_content(language)
-    names, ratings = _names(content), _rating_labels(content)
+    names, ratings = _names(content), content.rating_labels()
     if language != wording.PAGE_LANGUAGE and wording.PAGE_LANGUAGE in available_languages():
         page_content = load_content(wording.PAGE_LANGUAGE)
-        names_also, ratings_also = _names(page_content), _rating_labels(page_content)
+        names_also, ratings_also = _names(page_content), page_content.rating_labels()
     else:
         names_also, ratings_also = {}, {}
     factors = []

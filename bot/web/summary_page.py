@@ -71,10 +71,10 @@ def factor_lines(content: Content, body: Mapping[str, Any]) -> list[FactorLine]:
     """Each factor of the summary in the participant's language (names from the content, words as typed)."""
     names = {f.id: f.name for f in content.factors}
     ratings = content.rating_labels()
+    skipped = plain_text(content.message("summary_skipped"))
     lines = []
     for factor in body.get("factors") or []:
         value = str(factor.get("rating") or "")
-        skipped = plain_text(content.message("summary_skipped"))
         words = factor.get("reflection")
         note = (
             ""

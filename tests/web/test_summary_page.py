@@ -109,7 +109,12 @@ def test_work_seekers_page_holds_their_words_and_how_to_use_it(world: World, pag
     assert factors.nth(5).locator(".none").inner_text() == EN.message("summary_skipped")
     assert page.locator("main script, main b").count() == 0 and page.dialogs == []  # type: ignore[attr-defined]
     until = page.locator(".muted").inner_text()
-    assert until == EN.message("keep_until", date=(utcnow() + timedelta(days=30)).date().isoformat())
+    with session_scope(world.web.db_url) as session:
+        expires = session.execute(
+            select(SummaryLink.expires_at).where(SummaryLink.token_hash == summary_links.digest(world.tokens["seeker"]))
+        ).scalar_one()
+    assert expires - utcnow() > timedelta(days=29, hours=23)  # 30 days (SUMMARY_LINK_DAYS' default)
+    assert until == EN.message("keep_until", date=expires.date().isoformat())
     assert_accessible(page, axe_source)
     page.set_viewport_size({"width": 360, "height": 740})
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 360  # no sideways scroll
