@@ -69,7 +69,8 @@ HEDGES = {
 QUESTION_START = re.compile(
     r"^(?:what|whats|what's|who|whos|who's|why|how|hows|how's|when|where|which|is|are|am|do|does|did|can|could|will|would|should"
     r"|shall|may|r u|are you|is it|is this"
-    r"|qu'est-ce|qu'est ce|quest-ce|quest ce|c'est quoi|cest quoi|quoi|qui|pourquoi|pk|comment|combien|cb|quand|où|quel|quelle"
+    r"|qu'est-ce|qu'est ce|quest-ce|quest ce|c'est quoi|cest quoi|c quoi|ckoi|koi|quoi|qui|pourquoi|pk|comment|combien|cb|quand|où|quel|quelle"
+    r"|que signifie|que veut dire|que veux-tu dire|que voulez-vous dire"
     r"|quels|quelles|est-ce|est ce|estce|ça sert à quoi|ca sert a quoi|peut-on|peux-tu|pouvez-vous|vas-tu|allez-vous|es-tu|êtes-vous"
     r"|etes-vous|y a-t-il|quessé|kessé)\b"
 )
@@ -89,7 +90,8 @@ EMBEDDED_QUESTION = re.compile(
 )
 QUESTION_WORDS = re.compile(
     r"^(?:if\b|explain\b|define\b|tell me\b|si je\b|si on\b|explique|expliquez)"
-    r"|\b(?:what does .* mean|means what|meaning|what's that|whats that|veut dire|ça veut dire quoi|ca veut dire quoi)\b"
+    r"|\b(?:what does .* mean|means what|meaning|what's that|whats that|veut dire|veux dire|voulez dire|signifie quoi"
+    r"|ça signifie|ca signifie|dans le sens de quoi|dans quel sens)\b"
 )
 # French asks with a verb and its subject pronoun joined by a hyphen ("pouvez-vous", "va-t-il") or with the spoken
 # particle "-tu" / "-ti" ("c'est-tu long?", "mon boss va-tu voir ça"); read on the text, where the hyphen is kept.
@@ -97,11 +99,20 @@ INVERTED_FRENCH = re.compile(
     r"\b[a-zàâçéèêëîïôûùüÿœ']+-(?:t-)?(?:je|tu|ti|il|elle|on|nous|vous|ils|elles)\b(?!-)", re.IGNORECASE
 )
 # A question word closing the sentence ("après ça il se passe quoi", "je fais comment") or a wondering opener.
-QUESTION_END = re.compile(r"\b(?:quoi|qui|où|comment|combien|quand|pourquoi|quel sens|how come)\s*\??$")
+# French often tags the question word ("comme quoi genre", "de quoi au juste", "comment ça").
+QUESTION_END = re.compile(
+    r"\b(?:quoi|qui|où|comment|combien|quand|pourquoi|quel sens|how come)"
+    r"(?:\s+(?:au juste|exactement|genre|donc|là|ça|encore|d'abord))?\s*\??$"
+)
 # French asks "in place": a verb followed by its questioned object ("ça me donne quoi de faire ça", "ça change quoi").
 IN_PLACE_FRENCH = re.compile(
-    r"\b(?:donne|donnent|fait|fais|font|sert|servent|change|arrive|passe|veut|veux|voulez)\s+(?:quoi|qui)\b"
+    r"\b(?:donne|donnent|fait|fais|faire|font|sert|servent|change|arrive|passe|veut|veux|voulez)\s+(?:quoi|qui)\b"
+    r"|\b(?:sert|servir|avance|mène|aide|donne)\s+(?:à|a)\s+quoi\b"
     r"|\bce que (?:tu veux|vous voulez|ça veut|ca veut) dire\b"
+)
+# An answer offered with a doubt, often ending in "?": "maybe nights?", "peut-être la paye?".
+TENTATIVE = re.compile(
+    r"\b(?:maybe|perhaps|probably|i guess|i suppose|peut-être|peut-etre|probablement|sûrement|surement)\b"
 )
 WONDERING = re.compile(
     r"^(?:je me demande|j'aimerais savoir|je voudrais savoir|je veux savoir|dites moi|dis moi"
@@ -142,9 +153,15 @@ def looks_like_question(text: str, norm: str) -> bool:
 
 def worded_as_question(text: str, norm: str) -> bool:
     """A question word or inverted verb starting a clause ("sorry, are you a bot"), "if ..." / "explain ...", or a French inversion."""
-    if QUESTION_WORDS.search(norm) or QUESTION_START.match(DISCOURSE.sub("", norm)) or EMBEDDED_QUESTION.search(norm):
+    opened = DISCOURSE.sub("", norm)  # "pis si je dis non", "ok so what now": read past the opener
+    if QUESTION_WORDS.search(norm) or QUESTION_WORDS.search(opened) or QUESTION_START.match(opened):
         return True
-    if QUESTION_END.search(norm) or IN_PLACE_FRENCH.search(norm) or WONDERING.match(DISCOURSE.sub("", norm)):
+    if (
+        EMBEDDED_QUESTION.search(norm)
+        or QUESTION_END.search(norm)
+        or IN_PLACE_FRENCH.search(norm)
+        or WONDERING.match(opened)
+    ):
         return True
     if INVERTED_FRENCH.search(text.replace("\u2019", "'")):
         return True
@@ -212,6 +229,10 @@ def _free_text(text: str, norm: str, nlu: NluResult, content: Content) -> Decisi
         # A statement the NLU reads as a question: checked when short, saved when it is a sentence.
         if words <= CHECK_STATEMENT_WORDS and nlu.confidence >= TEXT_CHECK:
             return Decision(CONFIRM_ANSWER, confidence=nlu.confidence, reason="statement_like_question")
+        if text.rstrip().endswith("?") and words <= CHECK_WORDS and not TENTATIVE.search(norm):
+            # Punctuated as a question and read as one ("EES?", "stressor for me, or for the job?"): ask once.
+            # An answer offered tentatively ("maybe something in customer service?") is saved.
+            return Decision(CONFIRM_ANSWER, confidence=nlu.confidence, reason="question_mark")
         return Decision(ANSWER, reason="statement")
     sure = nlu.confidence >= TEXT_SURE and nlu.margin >= TEXT_MARGIN and not nlu.fell_back
     if sure and words <= TEXT_MAX_WORDS[other.kind]:

@@ -61,7 +61,7 @@ _CHOICE = re.compile(
 )
 _ORDINAL = re.compile(rf"^{_LEAD}(?:{_ARTICLE}\s*)?(?P<w>{'|'.join(ORDINALS)}|{'|'.join(LAST)})(?:\s+{_ONE})?{_TAIL}$")
 _WORD = re.compile(rf"^{_LEAD}(?:(?:{_ARTICLE}\s*)?{_MARKER}\s+)?(?P<w>{'|'.join(WORDS)}){_TAIL}$")
-_SCALE = re.compile(r"(?<![\d.])(?P<n>\d{1,2})(?![\d.,]?\d)(?:\s*(?:/|out of)\s*(?P<of>\d{1,2}))?")
+_SCALE = re.compile(r"(?<![\d.])(?P<n>\d{1,2})(?![\d.,]?\d)(?:\s*(?:/|out of|sur)\s*(?P<of>\d{1,2}))?")
 # "number 2, unfortunately", "the second option, we have openings": a number named as an option, then words.
 _NAMED = re.compile(
     rf"^(?:(?:{_ARTICLE}\s*)?(?:option|number|choice|numéro|numero|choix)\s+(?P<n>\d{{1,2}})"

@@ -445,3 +445,43 @@ def test_options_match_when_typed_without_accents(step: str, raw: str, value: st
 def test_commands_match_when_typed_without_accents() -> None:
     assert detect_command("chu pret", FRENCH) == "greet"
     assert detect_command("parler a mon conseiller", FRENCH) == "human"
+
+
+@pytest.mark.parametrize(
+    ("raw", "result"),
+    [
+        ("EES?", nlu("ask_meaning", 0.3)),
+        ("stressor for me, or for the job?", nlu("ask_meaning", 0.35)),
+    ],
+)
+def test_a_short_question_the_nlu_doubts_is_checked_not_saved(raw: str, result: NluResult) -> None:
+    assert decide(raw, "skills_reflection", result).kind == meant.CONFIRM_ANSWER
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "culture tu veux dire quoi par ça",
+        "une source de stress comme quoi genre",
+        "stress dans le sens de quoi au juste",
+        "c quoi une force",
+        "pis si je dis non à ça",
+        "ça m'avance à quoi de répondre à ça",
+        "mon conseiller va faire quoi avec ça",
+        "que signifie capacité dans ce contexte",
+    ],
+)
+def test_french_questions_without_a_mark_are_read_as_questions(raw: str) -> None:
+    """Worded as questions (a tagged or in-place question word, SMS "c quoi"), they are answered when the NLU agrees."""
+    decision = decide_fr(raw, "skills_reflection", nlu("ask_meaning", 0.8, 0.1))
+    assert (decision.kind, decision.value) == (meant.QUESTION, "meaning")
+
+
+def test_a_french_question_naming_an_option_is_not_taken_as_that_option() -> None:
+    decision = decide_fr("c quoi une force", "skills_rating", nlu("choose_strength", 0.3, 0.2))
+    assert decision.kind != meant.ANSWER
+
+
+def test_french_scale_out_of() -> None:
+    decision = decide_fr("4 sur 5", "clarity_before")
+    assert (decision.kind, picked(decision)) == (meant.ANSWER, "4")
