@@ -14,8 +14,9 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     import rasa.core.run  # noqa: F401  (the speed-ups patch it; installing checks that it is loaded)
     from rasa.__main__ import main as rasa_main
 
-    from bot import rasa_speedups
+    from bot import log_redaction, rasa_speedups
 
+    log_redaction.install()  # before Rasa logs anything: its DEBUG lines hold participants' words and ids
     rasa_speedups.install()
     _count_start()
     sys.argv = ["rasa", *(sys.argv[1:] if argv is None else argv)]

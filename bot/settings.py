@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     twilio_from_number: str = ""
     twilio_public_url: str = ""
     twilio_api_base: str = ""
+    # Twilio keeps every SMS (body and number) in its message log in the US until it is deleted; the worker deletes
+    # each one once delivered or received. True keeps them there (an erased person's are deleted all the same).
+    twilio_keep_messages: bool = False
     telegram_bot_token: str = ""
     telegram_secret_token: str = ""
     telegram_api_base: str = ""
@@ -53,6 +56,13 @@ class Settings(BaseSettings):
     reminder_hours: str = "9-20"
     holidays: str = ""
     summary_link_days: int = 30  # how long the participant's own link to their summary works
+    # Retention (bot/store/retention.py, run daily by the worker after retention_hour local time): a participant goes
+    # when every run of theirs is due: unfinished runs after this many months without activity, completed runs this
+    # many months after their last follow-up; audit rows (ids only) after retention_audit_months.
+    retention_unfinished_months: int = 12
+    retention_completed_months: int = 24
+    retention_audit_months: int = 84
+    retention_hour: int = 3
 
     class Config:
         allow_mutation = False
@@ -64,6 +74,18 @@ class Settings(BaseSettings):
         """An empty (or blank) variable means "use the default", as an unset one does."""
         if isinstance(value, str) and not value.strip():
             return field.default
+        return value
+
+    @validator("retention_unfinished_months", "retention_completed_months", "retention_audit_months")
+    def _at_least_a_month(cls, value: int) -> int:  # noqa: N805
+        if value < 1:
+            raise ValueError("must be at least 1 month")
+        return value
+
+    @validator("retention_hour")
+    def _an_hour_of_the_day(cls, value: int) -> int:  # noqa: N805
+        if not 0 <= value <= 23:
+            raise ValueError("must be an hour from 0 to 23")
         return value
 
     @validator("public_base_url", "rasa_url")

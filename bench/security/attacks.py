@@ -391,6 +391,16 @@ def csv_formulas(target: Target, export_csv: Callable[[], str]) -> list[Try]:
             repo.save_answer(
                 session=session, run=run, question_id=f"probe_{FORMULAS.index(text)}", text=text, channel="webchat"
             )
+        repo.record_consent(  # the research export holds only runs whose participant agreed to research use
+            session=session,
+            participant=identity.participant,
+            run=run,
+            kind="research",
+            granted=True,
+            wording="May we use your answers to improve this service?",
+            channel="webchat",
+            reply_text="yes",
+        )
         run_id = run.public_id
     import csv as csvmod
     import io

@@ -18,6 +18,7 @@ from bot.content.language_spans import has_foreign_passage, plain_text, split_la
 from bot.interpretation.nlu import NluResult
 from bot.settings import get_settings
 from bot.staff import notify
+from bot.store import erasure
 from bot.store.db import session_scope
 
 logger = logging.getLogger(__name__)
@@ -123,10 +124,8 @@ def erase_tracker_later(sender_ids: list[str]) -> None:
         return  # trackers in memory (embedded profile): nothing is kept on disk
 
     def erase() -> None:
-        from bot.store import staff_repository
-
         try:
-            staff_repository.delete_tracker_events(url=url, sender_ids=sender_ids)
+            erasure.delete_tracker_events(url=url, sender_ids=sender_ids)
         except Exception as exc:  # noqa: BLE001
             logger.error("tracker erase failed (%s)", type(exc).__name__)
 

@@ -1,4 +1,4 @@
-"""After the activity: sharing late, withdrawing a share, thanks and questions; and deleting everything on request."""
+"""After the activity: research use, sharing late, withdrawing, thanks and questions; and deleting on request."""
 
 from __future__ import annotations
 
@@ -12,13 +12,15 @@ from bot.interpretation import text as textin
 from bot.interpretation.decision import Decision
 from bot.interpretation.interpret import interpret
 from bot.interpretation.language import language_named
+from bot.store import erasure
 from bot.store import repository as repo
 from bot.store import staff_repository as staff_repo
-from bot.store.models import ActivityRun, Participant
+from bot.store.models import CONSENT_RESEARCH, ActivityRun, Participant
 
 PENDING_DELETE = "delete"
 PENDING_SHARE = "share"
 PENDING_WITHDRAW = "withdraw"
+PENDING_RESEARCH = "research"
 
 
 class AfterCompletion(FlowBase):
@@ -55,6 +57,8 @@ class AfterCompletion(FlowBase):
                 out.messages.append(
                     BotMessage(self.content.message("share_offer", practitioner=practitioner), options=self._yes_no())
                 )
+        elif value == "research_withdraw":
+            self._withdraw_research(participant, run, incoming, out)
         elif value == "withdraw":
             if shared:
                 self._hold(run, PENDING_WITHDRAW, raw, None)
@@ -82,6 +86,37 @@ class AfterCompletion(FlowBase):
         else:
             out.messages.append(BotMessage(self.content.message("already_completed")))
         return out
+
+    def _offer_research(self, run: ActivityRun, out: Outcome) -> None:
+        """Once, at the end, and optional: may the answers be used, without name or contact, to evaluate the service?"""
+        self._hold(run, PENDING_RESEARCH, None, None)
+        out.messages.append(BotMessage(self.content.message("research_offer"), options=self._yes_no()))
+
+    def _research_answered(
+        self, participant: Participant, run: ActivityRun, said: str, incoming: Incoming, out: Outcome
+    ) -> Outcome:
+        self._record_research(participant, run, incoming, granted=said == "yes", wording="research_offer")
+        out.messages.append(BotMessage(self.content.message("research_yes" if said == "yes" else "research_no")))
+        return out
+
+    def _withdraw_research(self, participant: Participant, run: ActivityRun, incoming: Incoming, out: Outcome) -> None:
+        """NO RESEARCH, at any time: recorded with the words that said it; the research export leaves them out."""
+        self._record_research(participant, run, incoming, granted=False, wording="research_withdrawn")
+        out.messages.append(BotMessage(self.content.message("research_withdrawn")))
+
+    def _record_research(
+        self, participant: Participant, run: ActivityRun, incoming: Incoming, *, granted: bool, wording: str
+    ) -> None:
+        repo.record_consent(
+            session=self.session,
+            participant=participant,
+            run=run,
+            kind=CONSENT_RESEARCH,
+            granted=granted,
+            wording=self.content.message(wording),
+            channel=incoming.channel,
+            reply_text=incoming.text,
+        )
 
     def _grant_share(self, participant: Participant, run: ActivityRun, incoming: Incoming, out: Outcome) -> None:
         share_step = self._step_of_kind("share")
@@ -121,7 +156,7 @@ class AfterCompletion(FlowBase):
     def _delete_everything(self, participant: Participant, out: Outcome) -> Outcome:
         """Erase the participant exactly as the admin deletion does; the audit keeps ids only."""
         public_id = participant.public_id
-        out.erased_sender_ids = staff_repo.delete_participant(session=self.session, participant=participant)
+        out.erased_sender_ids = erasure.delete_participant(session=self.session, participant=participant)
         staff_repo.audit(
             session=self.session,
             practitioner=None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Optional, Sequence, Union, cast
 
-from bot.activity.after import PENDING_DELETE, PENDING_SHARE, PENDING_WITHDRAW
+from bot.activity.after import PENDING_DELETE, PENDING_RESEARCH, PENDING_SHARE, PENDING_WITHDRAW
 from bot.activity.first_message import PENDING_LANGUAGE, FirstMessage
 from bot.activity.incoming import Incoming
 from bot.activity.replies import BotMessage, Outcome
@@ -34,7 +34,7 @@ IDLE_WELCOME_BACK = timedelta(hours=1)
 PENDING_OPTION = "option"
 PENDING_ANSWER = "answer"
 PENDING_REQUEST = "request"
-STRICT_PENDING = {PENDING_DELETE, PENDING_SHARE, PENDING_WITHDRAW}
+STRICT_PENDING = {PENDING_DELETE, PENDING_SHARE, PENDING_WITHDRAW, PENDING_RESEARCH}
 
 
 class ActivityFlow(FirstMessage):
@@ -169,6 +169,8 @@ class ActivityFlow(FirstMessage):
             if run.status == RUN_ACTIVE:
                 out.messages += self._ask(run)
             return out
+        if kind == PENDING_RESEARCH:
+            return self._research_answered(participant, run, said, incoming, out)
         if kind == PENDING_SHARE:
             if said == "yes":
                 self._grant_share(participant, run, incoming, out)
@@ -324,6 +326,7 @@ class ActivityFlow(FirstMessage):
             self._hand_off(run, out)
         else:
             out.messages.append(BotMessage(self.content.message("completed_not_shared")))
+        self._offer_research(run, out)
         return out
 
     # ---- requests -----------------------------------------------------------------------------
@@ -385,6 +388,9 @@ class ActivityFlow(FirstMessage):
         elif command in ("share", "withdraw") and step.kind == "share":
             option = next(o for o in step.options if o.value == ("yes" if command == "share" else "no"))
             self._choose(participant, run, step, option, incoming, out, reply_text=incoming.text)
+        elif command == "research_withdraw":
+            self._withdraw_research(participant, run, incoming, out)
+            out.messages += self._ask(run)
         elif command == "no_reminders":
             participant.reminders_off_at = self.now()
             out.messages += [BotMessage(self.content.message("reminders_off")), *self._ask(run)]

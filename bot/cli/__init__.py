@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "bot.cli.staff",
     "bot.cli.actions",
     "bot.cli.worker",
+    "bot.cli.retention",
 )
 
 

@@ -21,6 +21,11 @@ def _worker(args: argparse.Namespace) -> int:
     if args.once:
         done = worker.run_once()
         print(f"sent {done.sent}, retried {done.retried}, failed {done.failed}, cancelled {done.cancelled}")
+        twilio = done.provider
+        print(
+            f"Twilio copies: deleted {twilio.deleted}, waiting {twilio.waiting}, failed {twilio.failed}; "
+            f"deletions failing: {twilio.failing} (their SIDs are in the worker log)"
+        )
         return 0
     stop = threading.Event()
 

@@ -21,7 +21,8 @@ CONTENT_DIR = Path(__file__).resolve().parent / "data"
 STEP_KINDS = {"consent", "role", "scale", "choice", "text", "multi", "review", "fix", "share"}
 SINGLE_STEP_KINDS = {"consent", "role", "review", "fix", "share"}
 COMMANDS = tuple(
-    "help skip back repeat pause restart stop greet delete human language share withdraw change thanks no_reminders wait".split()
+    "help skip back repeat pause restart stop greet delete human language share withdraw change thanks no_reminders wait"
+    " research_withdraw".split()
 )  # the command names each content file lists phrases for
 # Requests the bot may offer to carry out ("Do you want to pause?"): bot.interpretation.interpret.CONFIRMABLE_REQUESTS.
 CONFIRMABLE_REQUESTS = ("help", "skip", "back", "repeat", "pause", "restart", "stop", "delete", "human", "language")
@@ -82,6 +83,7 @@ REQUIRED_MESSAGES = (
     "withdraw_confirm",
     "withdrawn",
     "withdraw_kept",
+    *(f"research_{k}" for k in ("offer", "yes", "no", "withdrawn")),
     "nothing_shared",
     "share_at_end",
     "thanks_reply",

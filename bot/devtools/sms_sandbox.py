@@ -41,6 +41,8 @@ class Phone:
             body=body,
             message_sid=message_sid,
         )
+        # Twilio keeps what it receives in its message log too, as "received".
+        self.fake.receive(sid=params["MessageSid"], from_=self.number, to=self.programme_number, body=body)
         self.last_reply = send_signed(
             url=self.webhook_url, auth_token=self.auth_token, params=params, signed_url=self.signed_url
         )

@@ -5,10 +5,11 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from bot.staff import views_admin, views_auth, views_handoff, views_queue
+from bot.staff import views_admin, views_auth, views_handoff, views_queue, views_rights
 from bot.staff.pages import STATIC
 
 HANDOFF = "/handoffs/{handoff_id:int}"
+PARTICIPANT = "/admin/participants/{public_id}"
 
 routes: list[BaseRoute] = [
     Mount(
@@ -34,6 +35,23 @@ routes: list[BaseRoute] = [
                 name="staff_participant_delete",
             ),
             Route("/admin/audit", views_admin.audit_page, name="staff_audit"),
+            # rights on request: a participant's data for their access request, and corrections on their behalf
+            Route(HANDOFF + "/access", views_rights.handoff_access_page, name="staff_handoff_access"),
+            Route(HANDOFF + "/access.json", views_rights.handoff_access_json, name="staff_handoff_access_json"),
+            Route(HANDOFF + "/access.pdf", views_rights.handoff_access_pdf, name="staff_handoff_access_pdf"),
+            Route(
+                HANDOFF + "/correct",
+                views_rights.handoff_correct,
+                methods=["GET", "POST"],
+                name="staff_handoff_correct",
+            ),
+            Route(PARTICIPANT + "/access", views_rights.participant_access_page, name="staff_participant_access"),
+            Route(
+                PARTICIPANT + "/access.json", views_rights.participant_access_json, name="staff_participant_access_json"
+            ),
+            Route(
+                PARTICIPANT + "/access.pdf", views_rights.participant_access_pdf, name="staff_participant_access_pdf"
+            ),
             Mount("/static", app=StaticFiles(directory=str(STATIC)), name="staff_static"),
         ],
     )

@@ -15,8 +15,8 @@ from bot.staff import wording
 from bot.staff.access import ADMIN_ROLES, STATS_ROLES
 from bot.staff.pages import StaffRequest, not_found, staff_page
 from bot.staff.tracker import tracker_database_url
+from bot.store import erasure, staff_stats
 from bot.store import staff_repository as staff_repo
-from bot.store import staff_stats
 from bot.store.models import ADMIN, ActivityRun, Handoff, Participant
 from bot.store.staff_stats import SiteStats
 
@@ -83,7 +83,7 @@ def _participant_details(sr: StaffRequest, participant: Participant) -> dict[str
     return {
         "participant": participant,
         "identities": staff_repo.identities_of(session=sr.db, participant_id=participant.id),
-        "counts": staff_repo.participant_row_counts(session=sr.db, participant_id=participant.id),
+        "counts": erasure.participant_row_counts(session=sr.db, participant_id=participant.id),
     }
 
 
@@ -128,14 +128,14 @@ def participant_delete(sr: StaffRequest) -> Response:
             **_participant_details(sr, participant),
         )
     public_id = participant.public_id
-    counts = staff_repo.participant_row_counts(session=sr.db, participant_id=participant.id)
+    counts = erasure.participant_row_counts(session=sr.db, participant_id=participant.id)
     sender_ids = [i.external_id for i in staff_repo.identities_of(session=sr.db, participant_id=participant.id)]
     tracker_url = tracker_database_url()
     tracker_rows = 0
     if tracker_url is not None:
         try:
             # First, while nothing else is deleted: if this fails the admin can simply try again.
-            tracker_rows = staff_repo.delete_tracker_events(url=tracker_url, sender_ids=sender_ids)
+            tracker_rows = erasure.delete_tracker_events(url=tracker_url, sender_ids=sender_ids)
         except Exception as exc:  # noqa: BLE001 - the message would carry the sender ids
             logger.error("tracker deletion failed (%s) for participant %s", type(exc).__name__, public_id)
             return sr.page(
@@ -144,7 +144,7 @@ def participant_delete(sr: StaffRequest) -> Response:
                 title=wording.text("errors.not_deleted_title"),
                 message=wording.text("errors.not_deleted"),
             )
-    staff_repo.delete_participant(session=sr.db, participant=participant)
+    erasure.delete_participant(session=sr.db, participant=participant)
     sr.audit("participant_deleted", "participant", public_id)
     logger.info("participant %s deleted by practitioner %s", public_id, sr.me.id)
     return sr.page(

@@ -1,4 +1,5 @@
-"""Research export: every activity run with its answers (verbatim, with history), clarity scores and summary."""
+"""Research export: the runs of participants who agreed to research use, with their answers (verbatim, with
+history), clarity scores and summary; everyone else only counted."""
 
 from __future__ import annotations
 
@@ -13,7 +14,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.store.csv_cells import NUL, safe_cell
-from bot.store.models import ActivityRun, Answer, ChannelIdentity, Handoff, Participant, Site, Summary
+from bot.store.models import (
+    CONSENT_RESEARCH,
+    ActivityRun,
+    Answer,
+    ChannelIdentity,
+    ConsentRecord,
+    Handoff,
+    Participant,
+    Site,
+    Summary,
+)
 
 log = logging.getLogger(__name__)
 
@@ -175,8 +186,51 @@ def run_record(
     }
 
 
+# Why a run is left out of the research export.
+NOT_ASKED = "not_asked"  # never answered the research question (unfinished, or before it was asked)
+DECLINED = "declined"
+WITHDRAWN = "withdrawn"  # said yes, then NO RESEARCH
+
+
+def research_status(*, session: Session) -> dict[int, str]:
+    """Each participant's research decision: "granted", DECLINED or WITHDRAWN (their latest word decides)."""
+    rows = session.execute(
+        select(ConsentRecord.participant_id, ConsentRecord.granted)
+        .where(ConsentRecord.kind == CONSENT_RESEARCH)
+        .order_by(ConsentRecord.created_at, ConsentRecord.id)
+    )
+    status: dict[int, str] = {}
+    for participant_id, granted in rows:
+        earlier = status.get(participant_id)
+        status[participant_id] = (
+            "granted" if granted else (WITHDRAWN if earlier in ("granted", WITHDRAWN) else DECLINED)
+        )
+    return status
+
+
+def left_out(*, session: Session) -> dict[str, Any]:
+    """The runs the export leaves out, counted by reason, status and role: no words, no ids."""
+    status = research_status(session=session)
+    counts: dict[str, dict[str, int]] = {
+        "reason": defaultdict(int),
+        "run_status": defaultdict(int),
+        "role": defaultdict(int),
+    }
+    total = 0
+    for run in session.execute(select(ActivityRun).order_by(ActivityRun.id)).scalars():
+        reason = status.get(run.participant_id, NOT_ASKED)
+        if reason == "granted":
+            continue
+        total += 1
+        counts["reason"][reason] += 1
+        counts["run_status"][run.status] += 1
+        counts["role"][run.role or "unknown"] += 1
+    return {"runs": total, **{name: dict(sorted(values.items())) for name, values in counts.items()}}
+
+
 def export_records(*, session: Session) -> list[dict[str, Any]]:
-    """One record per activity run, oldest run first, with everything the research team needs."""
+    """One record per run of a participant who agreed to research use, oldest first, with what the team needs."""
+    granted = {pid for pid, decision in research_status(session=session).items() if decision == "granted"}
     participants = _participants(session)
     channels = _channels(session)
     answers = _answers(session)
@@ -184,6 +238,8 @@ def export_records(*, session: Session) -> list[dict[str, Any]]:
     handoffs = _handoffs(session)
     records = []
     for run in session.execute(select(ActivityRun).order_by(ActivityRun.id)).scalars():
+        if run.participant_id not in granted:
+            continue
         participant, site_code = participants[run.participant_id]
         records.append(
             run_record(
@@ -200,9 +256,9 @@ def export_records(*, session: Session) -> list[dict[str, Any]]:
     return records
 
 
-def write_json(records: list[dict[str, Any]], fp: TextIO) -> None:
-    """Write the records as one UTF-8 JSON array (non-ASCII kept as is)."""
-    json.dump(records, fp, ensure_ascii=False, indent=2)
+def write_json(records: list[dict[str, Any]], fp: TextIO, *, left_out: dict[str, Any] | None = None) -> None:
+    """Write {"runs": records, "left_out": counts} as UTF-8 JSON (non-ASCII kept as is)."""
+    json.dump({"runs": records, "left_out": left_out or {}}, fp, ensure_ascii=False, indent=2)
     fp.write("\n")
 
 

@@ -67,6 +67,11 @@ HANDOFF_IN_REVIEW = "in_review"
 HANDOFF_FOLLOWED_UP = "followed_up"
 HANDOFF_STATUSES = (HANDOFF_NEW, HANDOFF_IN_REVIEW, HANDOFF_FOLLOWED_UP)
 
+# Consent kinds: taking part, sharing the summary, and research use (answers, without name or contact, to evaluate).
+CONSENT_PARTICIPATE = "participate"
+CONSENT_SHARE = "share"
+CONSENT_RESEARCH = "research"
+
 
 def utcnow() -> datetime:
     """Naive UTC now (stored without zone so SQLite and PostgreSQL agree)."""
@@ -212,7 +217,7 @@ class ConsentRecord(Base):
     id = Column(Integer, primary_key=True)
     participant_id = Column(Integer, ForeignKey("participants.id", ondelete="CASCADE"), nullable=False, index=True)
     run_id = Column(Integer, ForeignKey("activity_runs.id", ondelete="CASCADE"), nullable=True)
-    kind = Column(String(32), nullable=False)  # "participate" or "share"
+    kind = Column(String(32), nullable=False)  # CONSENT_PARTICIPATE, CONSENT_SHARE or CONSENT_RESEARCH
     granted = Column(Boolean, nullable=False)
     wording = Column(Text, nullable=False)  # the exact question the participant answered
     reply_text = Column(Text, nullable=True)  # the participant's exact words that granted or refused it

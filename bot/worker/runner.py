@@ -13,8 +13,9 @@ from bot.store import outbox
 from bot.store.db import session_scope
 from bot.store.inbound_claims import this_process
 from bot.store.models import utcnow
-from bot.worker import handoff_email, reminders
+from bot.worker import handoff_email, provider_cleanup, reminders
 from bot.worker.delivery import Deliverer, DeliveryFailed, NothingToDeliver, NotYet
+from bot.worker.retention_job import RetentionJob
 from bot.worker.schedule import ContactRules
 
 logger = logging.getLogger(__name__)
@@ -40,7 +41,9 @@ class Pass:
     retried: int = 0
     failed: int = 0
     cancelled: int = 0
+    purged: int = 0  # participants erased by the daily retention purge (bot/worker/retention_job.py)
     by_kind: dict[str, int] = field(default_factory=dict)
+    provider: provider_cleanup.CleanupPass = field(default_factory=provider_cleanup.CleanupPass)  # Twilio's copies
 
     @property
     def handled(self) -> int:
@@ -59,6 +62,7 @@ class Worker:
         batch: int = BATCH,
         plan_reminders: bool = True,
         plan_every: timedelta = PLAN_EVERY,
+        retention: bool = True,
     ) -> None:
         self.deliverers = dict(deliverers if deliverers is not None else default_deliverers())
         self.clock = clock
@@ -67,6 +71,7 @@ class Worker:
         self.plan_reminders = plan_reminders
         self.plan_every = plan_every
         self._planned_at: Optional[datetime] = None
+        self.retention = RetentionJob.from_settings() if retention else None
 
     def run_once(self) -> Pass:
         """Plan reminders (at most every ``plan_every``), then lease what is due (one per recipient, oldest first),
@@ -78,12 +83,17 @@ class Worker:
                 rules = ContactRules.from_settings(get_settings())
                 done.planned = reminders.plan(session=session, now=now, rules=rules)
             self._planned_at = now
+        if self.retention is not None:
+            done.purged = self.retention.tick(now)
         with session_scope() as session:
             leased = outbox.lease_due(session=session, holder=self.holder, now=self.clock(), limit=self.batch)
         for message in leased:
             outcome = self._deliver(message)
             done.by_kind[message.kind] = done.by_kind.get(message.kind, 0) + 1
             setattr(done, outcome, getattr(done, outcome) + 1)
+        done.provider = provider_cleanup.run(
+            settings=get_settings(), holder=self.holder, now=self.clock(), limit=self.batch
+        )
         return done
 
     def _deliver(self, message: outbox.Leased) -> str:

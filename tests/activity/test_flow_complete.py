@@ -18,7 +18,15 @@ from bot.store import summary_links
 from bot.store.models import RUN_COMPLETED, ConsentRecord, Handoff, Site, Summary
 from bot.store.summary_links import SummaryLink
 from tests.activity.conftest import Chat, acknowledged, count, intro, message, question
-from tests.support.activity import FACTORS, RATING_REPLIES, ROLE_LABEL, activity_script, drive, reflection
+from tests.support.activity import (
+    FACTORS,
+    RATING_REPLIES,
+    ROLE_LABEL,
+    activity_script,
+    closing_texts,
+    drive,
+    reflection,
+)
 
 AUDIENCE = {"work_seeker": "case_manager", "employer": "ees"}
 LABELS = {"strength": "Strength", "stressor": "Stressor", "both": "Both/not sure"}
@@ -76,7 +84,10 @@ def expected_replies(
     if previous is None:
         return intro(content) + [question(content, "consent", None)]
     if asks is None:
-        return [message(content, "completed_shared", practitioner=content.practitioner(role))]
+        return [
+            message(content, "completed_shared", practitioner=content.practitioner(role)),
+            BotMessage(content.message("research_offer"), options=content.step("consent").options),
+        ]
     known_role = None if previous in ("consent", "role") and asks == "role" else role
     replies = []
     if previous == "consent":
@@ -168,7 +179,7 @@ def test_every_message_of_a_complete_activity_is_sms_ready(chat: Chat, role: str
 def test_declining_to_share_completes_without_handoff(chat: Chat, content: Content) -> None:
     drive(chat, "share", "employer")
     outcome = chat.say("No")
-    assert outcome.messages == [message(content, "completed_not_shared")]
+    assert [m.text for m in outcome.messages] == closing_texts(content, "employer", shared=False)
     assert outcome.handoff_id is None
     run = chat.run()
     assert run.status == RUN_COMPLETED

@@ -16,7 +16,16 @@ from sqlalchemy.orm import Session
 from bot.cli import export as export_cli
 from bot.settings import REPO_ROOT
 from tests.store.checks import csv_rows
-from tests.store.dataset import EXPECTED_RECORDS, FIXED_TEXT, FRENCH_TEXT, PHONE, SCRIPT_TEXT, build_dataset
+from tests.store.dataset import (
+    EXPECTED_LEFT_OUT,
+    EXPECTED_RECORDS,
+    FIXED_TEXT,
+    FRENCH_TEXT,
+    PHONE,
+    SCRIPT_TEXT,
+    WITHDRAWN_TEXT,
+    build_dataset,
+)
 
 PYTHON = REPO_ROOT / ".venv" / "bin" / "python"
 
@@ -48,7 +57,6 @@ EXPECTED_CSV = "\r\n".join(
         EMP + "true,clarity_before,,3 - somewhat,3,false,telegram,2026-03-02T14:21:00.000000+00:00,",
         EMP + 'true,culture_reflection,culture,"On est une petite équipe; «bienvenue» à tous, ça compte. Été 2026 ✨",,'
         "false,telegram,2026-03-02T14:22:00.000000+00:00,",
-        "anon0001,,en,,rest,run-declined,,declined,rest,v1,2026-03-02T14:30:00.000000+00:00,,,,,,,,,,,,,,,,",
         "",
     ]
 )
@@ -89,7 +97,6 @@ def test_csv_output_parses_back_to_the_stored_text(filled_db: str) -> None:
         "4",
         "3 - somewhat",
         FRENCH_TEXT,
-        "",
     ]
 
 
@@ -97,14 +104,16 @@ def test_json_to_stdout_is_exact(filled_db: str) -> None:
     result = run_cli(filled_db, "export", "--format", "json")
     assert result.returncode == 0, result.stderr.decode()
     out = result.stdout.decode("utf-8")
-    assert json.loads(out) == EXPECTED_RECORDS
-    assert out == json.dumps(EXPECTED_RECORDS, ensure_ascii=False, indent=2) + "\n"
+    expected = {"runs": EXPECTED_RECORDS, "left_out": EXPECTED_LEFT_OUT}
+    assert json.loads(out) == expected
+    assert out == json.dumps(expected, ensure_ascii=False, indent=2) + "\n"
+    assert WITHDRAWN_TEXT not in out and "ws0002" not in out
 
 
 def test_default_format_is_json(filled_db: str) -> None:
     result = run_cli(filled_db, "export")
     assert result.returncode == 0, result.stderr.decode()
-    assert json.loads(result.stdout.decode("utf-8")) == EXPECTED_RECORDS
+    assert json.loads(result.stdout.decode("utf-8"))["runs"] == EXPECTED_RECORDS
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json"])
@@ -117,7 +126,8 @@ def test_output_file_is_private_and_identical(filled_db: str, tmp_path: Path, fm
     assert target.read_bytes() == run_cli(filled_db, "export", "--format", fmt).stdout
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     stderr = result.stderr.decode()
-    assert "3 activity runs" in stderr
+    assert "2 activity runs" in stderr
+    assert "Left out 2 runs without research consent (1 withdrawn, 1 not asked)." in stderr
     for secret in ("team player", "Line one", "équipe", "ws0001", PHONE):
         assert secret not in stderr
 
@@ -131,7 +141,8 @@ def test_no_personal_data_on_stderr(filled_db: str) -> None:
 
 def test_empty_database_gives_header_only(db_url: str) -> None:
     assert run_cli(db_url, "export", "--format", "csv").stdout.decode() == HEADER + "\r\n"
-    assert run_cli(db_url, "export", "--format", "json").stdout.decode() == "[]\n"
+    empty = {"runs": [], "left_out": {"runs": 0, "reason": {}, "run_status": {}, "role": {}}}
+    assert json.loads(run_cli(db_url, "export", "--format", "json").stdout.decode()) == empty
 
 
 def test_unknown_format_is_refused(db_url: str) -> None:
@@ -150,4 +161,4 @@ def test_register_wires_the_export_command_in_process(
     args = parser.parse_args(["export", "--format", "csv", "--output", str(target)])
     assert args.func(args) == 0
     assert target.read_bytes().decode("utf-8") == EXPECTED_CSV
-    assert "3 activity runs" in capsys.readouterr().err
+    assert "2 activity runs" in capsys.readouterr().err

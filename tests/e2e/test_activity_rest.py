@@ -13,7 +13,7 @@ from sqlalchemy import select
 from bot.content import load_content
 from bot.store.db import session_scope
 from bot.store.models import ActivityRun, Answer, ConsentRecord, Handoff, Summary
-from tests.support.activity import REFLECTIONS, activity_script, expected_prompt, question_texts
+from tests.support.activity import REFLECTIONS, activity_script, closing_texts, expected_prompt, question_texts
 from tests.support.stack import REPO, Stack
 from tests.support.stored import stored
 
@@ -49,9 +49,8 @@ def test_complete_activity_with_pause_restart_and_resume(stack: Stack, role: str
         if turn.question_id == "clarity_before":
             current_role = role
         if turn.question_id is None:
-            assert question_texts(replies) == [
-                content.message("completed_shared", practitioner=content.practitioner(role))
-            ]
+            assert question_texts(replies) == closing_texts(content, role)
+            assert question_texts(stack.send(sender, "yes")) == [content.message("research_yes")]
             break
         if turn.question_id == "review":
             summary = [r["custom"] for r in replies if r.get("custom")]
@@ -104,7 +103,11 @@ def test_complete_activity_with_pause_restart_and_resume(stack: Stack, role: str
             .scalars()
             .all()
         )
-        assert [(c.kind, c.granted) for c in consents] == [("participate", True), ("share", True)]
+        assert [(c.kind, c.granted, c.reply_text) for c in consents] == [
+            ("participate", True, "yes"),
+            ("share", True, "Yes"),
+            ("research", True, "yes"),
+        ]
 
     exported = subprocess.run(
         [str(REPO / ".venv/bin/python"), "-m", "bot", "export", "--format", "json"],
@@ -114,7 +117,7 @@ def test_complete_activity_with_pause_restart_and_resume(stack: Stack, role: str
         text=True,
         check=True,
     )
-    records = [r for r in json.loads(exported.stdout) if r["run_id"] == run.public_id]
+    records = [r for r in json.loads(exported.stdout)["runs"] if r["run_id"] == run.public_id]
     assert len(records) == 1
     record = records[0]
     exported_answers = {a["question_id"]: a["text"] for a in record["answers"]}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.content import load_content
-from tests.support.activity import expected_prompt, question_texts
+from tests.support.activity import closing_texts, expected_prompt, question_texts
 from tests.support.french import french_script
 from tests.support.stack import Stack
 from tests.support.stored import stored
@@ -24,7 +24,7 @@ def test_whole_activity_in_french(stack: Stack, role: str) -> None:
         if turn.question_id == "clarity_before":
             asked_role = role
         if turn.question_id is None:
-            assert question_texts(replies)[-1] == fr.message("completed_shared", practitioner=fr.practitioner(role))
+            assert question_texts(replies) == closing_texts(fr, role)
         else:
             assert question_texts(replies)[-1] == expected_prompt(turn.question_id, asked_role, fr), turn.text
     found = stored(stack.db_url, "rest", sender)

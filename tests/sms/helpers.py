@@ -8,7 +8,7 @@ from typing import Iterator, Optional
 
 from sqlalchemy import func, select
 
-from bot.channels.sms.compose import render
+from bot.channels.sms.compose import SEPARATOR, render
 from bot.content import gsm7, load_content
 from bot.devtools.fake_twilio import FakeTwilio
 from bot.devtools.sms_sandbox import Phone
@@ -66,6 +66,14 @@ def sms_question(question_id: str, role: Optional[str], language: str = "en") ->
     content = load_content(language)
     buttons = [{"title": o.label, "payload": o.label} for o in content.step(question_id).options]
     return render({"text": expected_prompt(question_id, role, content), "buttons": buttons}, content.messages)
+
+
+def sms_closing(role: str, language: str = "en") -> str:
+    """The last SMS of a shared activity: the thanks, then the optional research question with its reply line."""
+    content = load_content(language)
+    buttons = [{"title": o.label, "payload": o.label} for o in content.step("consent").options]
+    done = render({"text": content.message("completed_shared", practitioner=content.practitioner(role))})
+    return done + SEPARATOR + render({"text": content.message("research_offer"), "buttons": buttons}, content.messages)
 
 
 def identity(db_url: str, number: str) -> Optional[ChannelIdentity]:

@@ -11,10 +11,10 @@ from sqlalchemy import event
 from bot.channels.sms.channel import CHANNEL, SmsConfig, TwilioSmsInput
 from bot.devtools.fake_twilio import FakeTwilio
 from bot.store.db import session_factory, session_scope
+from bot.store.erasure import delete_participant
 from bot.store.models import OutboundMessage
 from bot.store.repository import find_identity, get_or_create_identity
 from bot.store.security_models import CLAIM_DONE, InboundClaim
-from bot.store.staff_repository import delete_participant
 from tests.sms.helpers import ACCOUNT_SID, AUTH_TOKEN, PROGRAMME_NUMBER
 
 SENDER = "+19025550142"

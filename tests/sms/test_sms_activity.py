@@ -7,7 +7,16 @@ import pytest
 from bot.channels.sms.keywords import channel_messages
 from bot.content import gsm7, load_content
 from bot.store.models import FOLLOW_UP_ROLE
-from tests.sms.helpers import CHANNEL, EMPTY_TWIML, PROGRAMME_NUMBER, answers, handoffs, outbound, sms_question
+from tests.sms.helpers import (
+    CHANNEL,
+    EMPTY_TWIML,
+    PROGRAMME_NUMBER,
+    answers,
+    handoffs,
+    outbound,
+    sms_closing,
+    sms_question,
+)
 from tests.support.activity import activity_script
 
 pytestmark = [pytest.mark.e2e]
@@ -29,9 +38,7 @@ def test_whole_activity_by_sms(sms_stack, new_phone, role: str) -> None:
         if turn.question_id == "clarity_before":
             asked_role = role
         if turn.question_id is None:
-            assert bodies[-1] == gsm7.to_gsm7(
-                content.message("completed_shared", practitioner=content.practitioner(role))
-            )
+            assert bodies[-1] == sms_closing(role)
         else:
             assert bodies[-1].endswith(sms_question(turn.question_id, asked_role)), (turn.text, bodies[-1])
         if turn.question_id == "review":

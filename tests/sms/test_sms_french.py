@@ -9,7 +9,7 @@ import pytest
 from bot.activity.summary import sms_summary_text
 from bot.channels.sms.keywords import channel_messages
 from bot.content import gsm7, load_content
-from tests.sms.helpers import CHANNEL, answers, identity, is_opted_out, sms_question
+from tests.sms.helpers import CHANNEL, answers, identity, is_opted_out, sms_closing, sms_question
 from tests.support.french import french_script
 from tests.support.stored import stored
 
@@ -30,7 +30,7 @@ def test_whole_activity_in_french_by_sms(sms_stack, new_phone, role: str) -> Non
         if turn.question_id == "clarity_before":
             asked_role = role
         if turn.question_id is None:
-            assert bodies[-1] == gsm7.to_sms(fr.message("completed_shared", practitioner=fr.practitioner(role)))
+            assert bodies[-1] == sms_closing(role, "fr")
         else:
             # The question and its options line are French: "Répondez 1 Oui ou 2 Non", never "Reply".
             assert bodies[-1].endswith(sms_question(turn.question_id, asked_role, "fr")), (turn.text, bodies[-1])

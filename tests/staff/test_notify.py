@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.settings import get_settings
 from bot.staff import notify
-from bot.store import inbound_claims, outbox
+from bot.store import erasure, inbound_claims, outbox
 from bot.store import staff_repository as staff_repo
 from bot.store.models import CASE_MANAGER, EES, EMPLOYER, WORK_SEEKER, Participant, utcnow
 from bot.store.outbox_models import OUTBOX_CANCELLED, OUTBOX_FAILED, OUTBOX_PENDING, OUTBOX_SENT
@@ -165,9 +165,9 @@ def test_a_notice_about_a_participant_erased_meanwhile_is_deleted_with_them(
     participant = session.get(
         Participant, staff_repo.get_handoff(session=session, handoff_id=handoff_id).run.participant_id
     )
-    counts = staff_repo.participant_row_counts(session=session, participant_id=participant.id)
+    counts = erasure.participant_row_counts(session=session, participant_id=participant.id)
     assert counts["outbox_messages"] == 2
-    staff_repo.delete_participant(session=session, participant=participant)
+    erasure.delete_participant(session=session, participant=participant)
     session.commit()
     assert outbox.messages(session=session) == []
     assert Worker().run_once().handled == 0

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.content import load_content
 from bot.store.channel_records import record_outbound
+from bot.store.corrections import AnswerCorrection
 from bot.store.db import session_scope
 from bot.store.models import (
     ADMIN,
@@ -502,6 +503,7 @@ def _participant_rows(session: Session, participant_id: int) -> dict[str, int]:
         "answers": count(Answer, Answer.run_id.in_(run_ids)),
         "summaries": count(Summary, Summary.run_id.in_(run_ids)),
         "summary_links": count(SummaryLink, SummaryLink.run_id.in_(run_ids)),
+        "answer_corrections": count(AnswerCorrection, AnswerCorrection.run_id.in_(run_ids)),
         "consent_records": count(ConsentRecord, ConsentRecord.participant_id == participant_id),
         "handoffs": len(handoff_ids),
         "practitioner_notes": count(PractitionerNote, PractitionerNote.handoff_id.in_(handoff_ids)),
@@ -551,6 +553,7 @@ def test_admin_deletes_a_participant_and_every_row_of_theirs(journey: Journey, p
         "answers": 19,
         "summaries": mine["summaries"],
         "summary_links": 1,  # the leaver's own link to their summary, erased with them
+        "answer_corrections": 0,
         "consent_records": 2,
         "handoffs": 1,
         "practitioner_notes": 1,

@@ -9,7 +9,7 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import Session
 
 from bot.staff import ratelimit
-from bot.store import outbox, repository, staff_stats, summary_links
+from bot.store import corrections, erasure, outbox, provider_messages, repository, staff_stats, summary_links
 from bot.store import staff_repository as staff_repo
 from bot.store.channel_records import record_outbound
 from bot.store.models import (
@@ -25,6 +25,7 @@ from bot.store.models import (
     ResumeCode,
     utcnow,
 )
+from bot.store.provider_models import ProviderMessage
 from tests.staff.seed import Account, add_account, add_site, seed_handoff
 
 
@@ -114,9 +115,26 @@ def test_delete_participant_removes_every_row_of_theirs_and_nothing_else(session
     record_outbound(session=session, channel="rest", external_id="keep", characters=10, segments=1)
     for handoff in (gone, keep):  # each run's own summary link
         summary_links.link_token(session=session, run=handoff.run, secret_key="k", days=30)
+    for handoff in (gone, keep):  # a staff correction of each summary
+        corrections.correct(
+            session=session,
+            summary=handoff.summary,
+            practitioner=cm,
+            factor="pay",
+            field="reflection",
+            new_value="corrected",
+            reason="asked",
+            rating_label=None,
+            marked_on="2026-03-02",
+            text_of=lambda body: "text",
+        )
     for owner in (participant.id, None):  # the participant's queued reminder, and a notice of no one's
         outbox.enqueue(session=session, kind="reminder", recipient_key="k", payload={}, participant_id=owner)
-    counts = staff_repo.participant_row_counts(session=session, participant_id=participant.id)
+    sms = repository.find_identity(session=session, channel="twilio_sms", external_id="+19025550123")
+    for sid in ("SM" + "1" * 32, "SM" + "2" * 32):  # Twilio SIDs: the first one's copy deleted there already
+        provider_messages.record(session=session, sid=sid, direction="outbound", identity_id=sms.id)
+    session.query(ProviderMessage).filter_by(sid="SM" + "1" * 32).update({"deleted_at": utcnow()})
+    counts = erasure.participant_row_counts(session=session, participant_id=participant.id)
     assert counts == {
         "participants": 1,
         "channel_identities": 2,
@@ -124,23 +142,27 @@ def test_delete_participant_removes_every_row_of_theirs_and_nothing_else(session
         "answers": 15,
         "summaries": 1,
         "summary_links": 1,
+        "answer_corrections": 1,
         "consent_records": 1,
         "handoffs": 1,
         "practitioner_notes": 1,
         "resume_codes": 1,
         "outbound_messages": 1,
         "outbox_messages": 1,
+        "provider_messages": 1,  # the other record stays, unlinked, until its copy at Twilio is deleted
     }
     before = _rows_per_table(session)
 
-    sender_ids = staff_repo.delete_participant(session=session, participant=participant)
+    sender_ids = erasure.delete_participant(session=session, participant=participant)
 
     assert sorted(sender_ids) == ["+19025550123", "gone"]
     after = _rows_per_table(session)
     expected = {table: before[table] - counts.get(table, 0) for table in before}
     assert after == expected
-    assert staff_repo.participant_row_counts(session=session, participant_id=participant.id) == {k: 0 for k in counts}
+    assert erasure.participant_row_counts(session=session, participant_id=participant.id) == {k: 0 for k in counts}
     assert session.get(Handoff, keep.id) is not None
+    left = session.query(ProviderMessage).one()
+    assert (left.sid, left.identity_id, left.erased_at is not None) == ("SM" + "2" * 32, None, True)
     assert session.execute(select(Participant.public_id)).scalars().all() == [
         staff_repo.participant_of_handoff(session=session, handoff=keep).public_id
     ]
@@ -153,13 +175,13 @@ def test_delete_tracker_events_removes_only_those_senders(tmp_path) -> None:
         connection.execute(text("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255), data TEXT)"))
         for sender in ("gone", "gone", "+19025550123", "keep"):
             connection.execute(text("INSERT INTO events (sender_id, data) VALUES (:s, '{}')"), {"s": sender})
-    assert staff_repo.delete_tracker_events(url=url, sender_ids=["gone", "+19025550123"]) == 3
+    assert erasure.delete_tracker_events(url=url, sender_ids=["gone", "+19025550123"]) == 3
     with engine.connect() as connection:
         assert connection.execute(text("SELECT sender_id FROM events")).scalars().all() == ["keep"]
     engine.dispose()
     empty = f"sqlite:///{tmp_path / 'no_events.sqlite3'}"
     create_engine(empty).connect().close()
-    assert staff_repo.delete_tracker_events(url=empty, sender_ids=["gone"]) == 0
+    assert erasure.delete_tracker_events(url=empty, sender_ids=["gone"]) == 0
 
 
 def test_address_limit_is_separate_from_the_email_limit(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.store import repository
 from bot.store.models import (
+    CONSENT_RESEARCH,
     EMPLOYER,
     RUN_COMPLETED,
     RUN_DECLINED,
@@ -26,6 +27,7 @@ FRENCH_TEXT = "On est une petite équipe; «bienvenue» à tous, ça compte. Ét
 SUMMARY_TEXT = 'Strengths: skills\nPriorities: pay 💼, "fair"'
 SUMMARY_BODY = {"priorities": ["pay"], "strengths": ["skills"], "stressors": [], "note": "équipe 🙂"}
 PHONE = "+19025550100"  # personal data that must never reach the export
+WITHDRAWN_TEXT = "Withdrawn-Wombat: nights only, never weekends"  # a reflection of someone who said NO RESEARCH
 
 
 def t(minute: int, second: int = 0) -> datetime:
@@ -77,6 +79,20 @@ def _answer(
     )
 
 
+def _research(session: Session, clock: Clock, person: Participant, run: ActivityRun, at: datetime, yes: bool) -> None:
+    clock.now = at
+    repository.record_consent(
+        session=session,
+        participant=person,
+        run=run,
+        kind=CONSENT_RESEARCH,
+        granted=yes,
+        wording="May we use your answers to improve this service?",
+        channel=run.channel,
+        reply_text="yes" if yes else "no research",
+    )
+
+
 def _work_seeker(session: Session, clock: Clock) -> None:
     site = repository.get_or_create_site(session=session, code="halifax", name="Halifax Works")
     default = repository.get_or_create_site(session=session, code="default", name="Demo site")
@@ -97,6 +113,7 @@ def _work_seeker(session: Session, clock: Clock) -> None:
     handoff = repository.create_handoff(session=session, run=run, summary=summary, default_site=default)
     handoff.created_at = handoff.updated_at = t(9)
     run.status, run.completed_at = RUN_COMPLETED, t(9)
+    _research(session, clock, person, run, t(9, 30), True)
     session.flush()
 
 
@@ -107,6 +124,17 @@ def _employer(session: Session, clock: Clock) -> None:
     _answer(session, clock, run, t(21), "clarity_before", "3 - somewhat", value="3", channel="telegram")
     _answer(session, clock, run, t(22), "culture_reflection", FRENCH_TEXT, factor="culture", channel="telegram")
     run.status = RUN_PAUSED
+    _research(session, clock, person, run, t(19), True)  # agreed at the end of an earlier run (its latest word)
+    session.flush()
+
+
+def _withdrawn(session: Session, clock: Clock) -> None:
+    person = _participant(session, public_id="ws0002", role=WORK_SEEKER, identities=[("rest", "sender-d")])
+    run = _run(session, person, public_id="run-withdrawn", channel="rest", started=t(40))
+    _answer(session, clock, run, t(41), "arrangements_reflection", WITHDRAWN_TEXT, factor="arrangements")
+    run.status, run.completed_at = RUN_COMPLETED, t(42)
+    _research(session, clock, person, run, t(43), True)
+    _research(session, clock, person, run, t(44), False)
     session.flush()
 
 
@@ -118,12 +146,14 @@ def _declined(session: Session) -> None:
 
 
 def build_dataset(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Three participants: a finished work seeker (with a changed answer), a paused employer, a decliner."""
+    """Four participants: a finished work seeker (with a changed answer) and a paused employer who agreed to research
+    use, a decliner never asked, and a work seeker who agreed and then withdrew (the last two left out)."""
     clock = Clock()
     monkeypatch.setattr(repository, "utcnow", clock)
     _work_seeker(session, clock)
     _employer(session, clock)
     _declined(session)
+    _withdrawn(session, clock)
     session.commit()
 
 
@@ -217,24 +247,12 @@ EXPECTED_RECORDS: list[dict[str, Any]] = [
         "summary": None,
         "handoff": None,
     },
-    {
-        "participant_id": "anon0001",
-        "participant_role": None,
-        "participant_language": "en",
-        "site_code": None,
-        "participant_channels": ["rest"],
-        "run_id": "run-declined",
-        "run_role": None,
-        "run_status": "declined",
-        "run_channel": "rest",
-        "content_version": "v1",
-        "started_at": "2026-03-02T14:30:00.000000+00:00",
-        "completed_at": None,
-        "clarity_before": None,
-        "clarity_after": None,
-        "answers": [],
-        "answer_history": [],
-        "summary": None,
-        "handoff": None,
-    },
 ]
+
+# What the export says it left out: counts only.
+EXPECTED_LEFT_OUT = {
+    "runs": 2,
+    "reason": {"not_asked": 1, "withdrawn": 1},
+    "run_status": {"completed": 1, "declined": 1},
+    "role": {"unknown": 1, "work_seeker": 1},
+}

@@ -11,10 +11,19 @@ import pytest
 from sqlalchemy.orm import Session
 
 from bot.store import repository
-from bot.store.export import CSV_COLUMNS, export_records, write_csv, write_json
-from bot.store.models import WORK_SEEKER
+from bot.store.export import CSV_COLUMNS, export_records, left_out, research_status, write_csv, write_json
+from bot.store.models import CONSENT_RESEARCH, WORK_SEEKER, ActivityRun, Participant
 from tests.store.checks import csv_rows
-from tests.store.dataset import EXPECTED_RECORDS, FIXED_TEXT, FRENCH_TEXT, PHONE, SCRIPT_TEXT, build_dataset
+from tests.store.dataset import (
+    EXPECTED_LEFT_OUT,
+    EXPECTED_RECORDS,
+    FIXED_TEXT,
+    FRENCH_TEXT,
+    PHONE,
+    SCRIPT_TEXT,
+    WITHDRAWN_TEXT,
+    build_dataset,
+)
 
 
 @pytest.fixture
@@ -42,7 +51,7 @@ def test_json_round_trips_verbatim(records: list[dict[str, Any]]) -> None:
     buffer = io.StringIO()
     write_json(records, buffer)
     text = buffer.getvalue()
-    assert json.loads(text) == EXPECTED_RECORDS
+    assert json.loads(text) == {"runs": EXPECTED_RECORDS, "left_out": {}}
     assert "🙂" in text and "équipe" in text  # written as UTF-8, not \u escapes
     assert PHONE not in text and "sender-a" not in text
 
@@ -58,7 +67,6 @@ def test_csv_has_one_row_per_answer_with_history(records: list[dict[str, Any]]) 
         ("run-ws-1", "clarity_after", "true"),
         ("run-emp-1", "clarity_before", "true"),
         ("run-emp-1", "culture_reflection", "true"),
-        ("run-declined", "", ""),
     ]
 
 
@@ -91,8 +99,7 @@ def test_csv_repeats_run_columns(records: list[dict[str, Any]]) -> None:
         "",
         "",
     )
-    declined = rows[8]
-    assert (declined["run_status"], declined["participant_role"], declined["text"]) == ("declined", "", "")
+    assert len(rows) == 8  # the decliner and the withdrawn work seeker are only counted
 
 
 @pytest.mark.parametrize(
@@ -117,7 +124,7 @@ def test_csv_and_json_keep_hard_text_exactly(session: Session, text: str) -> Non
     assert csv_rows(_write_csv(records))[0]["text"] == ("'" + text if text.startswith("=") else text)
     buffer = io.StringIO()
     write_json(records, buffer)
-    assert json.loads(buffer.getvalue())[0]["answers"][0]["text"] == text
+    assert json.loads(buffer.getvalue())["runs"][0]["answers"][0]["text"] == text
     assert run.public_id == records[0]["run_id"]
 
 
@@ -175,7 +182,7 @@ def test_export_logs_no_participant_content(
         records = export_records(session=session)
         write_json(records, io.StringIO())
         write_csv(records, io.StringIO(newline=""))
-    assert "3 activity runs" in caplog.text
+    assert "2 activity runs" in caplog.text
     for secret in ("team player", "Line one", "équipe", "ws0001", PHONE):
         assert secret not in caplog.text
 
@@ -187,5 +194,48 @@ def _one_answer_run(session: Session, text: str):
     repository.save_answer(
         session=session, run=run, question_id="skills_reflection", text=text, channel="rest", factor="skills"
     )
+    repository.record_consent(
+        session=session,
+        participant=identity.participant,
+        run=run,
+        kind=CONSENT_RESEARCH,
+        granted=True,
+        wording="May we use your answers to improve this service?",
+        channel="rest",
+        reply_text="yes",
+    )
     session.commit()
     return run
+
+
+def test_only_runs_with_research_consent_are_exported_and_the_rest_is_counted(
+    session: Session, records: list[dict[str, Any]]
+) -> None:
+    assert [r["run_id"] for r in records] == ["run-ws-1", "run-emp-1"]
+    assert left_out(session=session) == EXPECTED_LEFT_OUT
+    buffer = io.StringIO()
+    write_json(records, buffer, left_out=left_out(session=session))
+    text = buffer.getvalue()
+    assert WITHDRAWN_TEXT not in text and "ws0002" not in text and "anon0001" not in text
+    assert json.loads(text)["left_out"] == EXPECTED_LEFT_OUT
+    assert WITHDRAWN_TEXT not in _write_csv(records)
+
+
+def test_the_latest_research_word_decides(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    build_dataset(session, monkeypatch)
+    statuses = sorted(research_status(session=session).values())
+    assert statuses == ["granted", "granted", "withdrawn"]
+    withdrawn = next(p for p in session.query(Participant) if p.public_id == "ws0002")
+    run = next(r for r in session.query(ActivityRun) if r.participant_id == withdrawn.id)
+    repository.record_consent(
+        session=session,
+        participant=withdrawn,
+        run=run,
+        kind=CONSENT_RESEARCH,
+        granted=True,
+        wording="May we use your answers to improve this service?",
+        channel="rest",
+        reply_text="ok yes again",
+    )
+    session.flush()
+    assert [r["run_id"] for r in export_records(session=session)] == ["run-ws-1", "run-emp-1", "run-withdrawn"]

@@ -105,3 +105,13 @@ def expected_prompt(question_id: str, role: Optional[str], content: Optional[Con
 def question_texts(replies: list[dict]) -> list[str]:
     """Texts of REST replies that carry buttons or plain text (the summary custom payload excluded)."""
     return [r["text"] for r in replies if r.get("text") and not r.get("custom")]
+
+
+def closing_texts(content: Content, role: str, *, shared: bool = True) -> list[str]:
+    """What the bot says once the share question is answered: done (shared or not), then the optional research question."""
+    done = (
+        content.message("completed_shared", practitioner=content.practitioner(role))
+        if shared
+        else content.message("completed_not_shared")
+    )
+    return [done, content.message("research_offer")]

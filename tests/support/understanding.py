@@ -70,7 +70,7 @@ def scenarios() -> dict[str, list[Exchange]]:
         ],
         "share_after_decline": whole_but_share
         + [
-            Exchange("No", (_content_message("completed_not_shared"),)),
+            Exchange("No", (_content_message("completed_not_shared"), _content_message("research_offer"))),
             Exchange("ok you can share it now", (_content_message("share_offer", practitioner=practitioner),)),
             Exchange("yes", (_content_message("completed_shared", practitioner=practitioner),)),
         ],

@@ -161,7 +161,7 @@ def test_complete_activity_with_clicks_and_typing(
         expected = (
             prompt(turn.next_step, role)
             if turn.next_step
-            else message("completed_shared", practitioner=PRACTITIONER[role])
+            else message("research_offer")  # after "thank you, it is shared": the optional research question
         )
         assert chat.last_bot_text() == expected, f"after {turn.text!r}"
         if turn.next_step == "review":
@@ -178,6 +178,10 @@ def test_complete_activity_with_clicks_and_typing(
                     assert overflow(chat) <= 0, f"sideways scrolling at {narrow} px"
                 chat.page.set_viewport_size({"width": width, "height": height})
 
+    # The optional research question comes last, with Yes / No buttons; a click answers it and no buttons remain.
+    assert chat.choice_labels() == ["Yes", "No"]
+    chat.click_choice("Yes")
+    assert chat.last_bot_text() == message("research_yes")
     assert chat.choice_labels() == []
     saved = saved_run(web_stack, chat.sender)
     assert saved["answers"] == expected_answers(role)

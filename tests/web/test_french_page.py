@@ -122,7 +122,7 @@ def test_whole_activity_in_french_on_the_page(new_chat, web_stack: Stack, axe_so
         expected = (
             expected_prompt(turn.question_id, asked_role, fr)
             if turn.question_id
-            else fr.message("completed_shared", practitioner=fr.practitioner(role))
+            else fr.message("research_offer")  # after "thank you, it is shared": the optional research question
         )
         assert chat.last_bot_text() == expected, f"after {turn.text!r}"
         if chat.choice_labels():

@@ -7,10 +7,11 @@ from typing import Optional, Sequence
 
 from bot.channels.sms.keywords import OPT_IN, OPT_OUT
 from bot.channels.sms.sender import SendResult, record_sends
-from bot.store import inbound_claims
+from bot.store import inbound_claims, provider_messages
 from bot.store.channel_records import set_opted_out
 from bot.store.db import session_scope
 from bot.store.models import ChannelIdentity
+from bot.store.provider_models import INBOUND
 from bot.store.repository import find_identity
 
 CHANNEL = "twilio_sms"
@@ -40,6 +41,10 @@ def claim(sid: str, sender: str, keyword: Optional[str]) -> SmsClaim:
                 inbound_claims.finish_inbound(session=session, channel=CHANNEL, message_key=sid)
             elif keyword == OPT_IN and identity is not None and opted_out:
                 identity.opted_out_at = None
+            # Twilio keeps the message in its log: noted by SID (never its body or number), to delete it there.
+            provider_messages.record(
+                session=session, sid=sid, direction=INBOUND, identity_id=None if identity is None else identity.id
+            )
             return SmsClaim(taken, opted_out, None if identity is None else identity.id)
     except BaseException:
         inbound_claims.forget_in_flight(channel=CHANNEL, message_key=sid)
@@ -86,6 +91,7 @@ def settle(
         with session_scope() as session:
             for result in sends:
                 record_sends(session=session, channel=CHANNEL, to=to, result=result, identity_id=identity_id)
+            provider_messages.link_identity(session=session, sid=sid, identity_id=identity_id)  # a first message's
             inbound_claims.settle_inbound(session=session, channel=CHANNEL, message_key=sid, answered=answered)
     finally:
         inbound_claims.forget_in_flight(channel=CHANNEL, message_key=sid)

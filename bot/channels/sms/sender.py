@@ -16,8 +16,10 @@ from twilio.http.response import Response
 from twilio.rest import Client
 
 from bot.content import gsm7
+from bot.store import provider_messages
 from bot.store.channel_records import OutboundSize, is_opted_out, record_outbounds, set_opted_out
 from bot.store.db import session_scope
+from bot.store.provider_models import OUTBOUND
 
 logger = logging.getLogger(__name__)
 
@@ -109,7 +111,14 @@ def record_sends(
     caller's transaction."""
     if result.stopped_by == "unsubscribed":
         set_opted_out(session=session, channel=channel, external_id=to, opted_out=True)
-    record_outbounds(session=session, channel=channel, external_id=to, sizes=result.bodies, identity_id=identity_id)
+    rows = record_outbounds(
+        session=session, channel=channel, external_id=to, sizes=result.bodies, identity_id=identity_id
+    )
+    # Twilio keeps each one in its message log: noted by SID (also a reply to someone just erased), to delete there.
+    owner = rows[0].identity_id if rows else None
+    for size in result.bodies:
+        if size.provider_id:
+            provider_messages.record(session=session, sid=size.provider_id, direction=OUTBOUND, identity_id=owner)
 
 
 def _opted_out(channel: str, to: str) -> bool:

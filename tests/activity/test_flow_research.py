@@ -1,0 +1,109 @@
+"""Research use is its own consent: asked once at the end, optional, granted only by a plain yes, withdrawable."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from bot.content import load_content
+from bot.content.model import Content
+from bot.store.export import export_records, left_out
+from bot.store.models import CONSENT_RESEARCH, ConsentRecord
+from tests.activity.conftest import Chat
+from tests.support.activity import closing_texts, drive
+
+
+def research_records(chat: Chat) -> list[tuple[bool, str, str | None]]:
+    rows = chat.session.execute(
+        select(ConsentRecord).where(ConsentRecord.kind == CONSENT_RESEARCH).order_by(ConsentRecord.id)
+    ).scalars()
+    return [(r.granted, r.wording, r.reply_text) for r in rows]
+
+
+def finish(chat: Chat, role: str = "work_seeker", share: str = "Yes") -> list[str]:
+    drive(chat, "share", role)
+    return [m.text for m in chat.say(share).messages]
+
+
+def exported_runs(chat: Chat) -> list[Any]:
+    return [r["run_id"] for r in export_records(session=chat.session)]
+
+
+def test_the_research_question_comes_once_after_sharing_and_a_yes_is_recorded_with_its_words(
+    chat: Chat, content: Content
+) -> None:
+    assert finish(chat) == closing_texts(content, "work_seeker")
+    assert research_records(chat) == [] and exported_runs(chat) == []
+    assert [m.text for m in chat.say("Yes please").messages] == [content.message("research_yes")]
+    assert research_records(chat) == [(True, content.message("research_offer"), "Yes please")]
+    assert exported_runs(chat) == [chat.run().public_id]
+
+
+def test_it_is_asked_after_declining_to_share_too_and_a_no_is_recorded(chat: Chat, content: Content) -> None:
+    assert finish(chat, "employer", "No") == closing_texts(content, "employer", shared=False)
+    assert [m.text for m in chat.say("2").messages] == [content.message("research_no")]
+    assert research_records(chat) == [(False, content.message("research_offer"), "2")]
+    assert exported_runs(chat) == []
+    assert left_out(session=chat.session)["reason"] == {"declined": 1}
+
+
+@pytest.mark.parametrize("reply", ["yes but who reads it?", "maybe", "1 sec", "ok?"])
+def test_only_a_plain_yes_grants_it(chat: Chat, content: Content, reply: str) -> None:
+    finish(chat)
+    chat.say(reply)
+    assert research_records(chat) == [] and exported_runs(chat) == []
+    # The question was dropped, not repeated: a later "yes" alone is no consent to research.
+    assert content.message("research_offer") not in [m.text for m in chat.history[-1].messages]
+
+
+def test_ignoring_it_is_fine_and_it_is_not_asked_again(chat: Chat, content: Content) -> None:
+    finish(chat)
+    assert [m.text for m in chat.say("thanks!").messages] == [content.message("thanks_reply")]
+    assert [m.text for m in chat.say("yes").messages] != [content.message("research_yes")]
+    assert research_records(chat) == []
+    assert left_out(session=chat.session)["reason"] == {"not_asked": 1}
+
+
+def test_no_research_withdraws_it_at_any_time_with_the_words_that_said_it(chat: Chat, content: Content) -> None:
+    finish(chat)
+    chat.say("yes")
+    assert exported_runs(chat) == [chat.run().public_id]
+    assert [m.text for m in chat.say("no research").messages] == [content.message("research_withdrawn")]
+    assert research_records(chat)[-1] == (False, content.message("research_withdrawn"), "no research")
+    assert exported_runs(chat) == []
+    assert left_out(session=chat.session) == {
+        "runs": 1,
+        "reason": {"withdrawn": 1},
+        "run_status": {"completed": 1},
+        "role": {"work_seeker": 1},
+    }
+
+
+def test_no_research_during_the_activity_is_recorded_and_the_question_asked_again(chat: Chat, content: Content) -> None:
+    drive(chat, "pay_reflection")
+    texts = [m.text for m in chat.say("don't use my answers for research").messages]
+    assert texts == [content.message("research_withdrawn"), content.question_text("pay_reflection", "work_seeker")]
+    assert "pay_reflection" not in chat.current()
+    assert research_records(chat) == [
+        (False, content.message("research_withdrawn"), "don't use my answers for research")
+    ]
+
+
+def test_in_french(make_flow: Any, clock: Any) -> None:
+    fr = load_content("fr")
+    flow = make_flow(now=clock)
+    flow.content = fr
+    chat = Chat(flow, sender_id="rest-fr-research")
+    drive_fr = [m.text for m in chat.say("bonjour").messages]
+    assert drive_fr[-1] == fr.question_text("consent", None)
+    for reply in ("oui", "Je cherche un emploi"):
+        chat.say(reply)
+    while chat.step() != "share":
+        step = fr.step(chat.step())
+        chat.say("1" if step.kind != "text" else "Des horaires de jour, près de chez nous")
+    assert [m.text for m in chat.say("oui").messages] == closing_texts(fr, "work_seeker")
+    assert [m.text for m in chat.say("oui").messages] == [fr.message("research_yes")]
+    assert [m.text for m in chat.say("pas de recherche").messages] == [fr.message("research_withdrawn")]
+    assert [granted for granted, _, _ in research_records(chat)] == [True, False]
