@@ -45,7 +45,8 @@ def new_chat(browser: Browser, web_stack: Stack) -> Iterator:
     contexts = []
 
     def make(width: int = 1280, height: int = 800) -> ChatPage:
-        context = browser.new_context(viewport={"width": width, "height": height})
+        phone = width <= 400  # a phone: a touch screen with a mobile viewport, as the page meets it there
+        context = browser.new_context(viewport={"width": width, "height": height}, has_touch=phone, is_mobile=phone)
         contexts.append(context)
         return ChatPage(context.new_page(), web_stack)
 

@@ -84,6 +84,22 @@ def overflow(chat: ChatPage) -> int:
     return chat.page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
 
 
+def review_buttons_in_view(chat: ChatPage) -> bool:
+    """Both review buttons lie inside the window and above the composer's top edge, as the page shows them now."""
+    return bool(
+        chat.page.evaluate(
+            """() => {
+                const composer = document.getElementById("composer").getBoundingClientRect();
+                const buttons = [...document.querySelectorAll("#log .choices button")].slice(-2);
+                return buttons.length === 2 && buttons.every((b) => {
+                    const box = b.getBoundingClientRect();
+                    return box.top >= 0 && box.bottom <= Math.min(window.innerHeight, composer.top);
+                });
+            }"""
+        )
+    )
+
+
 def png_size(path: Path) -> tuple[int, int]:
     header = path.read_bytes()[:24]
     assert header[:8] == b"\x89PNG\r\n\x1a\n"
@@ -170,6 +186,9 @@ def test_complete_activity_with_clicks_and_typing(
             assert_no_violations(chat, axe_source)
             if width == 360:
                 assert overflow(chat) <= 0
+                # Right after the summary, the review buttons are on screen, above the composer, with no scrolling.
+                assert review_buttons_in_view(chat), "the review buttons are off screen or under the composer"
+                assert not chat.page.locator("#message-help").is_visible()  # no "Press Enter" on a touch screen
                 shot = artifacts / PHONE_SCREENSHOT
                 chat.page.screenshot(path=str(shot), full_page=True)
                 assert png_size(shot)[0] == 360
