@@ -11,6 +11,7 @@ export PYTHONHASHSEED := 0
 .DEFAULT_GOAL := help
 .PHONY: stop-prod prod-secrets load-test security-check
 .PHONY: eval-nlu format
+.PHONY: bench-staff
 .PHONY: help setup setup-test system-deps venv node migrate train run shell sms telegram-poll test test-fast validate lint bench run-prod lock clean test-web test-staff
 
 help: ## List the targets
@@ -85,6 +86,9 @@ test-staff: setup-test train ## Only the practitioner review tests (headless Chr
 
 bench: setup-test train ## Benchmarks, side by side with their baselines
 	@bash scripts/bench.sh
+
+bench-staff: venv ## Staff queue and handoff pages, 100 vs 10,000 seeded handoffs, p95 (BENCH_STAFF_ARGS=--postgres adds PostgreSQL)
+	@$(PY) bench/staff_pages.py $(BENCH_STAFF_ARGS)
 
 run-prod: venv train ## Production profile here: PostgreSQL, Redis, 2 Rasa + 2 action servers, web apps, nginx (docs/production.md)
 	@bash scripts/run-prod.sh start

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any, Optional, Union
 
 # The page makes a random 128-bit id (32 hex digits); anything else is refused so ids cannot collide with other channels' ids.
 # Always fullmatch: with match and "$", "<id>\n" would pass and become a second identity.
@@ -12,12 +12,15 @@ SENDER_PATTERN = re.compile(r"[0-9a-f]{32}")
 # Far above the engine's answer limit (it answers "too long" itself) but small enough to refuse floods.
 MAX_MESSAGE_CHARS = 10_000
 LANGUAGE_PATTERN = re.compile(r"[a-z]{2}")  # a language code as Participant.language stores it
+# A site's code as a /s/<code> link carries it (the page sends it with each message; only a real site is ever linked).
+SITE_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 @dataclass(frozen=True)
 class ChatRequest:
     sender: str
     message: str
+    site: Optional[str] = None  # the site code of the /s/<code> link the page was opened from
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,10 @@ def read_chat_request(body: Any) -> Union[ChatRequest, Refusal]:
         return Refusal(413, "too_long")
     if not encodable(message):
         return Refusal(400, "bad_text")
-    return ChatRequest(sender, message)
+    site = body.get("site")
+    if site is not None and (not isinstance(site, str) or not SITE_PATTERN.fullmatch(site)):
+        return Refusal(400, "bad_site")
+    return ChatRequest(sender, message, site)
 
 
 def encodable(text: str) -> bool:

@@ -7,6 +7,7 @@ from typing import Optional
 from bot.activity.incoming import Incoming
 from bot.activity.navigation import FlowBase
 from bot.activity.replies import BotMessage, Outcome
+from bot.content.model import Option, Step
 from bot.interpretation import decision as meant
 from bot.interpretation import text as textin
 from bot.interpretation.decision import Decision
@@ -15,7 +16,7 @@ from bot.interpretation.language import language_named
 from bot.store import erasure
 from bot.store import repository as repo
 from bot.store import staff_repository as staff_repo
-from bot.store.models import CONSENT_RESEARCH, ActivityRun, Participant
+from bot.store.models import CONSENT_RESEARCH, RUN_COMPLETED, ActivityRun, Participant
 
 PENDING_DELETE = "delete"
 PENDING_SHARE = "share"
@@ -143,6 +144,40 @@ class AfterCompletion(FlowBase):
         out.messages.append(
             BotMessage(self.content.message("completed_shared", practitioner=self.content.practitioner(run.role)))
         )
+
+    def _share(
+        self,
+        participant: Participant,
+        run: ActivityRun,
+        step: Step,
+        option: Option,
+        incoming: Incoming,
+        out: Outcome,
+        *,
+        reply_text: Optional[str],
+        text: str,
+    ) -> Outcome:
+        """The answer to "share your summary?": recorded with its wording, the run completed, handed off if yes."""
+        granted = option.value == "yes"
+        self._save(run, step, incoming, text=text, value=option.value)
+        repo.record_consent(
+            session=self.session,
+            participant=participant,
+            run=run,
+            kind="share",
+            granted=granted,
+            wording=step.prompt_for(run.role),
+            channel=incoming.channel,
+            reply_text=reply_text,
+        )
+        run.status = RUN_COMPLETED
+        run.completed_at = self.now()
+        if granted:
+            self._hand_off(run, out)
+        else:
+            out.messages.append(BotMessage(self.content.message("completed_not_shared")))
+        self._offer_research(run, out)
+        return out
 
     # ---- deleting on request ------------------------------------------------------------------
     def _ask_delete(self, participant: Participant, run: Optional[ActivityRun], out: Outcome) -> Outcome:

@@ -6,10 +6,11 @@ from datetime import timedelta
 from typing import Optional, Sequence, Union, cast
 
 from bot.activity.after import PENDING_DELETE, PENDING_RESEARCH, PENDING_SHARE, PENDING_WITHDRAW
-from bot.activity.first_message import PENDING_LANGUAGE, FirstMessage
+from bot.activity.first_message import PENDING_LANGUAGE
 from bot.activity.incoming import Incoming
 from bot.activity.replies import BotMessage, Outcome
 from bot.activity.resume_codes import find_code
+from bot.activity.site_choice import PENDING_SITE, SiteChoice
 from bot.content.model import Option, Step
 from bot.interpretation import decision as meant
 from bot.interpretation import text as textin
@@ -37,7 +38,7 @@ PENDING_REQUEST = "request"
 STRICT_PENDING = {PENDING_DELETE, PENDING_SHARE, PENDING_WITHDRAW, PENDING_RESEARCH}
 
 
-class ActivityFlow(FirstMessage):
+class ActivityFlow(SiteChoice):
     """Moves one participant's run forward; every change is written to the session before replying."""
 
     # ---- entry point -------------------------------------------------------------------------
@@ -56,6 +57,9 @@ class ActivityFlow(FirstMessage):
             return self._redeem_code(identity, code, incoming, out)
 
         run = repo.latest_run(session=self.session, participant=participant)
+        keyword = self._site_keyword(participant, run, incoming, out)
+        if keyword is not None:
+            return keyword
         if run is not None and run.pending_kind:
             return self._pending(participant, run, incoming, out)
         if run is None or run.status == RUN_DECLINED:
@@ -156,6 +160,10 @@ class ActivityFlow(FirstMessage):
         self._clear_pending(run)
         if kind == PENDING_LANGUAGE:
             return self._language_chosen(participant, run, incoming, out)
+        if kind == PENDING_SITE:
+            return self._site_chosen(participant, run, incoming, out) or self._dispatch_fresh(
+                participant, run, incoming, out
+            )
         step = self._current_step(run)
         strict = kind in STRICT_PENDING or (kind == PENDING_OPTION and step.kind in STRICT_KINDS)
         said = yes_or_no(incoming.text or "", incoming.nlu, self.content, strict=strict)
@@ -273,6 +281,8 @@ class ActivityFlow(FirstMessage):
                 return out
             self._save(run, step, incoming, text=text, value=option.value)
             out.messages.append(BotMessage(self.content.message("consent_given")))  # thanked once, not at each re-ask
+            if self._asked_site(participant, run, step, out):
+                return out
         elif step.kind == "role":
             participant.role = option.value
             run.role = option.value
@@ -294,39 +304,6 @@ class ActivityFlow(FirstMessage):
         else:
             self._save(run, step, incoming, text=text, value=option.value)
         self._advance(run, step, out)
-        return out
-
-    def _share(
-        self,
-        participant: Participant,
-        run: ActivityRun,
-        step: Step,
-        option: Option,
-        incoming: Incoming,
-        out: Outcome,
-        *,
-        reply_text: Optional[str],
-        text: str,
-    ) -> Outcome:
-        granted = option.value == "yes"
-        self._save(run, step, incoming, text=text, value=option.value)
-        repo.record_consent(
-            session=self.session,
-            participant=participant,
-            run=run,
-            kind="share",
-            granted=granted,
-            wording=step.prompt_for(run.role),
-            channel=incoming.channel,
-            reply_text=reply_text,
-        )
-        run.status = RUN_COMPLETED
-        run.completed_at = self.now()
-        if granted:
-            self._hand_off(run, out)
-        else:
-            out.messages.append(BotMessage(self.content.message("completed_not_shared")))
-        self._offer_research(run, out)
         return out
 
     # ---- requests -----------------------------------------------------------------------------

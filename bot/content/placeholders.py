@@ -18,4 +18,5 @@ PLACEHOLDER_SAMPLES = {
     "meaning": "a bit of both, or you are not sure",
     "link": "https://works.example.ca/summary/AbCdEfGhIjKlMnOpQrStUvWxYz0",  # summary_links.TOKEN_CHARS
     "date": "2027-01-03",
+    "site": "Nova Scotia Works Halifax Peninsula Career Centre",
 }

@@ -5,11 +5,12 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from bot.staff import views_admin, views_auth, views_handoff, views_queue, views_rights
+from bot.staff import views_admin, views_auth, views_handoff, views_queue, views_reports, views_rights, views_sites
 from bot.staff.pages import STATIC
 
 HANDOFF = "/handoffs/{handoff_id:int}"
 PARTICIPANT = "/admin/participants/{public_id}"
+SITE = "/sites/{code}"
 
 routes: list[BaseRoute] = [
     Mount(
@@ -26,6 +27,9 @@ routes: list[BaseRoute] = [
             Route(HANDOFF + "/status", views_handoff.handoff_status, methods=["POST"], name="staff_handoff_status"),
             Route(HANDOFF + "/notes", views_handoff.handoff_note, methods=["POST"], name="staff_handoff_note"),
             Route("/stats", views_admin.stats_page, name="staff_stats"),
+            Route("/reports", views_reports.reports_page, name="staff_reports"),
+            Route("/reports.csv", views_reports.reports_csv, name="staff_reports_csv"),
+            Route("/reports.xlsx", views_reports.reports_xlsx, name="staff_reports_xlsx"),
             Route("/admin/participants", views_admin.participants_page, name="staff_participants"),
             Route("/admin/participants/{public_id}", views_admin.participant_page, name="staff_participant"),
             Route(
@@ -52,6 +56,12 @@ routes: list[BaseRoute] = [
             Route(
                 PARTICIPANT + "/access.pdf", views_rights.participant_access_pdf, name="staff_participant_access_pdf"
             ),
+            # a site's entry points (web link, QR code, SMS keyword, Telegram start) and SMS invitations
+            Route("/sites", views_sites.sites_page, name="staff_sites"),
+            Route(SITE, views_sites.site_page, name="staff_site"),
+            Route(SITE + "/qr.svg", views_sites.site_qr_svg, name="staff_site_qr_svg"),
+            Route(SITE + "/qr.png", views_sites.site_qr_png, name="staff_site_qr_png"),
+            Route(SITE + "/invite", views_sites.site_invite, methods=["GET", "POST"], name="staff_site_invite"),
             Mount("/static", app=StaticFiles(directory=str(STATIC)), name="staff_static"),
         ],
     )

@@ -15,9 +15,9 @@ from bot.staff import wording
 from bot.staff.access import ADMIN_ROLES, STATS_ROLES
 from bot.staff.pages import StaffRequest, not_found, staff_page
 from bot.staff.tracker import tracker_database_url
-from bot.store import erasure, staff_stats
+from bot.store import erasure, queue_query, staff_stats
 from bot.store import staff_repository as staff_repo
-from bot.store.models import ADMIN, ActivityRun, Handoff, Participant
+from bot.store.models import ADMIN, RUN_DECLINED, ActivityRun, Handoff, Participant
 from bot.store.staff_stats import SiteStats
 
 logger = logging.getLogger(__name__)
@@ -36,6 +36,7 @@ def language_stats(
     runs = select(
         ActivityRun.id, ActivityRun.status, ActivityRun.started_at, ActivityRun.completed_at, Participant.language
     ).join(Participant, Participant.id == ActivityRun.participant_id)
+    runs = runs.where(ActivityRun.status != RUN_DECLINED)  # declining consent is not starting
     handoffs = (
         select(Handoff.status, Participant.language)
         .join(ActivityRun, ActivityRun.id == Handoff.run_id)
@@ -97,6 +98,9 @@ def participants_page(sr: StaffRequest) -> Response:
         found = (
             [by_id] if by_id is not None else staff_repo.find_participant_by_identity(session=sr.db, external_id=query)
         )
+        reference = queue_query.parse_reference(query)
+        if not found and reference is not None and reference.prefix is not None:  # the short one the summary shows
+            found = queue_query.find_participants_by_reference(session=sr.db, prefix=reference.prefix)
     return sr.page("participants.html", query=query, found=[_participant_details(sr, p) for p in found])
 
 

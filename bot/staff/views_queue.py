@@ -1,100 +1,107 @@
-"""The queue of handed-off summaries and its CSV export."""
+"""The queue of handed-off summaries (search, filters, sort, pages, new since the last visit) and its CSV export."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Sequence
+from dataclasses import replace
+from datetime import datetime, timezone
 
-from sqlalchemy import select
 from starlette.responses import Response
 
 from bot.content import load_content
+from bot.staff import wording
 from bot.staff.access import QUEUE_ROLES, scope_for, sees_both_audiences
 from bot.staff.csv_export import queue_csv
-from bot.staff.formatting import summary_view
+from bot.staff.formatting import display_zone, summary_view
 from bot.staff.pages import StaffRequest, staff_page
+from bot.staff.queue_params import AUDIENCES, Parsed, parse, since_text, store_query
 from bot.staff.wording import PAGE_LANGUAGE
+from bot.store import queue_query
 from bot.store import staff_repository as staff_repo
-from bot.store.models import ADMIN, HANDOFF_STATUSES, ActivityRun, Handoff, Participant
+from bot.store.models import ADMIN, HANDOFF_STATUSES, utcnow
+from bot.store.queue_query import SORTS, QueuePage
+from bot.store.staff_repository import Scope
+
+PAGE_WINDOW = 2  # page links either side of the current page
 
 
-@dataclass(frozen=True)
-class QueueFilter:
-    """What the practitioner asked to see: one status or all, only theirs or all, one site (admins)."""
-
-    status: str | None
-    mine: bool
-    site_code: str
-
-
-def _filter(sr: StaffRequest) -> QueueFilter:
-    params = sr.request.query_params
-    status = params.get("status", "")
-    return QueueFilter(
-        status=status if status in HANDOFF_STATUSES else None,
-        mine=params.get("mine") == "1",
-        site_code=params.get("site", ""),
-    )
-
-
-def _handoffs(sr: StaffRequest, wanted: QueueFilter) -> list[Handoff] | None:
-    """The filtered queue, or None when an admin named a site that does not exist."""
+def _parsed(sr: StaffRequest) -> tuple[Parsed, Scope, list[str]]:
+    """The checked parameters, the scope they ask for, and every reason to refuse them (a 400)."""
+    parsed = parse(sr.request.query_params, both_audiences=sees_both_audiences(sr.me), is_admin=sr.me.role == ADMIN)
+    errors = list(parsed.errors)
     site_id = None
-    if sr.me.role == ADMIN and wanted.site_code:
-        site = staff_repo.find_site(session=sr.db, code=wanted.site_code)
+    if parsed.params.site:
+        site = staff_repo.find_site(session=sr.db, code=parsed.params.site)
         if site is None:
-            return None
-        site_id = site.id
-    scope = scope_for(sr.me, site_id=site_id)
-    return staff_repo.queue(
-        session=sr.db, scope=scope, status=wanted.status, assigned_to_id=sr.me.id if wanted.mine else None
-    )
+            errors.append(wording.text("queue.error_site", code=parsed.params.site))
+        else:
+            site_id = site.id
+    return parsed, scope_for(sr.me, site_id=site_id), errors
 
 
-def _languages(sr: StaffRequest, handoffs: Sequence[Handoff]) -> dict[int, str]:
-    """Each handoff's participant language ("en", "fr"), in one query: handoff id -> language."""
-    if not handoffs:
-        return {}
-    rows = sr.db.execute(
-        select(Handoff.id, Participant.language)
-        .join(ActivityRun, ActivityRun.id == Handoff.run_id)
-        .join(Participant, Participant.id == ActivityRun.participant_id)
-        .where(Handoff.id.in_([h.id for h in handoffs]))
-    )
-    return {handoff_id: language for handoff_id, language in rows}
+def page_numbers(page: int, pages: int) -> list[int | None]:
+    """The page links to show: the first, the last and a few around ``page``; None marks a gap."""
+    wanted = sorted({1, pages, *range(max(1, page - PAGE_WINDOW), min(pages, page + PAGE_WINDOW) + 1)})
+    shown: list[int | None] = []
+    for number in wanted:
+        if shown and isinstance(shown[-1], int) and number > shown[-1] + 1:
+            shown.append(None)
+        shown.append(number)
+    return shown
+
+
+def _zone_name() -> str:
+    zone = display_zone()
+    return str(getattr(zone, "key", "UTC")) if zone is not timezone.utc else "UTC"
 
 
 @staff_page(QUEUE_ROLES)
 def queue_page(sr: StaffRequest) -> Response:
-    """The practitioner's queue, newest first, with status filters."""
-    wanted = _filter(sr)
-    handoffs = _handoffs(sr, wanted)
-    if handoffs is None:
-        handoffs = []
-    languages = _languages(sr, handoffs)
-    rows = [(h, summary_view(h.summary.body if h.summary else {}, languages.get(h.id))) for h in handoffs]
+    """The practitioner's queue: one page of the summaries they may see, as the address's parameters ask."""
+    parsed, scope, errors = _parsed(sr)
+    previous: datetime | None = sr.me.last_queue_visit_at
+    mark = parsed.since if parsed.since_given else previous  # links of the page keep the visit's mark
+    sr.me.last_queue_visit_at = utcnow()
+    params = replace(parsed.params, since=since_text(mark))
+    if errors:
+        result = QueuePage(rows=[], total=0, page=1, pages=1, per_page=queue_query.PER_PAGE)
+    else:
+        result = queue_query.queue_page(
+            session=sr.db, query=store_query(parsed, scope=scope, me_id=sr.me.id, since=mark)
+        )
+    rows = [(r, summary_view(r.handoff.summary.body if r.handoff.summary else {}, r.language)) for r in result.rows]
     return sr.page(
         "queue.html",
+        status_code=400 if errors else 200,
+        p=params,
+        result=result,
         rows=rows,
-        wanted=wanted,
+        errors=errors,
+        mark=mark,
         statuses=HANDOFF_STATUSES,
+        audiences=AUDIENCES,
+        sorts=SORTS,
+        page_numbers=page_numbers(result.page, result.pages),
+        zone=_zone_name(),
         both_audiences=sees_both_audiences(sr.me),
         sites=staff_repo.list_sites(session=sr.db) if sr.me.role == ADMIN else [],
-        counts=staff_repo.status_counts(session=sr.db, scope=scope_for(sr.me)),
     )
 
 
 @staff_page(QUEUE_ROLES)
 def queue_export(sr: StaffRequest) -> Response:
-    """The same queue as CSV (participants' words included, formulas neutralised), with each case's language."""
-    wanted = _filter(sr)
-    handoffs = _handoffs(sr, wanted) or []
+    """The same queue as CSV, every page (participants' words included, formulas neutralised), with each case's language."""
+    parsed, scope, errors = _parsed(sr)
+    if errors:
+        return sr.page("error.html", status_code=400, title=wording.text("queue.title"), message=" ".join(errors))
+    mark = parsed.since if parsed.since_given else sr.me.last_queue_visit_at
+    query = store_query(parsed, scope=scope, me_id=sr.me.id, since=mark, page=False)
+    found = queue_query.queue_rows(session=sr.db, query=query)
     factors = [(f.id, f.name) for f in load_content(PAGE_LANGUAGE).factors]  # columns named in the pages' language
-    sr.audit("queue_exported", "queue", f"{len(handoffs)} handoffs")
+    sr.audit("queue_exported", "queue", f"{len(found)} handoffs")
+    handoffs = [r.handoff for r in found]
+    languages = {r.handoff.id: r.language for r in found}
     return Response(
-        queue_csv(handoffs, factors, _languages(sr, handoffs)).encode(
-            "utf-8-sig"
-        ),  # the BOM makes spreadsheets read UTF-8
+        queue_csv(handoffs, factors, languages).encode("utf-8-sig"),  # the BOM makes spreadsheets read UTF-8
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="magnetic-factors-queue.csv"'},
     )

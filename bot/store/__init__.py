@@ -1,4 +1,12 @@
 """The store: SQLAlchemy models, migrations and repository functions (the only place that writes SQL)."""
 
 # The security and staff-session tables share models.Base; importing them here puts them in Base.metadata for Alembic and create paths.
-from bot.store import corrections, outbox_models, provider_models, security_models, staff_models, summary_links  # noqa: F401
+from bot.store import (  # noqa: F401
+    corrections,
+    invitation_models,
+    outbox_models,
+    provider_models,
+    security_models,
+    staff_models,
+    summary_links,
+)

@@ -106,6 +106,7 @@ class Practitioner(Base):
     is_active = Column(Boolean, nullable=False, default=True)
     created_at = Column(DateTime, nullable=False, default=utcnow)
     last_login_at = Column(DateTime, nullable=True)
+    last_queue_visit_at = Column(DateTime, nullable=True)  # "new since your last visit" on the queue page
     site = relationship("Site")
 
 
@@ -229,6 +230,8 @@ class Handoff(Base):
     """A summary handed to a site's case managers or EESs for review and follow-up."""
 
     __tablename__ = "handoffs"
+    # The queue of one site's Case Managers or EESs, newest first, a page at a time (bot/store/queue_query.py).
+    __table_args__ = (Index("ix_handoffs_site_audience_created", "site_id", "audience", "created_at"),)
     id = Column(Integer, primary_key=True)
     run_id = Column(Integer, ForeignKey("activity_runs.id", ondelete="CASCADE"), nullable=False, unique=True)
     summary_id = Column(Integer, ForeignKey("summaries.id", ondelete="CASCADE"), nullable=False)

@@ -14,6 +14,7 @@ from bot.store.export import clarity_score
 from bot.store.models import (
     HANDOFF_FOLLOWED_UP,
     RUN_COMPLETED,
+    RUN_DECLINED,
     ActivityRun,
     Answer,
     Handoff,
@@ -53,8 +54,10 @@ def site_stats(*, session: Session, site_ids: Sequence[int] | None, include_unas
     (they belong to the default site).
     """
     site_filter = _participant_site_filter(site_ids, include_unassigned)
-    runs = select(ActivityRun.id, ActivityRun.status, ActivityRun.started_at, ActivityRun.completed_at).join(
-        Participant, Participant.id == ActivityRun.participant_id
+    runs = (
+        select(ActivityRun.id, ActivityRun.status, ActivityRun.started_at, ActivityRun.completed_at)
+        .join(Participant, Participant.id == ActivityRun.participant_id)
+        .where(ActivityRun.status != RUN_DECLINED)  # a visit that declined consent did not start the activity
     )
     if site_filter is not None:
         runs = runs.where(site_filter)

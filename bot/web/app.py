@@ -16,6 +16,7 @@ from bot.staff.routes import routes as staff_routes
 from bot.web.chat_routes import proxy as chat_proxy
 from bot.web.chat_routes import routes as chat_routes
 from bot.web.security import secure_app, trusted_proxies
+from bot.web.site_links import routes as site_routes
 from bot.web.summary_page import routes as summary_routes
 
 
@@ -34,6 +35,7 @@ def create_app() -> ASGIApp:
     """Build the app: health check, web chat, staff pages; wrapped in the security layer (bot.web.security)."""
     settings = get_settings()
     app = Starlette(
-        routes=[Route("/healthz", healthz), *chat_routes, *summary_routes, *staff_routes], lifespan=lifespan
+        routes=[Route("/healthz", healthz), *chat_routes, *site_routes, *summary_routes, *staff_routes],
+        lifespan=lifespan,
     )
     return secure_app(app, public_base_url=settings.public_base_url, trusted=trusted_proxies(settings.trusted_proxies))

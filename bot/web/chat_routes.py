@@ -73,7 +73,8 @@ def validate(body: Any) -> Union[dict[str, str], JSONResponse]:
     read = read_chat_request(body)
     if isinstance(read, Refusal):
         return api_error(read.status, read.code)
-    return {"sender": read.sender, "message": read.message}
+    payload = {"sender": read.sender, "message": read.message}
+    return {**payload, "site": read.site} if read.site else payload
 
 
 def page_language(request: Request) -> tuple[str, bool]:
@@ -219,8 +220,14 @@ class SecureStaticFiles(StaticFiles):
 
 async def chat_page(request: Request) -> Response:
     """The chat page itself (all behaviour is in /static/chat/chat.js), in the language the link or browser asks for."""
+    return render_chat(request)
+
+
+def render_chat(request: Request, site_code: str = "") -> Response:
+    """The chat page; with ``site_code`` (a /s/<code> link to a real site) each message names that site."""
     language, asked = page_language(request)
     context = {
+        "site_code": site_code,
         "asset_version": ASSET_VERSION,
         "max_chars": MAX_MESSAGE_CHARS,
         "answer_chars": MAX_ANSWER_CHARS,

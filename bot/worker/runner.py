@@ -13,7 +13,7 @@ from bot.store import outbox
 from bot.store.db import session_scope
 from bot.store.inbound_claims import this_process
 from bot.store.models import utcnow
-from bot.worker import handoff_email, provider_cleanup, reminders
+from bot.worker import handoff_email, provider_cleanup, reminders, sms_invitation
 from bot.worker.delivery import Deliverer, DeliveryFailed, NothingToDeliver, NotYet
 from bot.worker.retention_job import RetentionJob
 from bot.worker.schedule import ContactRules
@@ -28,7 +28,11 @@ PLAN_EVERY = timedelta(minutes=1)
 
 def default_deliverers() -> dict[str, Deliverer]:
     """Every outbox kind this worker can deliver."""
-    return {handoff_email.KIND: handoff_email.deliver, reminders.KIND: reminders.deliver}
+    return {
+        handoff_email.KIND: handoff_email.deliver,
+        reminders.KIND: reminders.deliver,
+        sms_invitation.KIND: sms_invitation.deliver,
+    }
 
 
 @dataclass

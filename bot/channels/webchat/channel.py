@@ -11,9 +11,10 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.chat_request import LANGUAGE_PATTERN, Refusal, read_chat_request
+from bot.chat_request import LANGUAGE_PATTERN, ChatRequest, Refusal, read_chat_request
 from bot.store.channel_records import language_of
 from bot.store.db import session_scope
+from bot.store.site_entry import link_site_by_code
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +40,14 @@ def sender_language(sender: str) -> Optional[str]:
     except Exception as exc:  # noqa: BLE001 - the turn is done; a reply without its language is still worth sending
         logger.error("webchat: the participant's language could not be read (%s)", type(exc).__name__)
         return None
+
+
+def link_site(sender: str, site: str) -> None:
+    """Attach the sender's participant to the site of the link the page was opened from, if they have none (blocking)."""
+    with session_scope() as session:
+        linked = link_site_by_code(session=session, channel=WebChatInput.name(), external_id=sender, code=site)
+    if not linked:
+        logger.info("webchat: a message named a site that does not exist")
 
 
 class WebChatCollector(CollectingOutputChannel):
@@ -127,6 +136,12 @@ class WebChatInput(InputChannel):
             if isinstance(parsed, HTTPResponse):
                 return parsed
             sender, message = parsed
+            read = read_chat_request(body)
+            if isinstance(read, ChatRequest) and read.site:
+                try:
+                    await asyncio.to_thread(link_site, sender, read.site)
+                except Exception as exc:  # noqa: BLE001 - the turn itself reports a store that is down
+                    logger.error("webchat: site link not recorded (%s)", type(exc).__name__)
             collector = WebChatCollector()
             try:
                 await on_new_message(UserMessage(message, collector, sender, input_channel=self.name()))

@@ -42,6 +42,8 @@
   var languageSwitch = document.getElementById("language-switch");
 
   var answerChars = parseInt(root.getAttribute("data-answer-chars"), 10) || 4000;
+  // Opened from a site's link (/s/<code>): each message names the site; the bot links a participant who has none.
+  var siteCode = root.getAttribute("data-site") || "";
   var storageWorks = true;
   var busy = false;
   var summaryCount = 0;
@@ -389,7 +391,7 @@
     return window.fetch(API_URL, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ sender: state.sender, message: text }),
+      body: JSON.stringify(siteCode ? { sender: state.sender, message: text, site: siteCode } : { sender: state.sender, message: text }),
       credentials: "same-origin",
       cache: "no-store"
     }).then(function (response) {
