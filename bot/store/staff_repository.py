@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Optional, cast
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import Select
 
 from bot.store.models import (
@@ -130,34 +130,6 @@ def _scoped(statement: Select, scope: Scope) -> Select:
     if scope.audience is not None:
         statement = statement.where(Handoff.audience == scope.audience)
     return statement
-
-
-def queue(
-    *, session: Session, scope: Scope, status: str | None = None, assigned_to_id: int | None = None
-) -> list[Handoff]:
-    """The handoffs in ``scope``, newest first, optionally only one status or one assignee."""
-    if scope.nothing:
-        return []
-    statement = _scoped(select(Handoff), scope)
-    if status is not None:
-        statement = statement.where(Handoff.status == status)
-    if assigned_to_id is not None:
-        statement = statement.where(Handoff.assigned_to_id == assigned_to_id)
-    statement = statement.options(
-        selectinload(Handoff.summary),
-        selectinload(Handoff.run),
-        selectinload(Handoff.site),
-        selectinload(Handoff.assigned_to),
-    )
-    return list(session.execute(statement.order_by(Handoff.created_at.desc(), Handoff.id.desc())).scalars())
-
-
-def status_counts(*, session: Session, scope: Scope) -> dict[str, int]:
-    """How many handoffs in ``scope`` have each status."""
-    if scope.nothing:
-        return {}
-    statement = _scoped(select(Handoff.status, func.count(Handoff.id)), scope).group_by(Handoff.status)
-    return {status: int(count) for status, count in session.execute(statement)}
 
 
 def find_handoff(*, session: Session, handoff_id: int, scope: Scope) -> Handoff | None:
