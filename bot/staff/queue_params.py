@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from bot.staff import wording
 from bot.staff.formatting import display_zone
 from bot.store.models import CASE_MANAGER, EES, HANDOFF_STATUSES
-from bot.store.queue_query import SORTS, QueueQuery, Reference, parse_reference
+from bot.store.queue_query import DUE_FILTERS, SORTS, QueueQuery, Reference, parse_reference
 from bot.store.staff_repository import Scope
 
 AUDIENCES = (CASE_MANAGER, EES)
@@ -36,11 +36,12 @@ class QueueParams:
     sort: str = "newest"
     page: int = 1
     since: str = ""  # the visit's "last visit" mark, carried by every link of the page so it stays the same
+    due: str = ""  # "today" or "overdue": open follow-ups due today, or due before today
 
     @property
     def filtered(self) -> bool:
         """Whether anything narrows the queue (a search or a filter; sorting and pages do not)."""
-        return any((self.q, self.status, self.audience, self.site, self.mine, self.new, self.from_, self.to))
+        return any((self.q, self.status, self.audience, self.site, self.mine, self.new, self.from_, self.to, self.due))
 
     def link(self, **changes: Any) -> str:
         """The queue's address with ``changes`` (``from_`` for "from"); any filter change goes back to page 1."""
@@ -145,6 +146,7 @@ def parse(query: Mapping[str, str], *, both_audiences: bool, is_admin: bool) -> 
         sort=_choice(text("sort"), SORTS, "newest"),
         page=_page(text("page")),
         since=since_text(since) if since_given else "",
+        due=_choice(text("due"), DUE_FILTERS),
     )
     return Parsed(
         params=params,
@@ -157,7 +159,20 @@ def parse(query: Mapping[str, str], *, both_audiences: bool, is_admin: bool) -> 
     )
 
 
-def store_query(parsed: Parsed, *, scope: Scope, me_id: int, since: datetime | None, page: bool = True) -> QueueQuery:
+def staff_today() -> date:
+    """The day it is now in the staff time zone (what "due today" and "overdue" are counted against)."""
+    return datetime.now(timezone.utc).astimezone(display_zone()).date()
+
+
+def store_query(
+    parsed: Parsed,
+    *,
+    scope: Scope,
+    me_id: int,
+    since: datetime | None,
+    page: bool = True,
+    today: date | None = None,
+) -> QueueQuery:
     """The store's query for these parameters, in ``scope``, with ``since`` as the last-visit mark."""
     p = parsed.params
     return QueueQuery(
@@ -172,4 +187,6 @@ def store_query(parsed: Parsed, *, scope: Scope, me_id: int, since: datetime | N
         only_new=bool(p.new),
         sort=p.sort,
         page=p.page if page else 1,
+        due=p.due or None,
+        today=today if today is not None else staff_today(),
     )

@@ -5,7 +5,16 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from bot.staff import views_admin, views_auth, views_handoff, views_queue, views_reports, views_rights, views_sites
+from bot.staff import (
+    views_admin,
+    views_auth,
+    views_follow_up,
+    views_handoff,
+    views_queue,
+    views_reports,
+    views_rights,
+    views_sites,
+)
 from bot.staff.pages import STATIC
 
 HANDOFF = "/handoffs/{handoff_id:int}"
@@ -25,7 +34,17 @@ routes: list[BaseRoute] = [
             Route(HANDOFF + "/summary.pdf", views_handoff.handoff_pdf, name="staff_handoff_pdf"),
             Route(HANDOFF + "/claim", views_handoff.handoff_claim, methods=["POST"], name="staff_handoff_claim"),
             Route(HANDOFF + "/status", views_handoff.handoff_status, methods=["POST"], name="staff_handoff_status"),
-            Route(HANDOFF + "/notes", views_handoff.handoff_note, methods=["POST"], name="staff_handoff_note"),
+            Route(
+                HANDOFF + "/notes",
+                views_follow_up.keeping_drafts(views_handoff.handoff_note),
+                methods=["POST"],
+                name="staff_handoff_note",
+            ),
+            Route(HANDOFF + "/assign", views_follow_up.handoff_assign, methods=["POST"], name="staff_handoff_assign"),
+            Route(HANDOFF + "/due", views_follow_up.handoff_due, methods=["POST"], name="staff_handoff_due"),
+            Route(
+                HANDOFF + "/outcome", views_follow_up.handoff_outcome, methods=["POST"], name="staff_handoff_outcome"
+            ),
             Route("/stats", views_admin.stats_page, name="staff_stats"),
             Route("/reports", views_reports.reports_page, name="staff_reports"),
             Route("/reports.csv", views_reports.reports_csv, name="staff_reports_csv"),

@@ -107,11 +107,15 @@ def end_all(*, db: Session, practitioner: Practitioner, reason: str) -> int:
 
 def decode(request: Request) -> StaffSession | None:
     """The cookie's state if it is genuine, recent enough and not past its absolute lifetime (no database check)."""
-    raw = request.cookies.get(COOKIE_NAME)
+    return decode_cookie(request.cookies.get(COOKIE_NAME), max_age=IDLE_SECONDS)
+
+
+def decode_cookie(raw: str | None, *, max_age: int) -> StaffSession | None:
+    """A session cookie's state if it is genuinely ours and at most ``max_age`` seconds old (no database check)."""
     if not raw:
         return None
     try:
-        data = _serializer().loads(raw, max_age=IDLE_SECONDS)
+        data = _serializer().loads(raw, max_age=max_age)
         session = StaffSession(
             csrf=str(data["c"]),
             practitioner_id=data.get("p"),

@@ -8,15 +8,15 @@ from starlette.responses import Response
 
 from bot import pdf
 from bot.capabilities import phone_channels
-from bot.staff import wording
+from bot.staff import views_follow_up, wording
 from bot.staff.access import QUEUE_ROLES, WORK_ROLES, scope_for
 from bot.staff.formatting import summary_view
-from bot.staff.pages import STATIC, StaffRequest, not_found, redirect, staff_page
-from bot.store import outbox
+from bot.staff.pages import STATIC, StaffRequest, not_found, staff_page
+from bot.store import follow_up, outbox
 from bot.store import staff_repository as staff_repo
-from bot.store.models import HANDOFF_STATUSES, Handoff
+from bot.store.models import HANDOFF_NEW, HANDOFF_STATUSES, Handoff
 
-MAX_NOTE_CHARS = 5000
+MAX_NOTE_CHARS = views_follow_up.MAX_NOTE_CHARS
 PARTICIPANT_KINDS = ("reminder",)  # outbox kinds that go to the participant (handoff emails go to staff)
 
 
@@ -61,6 +61,7 @@ def handoff_page(sr: StaffRequest) -> Response:
         statuses=HANDOFF_STATUSES,
         can_work=sr.me.role in WORK_ROLES,
         note_limit=MAX_NOTE_CHARS,
+        **views_follow_up.page_context(sr, handoff),
         **_context(sr, handoff),
     )
 
@@ -92,13 +93,11 @@ def handoff_pdf(sr: StaffRequest) -> Response:
 
 @staff_page(WORK_ROLES)
 def handoff_claim(sr: StaffRequest) -> Response:
-    """Assign the handoff to me; a new one becomes 'in review'."""
+    """Assign the handoff to me (a new one becomes 'in review'); taking it from a colleague must be confirmed."""
     handoff = _handoff(sr)
     if handoff is None:
         return not_found(sr)
-    staff_repo.claim(session=sr.db, handoff=handoff, practitioner=sr.me)
-    sr.audit("handoff_claimed", "handoff", handoff.id)
-    return redirect(f"/staff/handoffs/{handoff.id}")
+    return views_follow_up.assign(sr, handoff, sr.me)
 
 
 @staff_page(WORK_ROLES)
@@ -115,10 +114,12 @@ def handoff_status(sr: StaffRequest) -> Response:
             title=wording.text("errors.unknown_status_title"),
             message=wording.text("errors.unknown_status"),
         )
+    if status == HANDOFF_NEW and handoff.assigned_to_id is not None and handoff.status != HANDOFF_NEW:
+        return views_follow_up.refused(sr, "follow_up.new_while_assigned")
     if status != handoff.status:
         staff_repo.set_status(session=sr.db, handoff=handoff, status=status)
         sr.audit(f"status_{status}", "handoff", handoff.id)
-    return redirect(f"/staff/handoffs/{handoff.id}")
+    return views_follow_up.done(handoff, "status")
 
 
 @staff_page(WORK_ROLES)
@@ -136,5 +137,6 @@ def handoff_note(sr: StaffRequest) -> Response:
             message=wording.text("errors.note_not_saved", limit=MAX_NOTE_CHARS),
         )
     staff_repo.add_note(session=sr.db, handoff=handoff, practitioner=sr.me, note=text)
+    follow_up.drop_draft(session=sr.db, practitioner=sr.me, handoff=handoff)
     sr.audit("note_added", "handoff", handoff.id)
-    return redirect(f"/staff/handoffs/{handoff.id}#notes")
+    return views_follow_up.done(handoff, "note")

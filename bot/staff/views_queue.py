@@ -15,7 +15,7 @@ from bot.staff.formatting import display_zone, summary_view
 from bot.staff.pages import StaffRequest, staff_page
 from bot.staff.queue_params import AUDIENCES, Parsed, parse, since_text, store_query
 from bot.staff.wording import PAGE_LANGUAGE
-from bot.store import queue_query
+from bot.store import follow_up, queue_query
 from bot.store import staff_repository as staff_repo
 from bot.store.models import ADMIN, HANDOFF_STATUSES, utcnow
 from bot.store.queue_query import SORTS, QueuePage
@@ -84,6 +84,7 @@ def queue_page(sr: StaffRequest) -> Response:
         zone=_zone_name(),
         both_audiences=sees_both_audiences(sr.me),
         sites=staff_repo.list_sites(session=sr.db) if sr.me.role == ADMIN else [],
+        moves=follow_up.unseen_moves(session=sr.db, practitioner=sr.me),
     )
 
 

@@ -3,6 +3,7 @@
 # The security and staff-session tables share models.Base; importing them here puts them in Base.metadata for Alembic and create paths.
 from bot.store import (  # noqa: F401
     corrections,
+    follow_up_models,
     invitation_models,
     outbox_models,
     provider_models,

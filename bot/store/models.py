@@ -9,6 +9,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -242,6 +243,7 @@ class Handoff(Base):
     created_at = Column(DateTime, nullable=False, default=utcnow)
     updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
     withdrawn_at = Column(DateTime, nullable=True)  # the participant took their share back
+    follow_up_due_on = Column(Date, nullable=True)  # a day in the staff time zone (bot/store/follow_up.py)
     run = relationship("ActivityRun")
     summary = relationship("Summary")
     site = relationship("Site")

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.expression import Select
 
-from bot.store.models import HANDOFF_STATUSES, ActivityRun, Handoff, Participant
+from bot.store.models import HANDOFF_FOLLOWED_UP, HANDOFF_STATUSES, ActivityRun, Handoff, Participant
 from bot.store.staff_repository import Scope
 
 SORTS = ("newest", "oldest", "status", "updated")
+DUE_TODAY = "today"
+OVERDUE = "overdue"
+DUE_FILTERS = (DUE_TODAY, OVERDUE)
 PER_PAGE = 25
 SHORT_REFERENCE = 8  # characters of the participant's public id the summary shows
 PUBLIC_ID_LENGTH = 32
@@ -81,6 +84,8 @@ class QueueQuery:
     sort: str = "newest"
     page: int = 1
     per_page: int = PER_PAGE
+    due: str | None = None  # DUE_TODAY or OVERDUE: follow-ups not yet done that are due on or before ``today``
+    today: date | None = None  # the day it is in the staff time zone (the clock is the caller's)
 
 
 @dataclass(frozen=True)
@@ -104,6 +109,7 @@ class QueuePage:
     per_page: int
     counts: dict[str, int] = field(default_factory=dict)
     new_count: int = 0
+    due_counts: dict[str, int] = field(default_factory=dict)  # DUE_TODAY / OVERDUE, every other filter applied
 
     @property
     def first(self) -> int:
@@ -119,7 +125,16 @@ def _since(query: QueueQuery) -> datetime:
     return query.since if query.since is not None else _BEFORE_ANY
 
 
-def _where(statement: Select, query: QueueQuery, *, status: bool = True, only_new: bool = True) -> Select:
+def _due_condition(due: str, today: date) -> Any:
+    open_ = Handoff.status != HANDOFF_FOLLOWED_UP
+    if due == OVERDUE:
+        return open_ & (Handoff.follow_up_due_on < today)
+    return open_ & (Handoff.follow_up_due_on == today)
+
+
+def _where(
+    statement: Select, query: QueueQuery, *, status: bool = True, only_new: bool = True, due: bool = True
+) -> Select:
     """``statement`` limited to the scope and the filters (the status and "only new" ones when asked)."""
     scope = query.scope
     if scope.site_ids is not None:
@@ -144,7 +159,18 @@ def _where(statement: Select, query: QueueQuery, *, status: bool = True, only_ne
         statement = statement.where(Handoff.status == query.status)
     if only_new and query.only_new:
         statement = statement.where(Handoff.created_at > _since(query))
+    if due and query.due in DUE_FILTERS and query.today is not None:
+        statement = statement.where(_due_condition(query.due, query.today))
     return statement
+
+
+def _due_counts(session: Session, query: QueueQuery) -> dict[str, int]:
+    """How many open follow-ups are due today and overdue, with every other filter of the query."""
+    if query.today is None:
+        return {}
+    columns = [func.sum(case((_due_condition(d, query.today), 1), else_=0)) for d in DUE_FILTERS]
+    found = session.execute(_where(select(*columns), query, due=False)).one()
+    return {d: int(n or 0) for d, n in zip(DUE_FILTERS, found, strict=True)}
 
 
 def _order(statement: Select, sort: str) -> Select:
@@ -181,7 +207,14 @@ def queue_page(*, session: Session, query: QueueQuery) -> QueuePage:
     page = min(max(1, query.page), pages)
     rows = _rows(session, query, limit=query.per_page, offset=(page - 1) * query.per_page) if total else []
     return QueuePage(
-        rows=rows, total=total, page=page, pages=pages, per_page=query.per_page, counts=counts, new_count=new_count
+        rows=rows,
+        total=total,
+        page=page,
+        pages=pages,
+        per_page=query.per_page,
+        counts=counts,
+        new_count=new_count,
+        due_counts=_due_counts(session, query),
     )
 
 

@@ -20,6 +20,7 @@ from bot.content import load_content
 from bot.store.channel_records import record_outbound
 from bot.store.corrections import AnswerCorrection
 from bot.store.db import session_scope
+from bot.store.follow_up_models import ContactAttempt, HandoffAssignment, NoteDraft
 from bot.store.models import (
     ADMIN,
     CASE_MANAGER,
@@ -294,7 +295,7 @@ def test_summary_of_a_real_conversation_in_the_participants_own_words(journey: J
 
 def test_claim_note_and_status(journey: Journey, page: Page) -> None:
     sign_in(page, journey.base, CM.email, CM.password, path=f"/staff/handoffs/{journey.seeker}")
-    page.click("button:text('Claim')")
+    page.click("button:text('Assign to me')")
     page.wait_for_load_state()
     assert page.locator("#status").inner_text() == "In review"
     assert page.locator("#claimed-by").inner_text() == "Casey Case"
@@ -507,6 +508,9 @@ def _participant_rows(session: Session, participant_id: int) -> dict[str, int]:
         "consent_records": count(ConsentRecord, ConsentRecord.participant_id == participant_id),
         "handoffs": len(handoff_ids),
         "practitioner_notes": count(PractitionerNote, PractitionerNote.handoff_id.in_(handoff_ids)),
+        "contact_attempts": count(ContactAttempt, ContactAttempt.handoff_id.in_(handoff_ids)),
+        "handoff_assignments": count(HandoffAssignment, HandoffAssignment.handoff_id.in_(handoff_ids)),
+        "note_drafts": count(NoteDraft, NoteDraft.handoff_id.in_(handoff_ids)),
         "resume_codes": count(ResumeCode, ResumeCode.participant_id == participant_id),
         "outbound_messages": count(OutboundMessage, OutboundMessage.identity_id.in_(identity_ids)),
         "outbox_messages": count(OutboxMessage, OutboxMessage.participant_id == participant_id),
@@ -557,6 +561,9 @@ def test_admin_deletes_a_participant_and_every_row_of_theirs(journey: Journey, p
         "consent_records": 2,
         "handoffs": 1,
         "practitioner_notes": 1,
+        "contact_attempts": 0,
+        "handoff_assignments": 0,
+        "note_drafts": 0,
         "resume_codes": 1,
         "outbound_messages": 1,
         "outbox_messages": 2,  # the notices of the leaver's handoff to the site's two Case Managers

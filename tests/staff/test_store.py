@@ -9,7 +9,7 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import Session
 
 from bot.staff import ratelimit
-from bot.store import corrections, erasure, outbox, provider_messages, repository, staff_stats, summary_links
+from bot.store import corrections, erasure, follow_up, outbox, provider_messages, repository, staff_stats, summary_links
 from bot.store import staff_repository as staff_repo
 from bot.store.channel_records import record_outbound
 from bot.store.models import (
@@ -107,6 +107,10 @@ def test_delete_participant_removes_every_row_of_theirs_and_nothing_else(session
     gone = seed_handoff(session, site=site, role=WORK_SEEKER, sender="gone", words={"skills": "my words"})
     staff_repo.add_note(session=session, handoff=gone, practitioner=cm, note="called them")
     staff_repo.add_note(session=session, handoff=keep, practitioner=cm, note="keep me")
+    for handoff in (gone, keep):  # each handoff's follow-up: an assignment, a contact attempt, a kept note draft
+        follow_up.assign(session=session, handoff=handoff, to=cm, by=cm)
+        follow_up.record_attempt(session=session, handoff=handoff, practitioner=cm, outcome="no_answer")
+        follow_up.keep_draft(session=session, practitioner_id=cm.id, handoff_id=handoff.id, text="unsaved")
     participant = staff_repo.participant_of_handoff(session=session, handoff=gone)
     session.add(ChannelIdentity(participant_id=participant.id, channel="twilio_sms", external_id="+19025550123"))
     session.add(ResumeCode(participant_id=participant.id, code_hash="h" * 64, expires_at=utcnow()))
@@ -146,6 +150,9 @@ def test_delete_participant_removes_every_row_of_theirs_and_nothing_else(session
         "consent_records": 1,
         "handoffs": 1,
         "practitioner_notes": 1,
+        "contact_attempts": 1,
+        "handoff_assignments": 1,
+        "note_drafts": 1,
         "resume_codes": 1,
         "outbound_messages": 1,
         "outbox_messages": 1,
