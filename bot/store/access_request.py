@@ -7,8 +7,9 @@ from typing import Any, Sequence
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from bot.store import corrections
+from bot.store import corrections, follow_up
 from bot.store.export import answer_record, iso
+from bot.store.follow_up_models import HandoffAssignment
 from bot.store.models import (
     ActivityRun,
     Answer,
@@ -113,6 +114,24 @@ def _handoff(session: Session, handoff: Handoff) -> dict[str, Any]:
         "notes": [
             {"text": n.text, "written_by": _name(session, n.practitioner_id), "created_at": iso(n.created_at)}
             for n in notes
+        ],
+        "follow_up_due_on": handoff.follow_up_due_on.isoformat() if handoff.follow_up_due_on else None,
+        "contact_attempts": [
+            {"outcome": a.outcome, "by": by, "created_at": iso(a.created_at)}
+            for a, by in reversed(follow_up.attempts(session=session, handoff=handoff))
+        ],
+        "assignments": [
+            {
+                "from": _name(session, row.from_id),
+                "to": _name(session, row.to_id),
+                "by": _name(session, row.by_id),
+                "created_at": iso(row.created_at),
+            }
+            for row in session.execute(
+                select(HandoffAssignment)
+                .where(HandoffAssignment.handoff_id == handoff.id)
+                .order_by(HandoffAssignment.id)
+            ).scalars()
         ],
     }
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from bot.activity.summary import summary_text
 from bot.content import load_content
 from bot.staff import pages, views_rights
-from bot.store import access_request, corrections, erasure, outbox, summary_links
+from bot.store import access_request, corrections, erasure, follow_up, outbox, summary_links
 from bot.store import staff_repository as staff_repo
 from bot.store.channel_records import record_outbound
 from bot.store.corrections import AnswerCorrection
@@ -56,6 +56,12 @@ def two(session: Session) -> dict[str, object]:
     tokens = [summary_links.link_token(session=session, run=h.run, secret_key="k", days=30) for h in (mine, other)]
     outbox.enqueue(session=session, kind="reminder", recipient_key="r", payload={}, participant_id=participant.id)
     outbox.enqueue(session=session, kind="reminder", recipient_key="o", payload={}, participant_id=other_participant.id)
+    colleague = add_account(session, Account("cm2@x.example", CASE_MANAGER, "default"), name="Robin Colleague")
+    follow_up.assign(session=session, handoff=mine, to=cm, by=cm)
+    follow_up.assign(session=session, handoff=mine, to=colleague, by=cm)
+    follow_up.record_attempt(session=session, handoff=mine, practitioner=colleague, outcome="left_message")
+    follow_up.record_attempt(session=session, handoff=other, practitioner=cm, outcome="reached")
+    follow_up.set_due(session=session, handoff=mine, due_on=date(2026, 3, 9))
     _correct(session, mine, cm, factor="pay", field="reflection", new_value="Pay is fine now", reason="They asked")
     _correct(session, other, cm, factor="pay", field="reflection", new_value="Other corrected", reason="Other reason")
     staff_repo.audit(
@@ -101,12 +107,19 @@ def test_gather_holds_every_table_of_theirs_and_nothing_of_another(session: Sess
     handoff = run["handoff"]
     assert (handoff["id"], handoff["status"], handoff["audience"], handoff["site"]["code"]) == (
         mine.id,
-        "new",
+        "in_review",  # assigned below
         CASE_MANAGER,
         "default",
     )
     assert [(n["text"], n["written_by"]) for n in handoff["notes"]] == [
         ("Called them about <b>pay</b>", "Casey Manager")
+    ]
+    # The follow-up is theirs too: the due date, every contact attempt and every change of owner, nobody else's.
+    assert handoff["follow_up_due_on"] == "2026-03-09"
+    assert [(a["outcome"], a["by"]) for a in handoff["contact_attempts"]] == [("left_message", "Robin Colleague")]
+    assert [(m["from"], m["to"], m["by"]) for m in handoff["assignments"]] == [
+        (None, "Casey Manager", "Casey Manager"),
+        ("Casey Manager", "Robin Colleague", "Casey Manager"),
     ]
     assert [(c["kind"], c["granted"], c["wording"], c["run"]) for c in data["consents"]] == [
         ("share", True, "Share?", mine.run.public_id)
@@ -181,3 +194,7 @@ def test_the_readable_page_escapes_their_words(session: Session, two: dict) -> N
     assert "<dt>Status</dt><dd>Completed</dd>" in html  # the run's, in plain words
     assert '<tr><td>Sharing the summary with staff</td><td>yes</td><td class="words">Share?</td>' in html
     assert "+19025550999" not in html and OTHER_WORDS not in html
+    # The follow-up in plain words: the due date, the attempt's outcome, the change of owner.
+    assert "<dt>Follow-up due</dt><dd>2026-03-09</dd>" in html
+    assert "<li>Contact attempt: Left a message &middot; " in html and "Robin Colleague</li>" in html
+    assert html.count("<li>Assigned to: ") == 2
