@@ -60,6 +60,8 @@ class SiteChoice(FirstMessage):
 
         Anywhere later (a reflection, an answer) the same words are the participant's own, never a keyword.
         """
+        if run is not None and run.status != RUN_DECLINED and run.step_id != self._step_of_kind("consent").id:
+            return None  # a run past its consent question: the start of the conversation is over (no query needed)
         candidate = keyword_candidate(incoming.text or "")
         if candidate is None or site_entry.has_consented(session=self.session, participant=participant):
             return None

@@ -24,12 +24,18 @@ def error(status: int, code: str) -> HTTPResponse:
     return response.json({"error": code}, status=status)
 
 
-def parse_request(body: Any) -> Union[tuple[str, str], HTTPResponse]:
-    """(sender, message) from a request body, or the error response to send instead (rules: bot/chat_request.py)."""
+def read_request(body: Any) -> Union[ChatRequest, HTTPResponse]:
+    """The request's sender, message and site, or the error response to send instead (rules: bot/chat_request.py)."""
     read = read_chat_request(body)
     if isinstance(read, Refusal):
         return error(read.status, read.code)
-    return read.sender, read.message
+    return read
+
+
+def parse_request(body: Any) -> Union[tuple[str, str], HTTPResponse]:
+    """(sender, message) from a request body, or the error response to send instead."""
+    read = read_request(body)
+    return read if isinstance(read, HTTPResponse) else (read.sender, read.message)
 
 
 def sender_language(sender: str) -> Optional[str]:
@@ -132,14 +138,13 @@ class WebChatInput(InputChannel):
                 body = request.json
             except Exception:  # noqa: BLE001 - Sanic raises its own error type for invalid JSON
                 return error(400, "bad_json")
-            parsed = parse_request(body)
+            parsed = read_request(body)
             if isinstance(parsed, HTTPResponse):
                 return parsed
-            sender, message = parsed
-            read = read_chat_request(body)
-            if isinstance(read, ChatRequest) and read.site:
+            sender, message = parsed.sender, parsed.message
+            if parsed.site:
                 try:
-                    await asyncio.to_thread(link_site, sender, read.site)
+                    await asyncio.to_thread(link_site, sender, parsed.site)
                 except Exception as exc:  # noqa: BLE001 - the turn itself reports a store that is down
                     logger.error("webchat: site link not recorded (%s)", type(exc).__name__)
             collector = WebChatCollector()

@@ -44,6 +44,10 @@
   var answerChars = parseInt(root.getAttribute("data-answer-chars"), 10) || 4000;
   // Opened from a site's link (/s/<code>): each message names the site; the bot links a participant who has none.
   var siteCode = root.getAttribute("data-site") || "";
+  // Only until the bot has answered: a participant is linked on their first turn, and never moved after it.
+  function naming() {
+    return siteCode && !state.items.some(function (item) { return item.from === "bot"; });
+  }
   var storageWorks = true;
   var busy = false;
   var summaryCount = 0;
@@ -391,7 +395,7 @@
     return window.fetch(API_URL, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(siteCode ? { sender: state.sender, message: text, site: siteCode } : { sender: state.sender, message: text }),
+      body: JSON.stringify(naming() ? { sender: state.sender, message: text, site: siteCode } : { sender: state.sender, message: text }),
       credentials: "same-origin",
       cache: "no-store"
     }).then(function (response) {
