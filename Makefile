@@ -60,8 +60,8 @@ validate: venv ## Check the Rasa training data and the activity content
 	$(PY) -m bot content check
 	$(RASA) data validate --config config.yml --domain domain.yml --data bot/data --fail-on-warnings
 
-eval-nlu: venv train ## Interpretation figures: train, dev and held-out test splits side by side (issue 10 targets)
-	@$(PY) -m tests.nlu.evaluate 2>/dev/null
+eval-nlu: venv train ## Interpretation figures: train, dev and held-out test splits side by side (issue 10 targets), then ratings read from words
+	@$(PY) -m tests.nlu.evaluate 2>/dev/null; status=$$?; $(PY) -m tests.nlu.rating_eval; exit $$status
 
 lint: venv-dev ## Lint the code (ruff) and type-check every module under bot/ (mypy)
 	.venv/bin/ruff check bot tests bench
@@ -87,7 +87,7 @@ test-staff: setup-test train ## Only the practitioner review tests (headless Chr
 bench: setup-test train ## Benchmarks, side by side with their baselines
 	@bash scripts/bench.sh
 
-bench-staff: venv ## Staff queue and handoff pages, 100 vs 10,000 seeded handoffs, p95 (BENCH_STAFF_ARGS=--postgres adds PostgreSQL)
+bench-staff: venv ## Staff queue, handoff and reports pages, 100 vs 10,000 seeded handoffs, p95 (BENCH_STAFF_ARGS=--postgres adds PostgreSQL)
 	@$(PY) bench/staff_pages.py $(BENCH_STAFF_ARGS)
 
 run-prod: venv train ## Production profile here: PostgreSQL, Redis, 2 Rasa + 2 action servers, web apps, nginx (docs/production.md)

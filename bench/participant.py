@@ -52,9 +52,10 @@ class Result:
         return [r for r in self.requests if r.error is not None]
 
 
-def linear_steps(content: Content) -> list[Step]:
-    """The steps a participant who never goes back or changes an answer is asked, in order."""
-    return [s for s in content.steps if s.kind != "fix"]
+def linear_steps(content: Content, role: Optional[str] = None) -> list[Step]:
+    """The steps a participant of ``role`` who never goes back or changes an answer may be asked, in order (a
+    rating question too: this participant's words never state the rating, so it is always asked)."""
+    return [s for s in content.steps if s.kind != "fix" and (role is None or s.applies_to(role))]
 
 
 def option_number(step: Step, value: str) -> str:
@@ -65,7 +66,7 @@ def option_number(step: Step, value: str) -> str:
 def make_plan(content: Content, sender: str, role: str, rng: random.Random) -> Plan:
     """A complete activity for ``role``: a mix of numbers and labels, reflections unique to this sender."""
     answers: dict[str, str] = {}
-    for step in linear_steps(content):
+    for step in linear_steps(content, role):
         if step.kind in ("consent", "share"):
             answers[step.id] = rng.choice(["yes", "Yes", option_number(step, "yes")])
         elif step.kind == "role":

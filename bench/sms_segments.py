@@ -39,14 +39,43 @@ REFLECTIONS_FR = [
 ]
 
 
-def activity(role_label: str, language: str = "en") -> list[str]:
-    """Every text a participant sends to do the whole activity and share the summary."""
+# Half the answers state their rating in their words (one question per factor); the others get the rating question,
+# answered by number.
+STATED = {
+    "en": ("Strength: ", None, "A bit of both. ", None, "Strength. ", None),
+    "fr": ("Force : ", None, "Un peu des deux. ", None, "C'est une force. ", None),
+}
+RATING_NUMBERS = {1: "2", 3: "2", 5: "4"}  # stressor, stressor, not sure
+ABOUT = {
+    "en": {"work_seeker": ["Warehouse or delivery driver"], "employer": ["Harbour Diner", "Line cook, part time"]},
+    "fr": {"work_seeker": ["Cariste ou livreur"], "employer": ["Resto du Quai", "Cuisinier, temps partiel"]},
+}
+AFTER = {
+    "en": {
+        "work_seeker": ["3 4", "No car yet, I take the bus", "4", "4", "I know now what I need and what to ask"],
+        "employer": ["3 4", "4", "I see why people left, and what to put in the ad"],
+    },
+    "fr": {
+        "work_seeker": ["3 4", "Pas de char, je prends l'autobus", "4", "4", "Je sais mieux ce que je cherche"],
+        "employer": ["3 4", "4", "Je vois mieux quoi mettre dans l'annonce"],
+    },
+}
+CLOSING = {"en": ["1", "1", "Yes, after 3 is best", "1"], "fr": ["1", "1", "Oui, après 15 h", "1"]}
+
+
+def activity(role_label: str, language: str = "en", role: str = "work_seeker") -> list[str]:
+    """Every text a participant sends to do the whole activity, share the summary, say how to reach them (this
+    number) and answer the research question."""
     texts = ["hi", "yes", role_label, "2"] if language == "en" else ["Bonjour", "oui", role_label, "2"]
-    for rating, reflection in zip(
-        ["1", "2", "3", "1", "2", "3"], REFLECTIONS if language == "en" else REFLECTIONS_FR, strict=True
-    ):
-        texts += [rating, reflection]
-    return texts + ["3 4", "4", "1", "1"]
+    if role == "work_seeker":
+        texts.append("3")  # sure of a good match
+    texts += ABOUT[language][role]
+    for index, reflection in enumerate(REFLECTIONS if language == "en" else REFLECTIONS_FR):
+        stated = STATED[language][index]
+        texts.append(f"{stated}{reflection}" if stated else reflection)
+        if not stated:
+            texts.append(RATING_NUMBERS[index])
+    return texts + AFTER[language][role] + CLOSING[language]
 
 
 def main() -> int:
@@ -61,7 +90,7 @@ def main() -> int:
             ]
             for number, (role, label, language) in enumerate(runs, start=1):
                 phone = sandbox.phone(f"+1902555{number:04d}")
-                texts = activity(label, language)
+                texts = activity(label, language, role.replace(" ", "_"))
                 bodies = [body for text in texts for body in phone.text(text)]
                 with session_scope(database_url) as session:
                     recorded = segments_used(session=session, channel=CHANNEL, external_id=phone.number)

@@ -1,10 +1,11 @@
 """Staff pages at scale: seed 100 then 10,000 handoffs at one site, start the real web app, time its pages.
 
 As a site's Case Manager signed in through the real sign-in form, the benchmark asks for the queue's first page, a
-search by a summary's short reference, a filtered page (a status, a date range, a sort, page 2) and handoff pages,
-``--requests`` times each after a warm-up, one at a time, and prints p50 and p95 side by side per size. Every
-answer is checked (200, and the search lists exactly the one handoff). SQLite always; ``--postgres`` adds a private
-PostgreSQL database (scripts/postgres.sh; the server is left as it was found).
+search by a summary's short reference, a filtered page (a status, a date range, a sort, page 2) and handoff pages;
+as the site's manager, the reports page for its default period (this month) and for the year of seeded handoffs.
+Each is asked ``--requests`` times after a warm-up, one at a time, and p50 and p95 are printed side by side per size.
+Every answer is checked (200, the search lists exactly the one handoff, the report has its figures). SQLite always;
+``--postgres`` adds a private PostgreSQL database (scripts/postgres.sh; the server is left as it was found).
 
     .venv/bin/python bench/staff_pages.py [--sizes 100,10000] [--requests 60] [--postgres] [--keep DIR]
 """
@@ -37,14 +38,23 @@ from bot.staff.passwords import hash_password
 from bot.store import migrate, repository
 from bot.store import staff_repository as staff_repo
 from bot.store.db import dispose_all, session_scope
-from bot.store.models import CASE_MANAGER, EES, Handoff
+from bot.store.models import CASE_MANAGER, EES, SITE_MANAGER, Handoff
 
 TARGET_MS = 300.0
 PASSWORD = "bench staff password 0123"
 CM_EMAIL = "cm@halifax.bench"
+SM_EMAIL = "sm@halifax.bench"  # the reports page is a site manager's
 PG_DATABASE = "mf_bench_staff"
 END = datetime(2026, 12, 1, 12)
-KINDS = ("queue, first page", "queue, search by reference", "queue, filtered page 2", "handoff page")
+KINDS = (
+    "queue, first page",
+    "queue, search by reference",
+    "queue, filtered page 2",
+    "handoff page",
+    "reports, this month (default)",
+    "reports, one year",
+)
+REPORT_DAYS = 365  # the one-year report: the whole seeded year, up to END
 WARM_UP = 5
 
 
@@ -65,7 +75,8 @@ def seed(url: str, size: int) -> tuple[list[int], list[str]]:
         halifax = repository.get_or_create_site(session=session, code="halifax", name="Halifax Works")
         truro = repository.get_or_create_site(session=session, code="truro", name="Truro Works")
         staff = []
-        for email, role, site in ((CM_EMAIL, CASE_MANAGER, halifax), ("ees@halifax.bench", EES, halifax)):
+        accounts = ((CM_EMAIL, CASE_MANAGER), ("ees@halifax.bench", EES), (SM_EMAIL, SITE_MANAGER))
+        for email, role in accounts:
             staff.append(
                 staff_repo.create_practitioner(
                     session=session,
@@ -73,7 +84,7 @@ def seed(url: str, size: int) -> tuple[list[int], list[str]]:
                     display_name=email.split("@")[0],
                     role=role,
                     password_hash=hash_password(PASSWORD),
-                    site=site,
+                    site=halifax,
                 )
             )
         by_role = practitioners_by_role((p.id, p.role) for p in staff)
@@ -89,14 +100,14 @@ def seed(url: str, size: int) -> tuple[list[int], list[str]]:
     return [h for h, _ in mine], [p for _, p in mine]
 
 
-def sign_in(base: str) -> httpx.Client:
+def sign_in(base: str, email: str = CM_EMAIL) -> httpx.Client:
     client = httpx.Client(base_url=base, follow_redirects=False, timeout=30)
     form = client.get("/staff/login")
     match = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
     if match is None:
         raise RuntimeError("no sign-in form")
     done = client.post(
-        "/staff/login", data={"csrf_token": match.group(1), "email": CM_EMAIL, "password": PASSWORD, "next": "/staff/"}
+        "/staff/login", data={"csrf_token": match.group(1), "email": email, "password": PASSWORD, "next": "/staff/"}
     )
     if done.status_code != 303:
         raise RuntimeError(f"sign-in answered {done.status_code}")
@@ -118,6 +129,11 @@ def time_kind(
         if n >= 0:
             timings.append(elapsed)
     return timings
+
+
+def always(path: str) -> Callable[[int], str]:
+    """The same path for every request."""
+    return lambda n: path
 
 
 def rows_of(html: str) -> list[str]:
@@ -162,6 +178,11 @@ def measure(database: str, url: str, size: int, requests: int, workdir: Path) ->
             requests,
             lambda t: "Magnetic Factors Summary #" in t,
         )
+        manager = sign_in(web.web_url, SM_EMAIL)
+        year = f"from={(END - timedelta(days=REPORT_DAYS)).date().isoformat()}&to={end}"
+        for kind, path in ((KINDS[4], "/staff/reports"), (KINDS[5], f"/staff/reports?{year}")):
+            result.timings[kind] = time_kind(manager, always(path), requests, lambda t: 'id="report-figures"' in t)
+        manager.close()
         client.close()
         return result
     finally:
@@ -186,7 +207,10 @@ def print_table(results: list[Result], sizes: list[int]) -> None:
     for database in databases:
         mine = {r.size: r for r in results if r.database == database}
         count = len(next(iter(mine.values())).timings[KINDS[0]])
-        print(f"\nStaff pages, {database}, one site's Case Manager, p50 / p95 of {count} requests each (ms):\n")
+        print(
+            f"\nStaff pages, {database}, one site's Case Manager (reports: its site manager), "
+            f"p50 / p95 of {count} requests each (ms):\n"
+        )
         heads = [f"{size:,} handoffs ({mine[size].visible:,} theirs)" for size in sizes if size in mine]
         print("| request | " + " | ".join(heads) + f" | target p95 <= {TARGET_MS:.0f} ms |")
         print("|---|" + "---|" * len(heads) + "---|")

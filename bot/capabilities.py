@@ -13,6 +13,8 @@ class Capabilities:
     Every channel sends plain text (no markup anywhere); choices go out as buttons, which a channel without them
     (SMS, the terminal) turns into a numbered "Reply 1 …" line itself. A channel that marks languages also gets each
     text's parts, the passages in another language marked with it (the web chat's lang attributes, for screen readers).
+    A channel that picks several gets, with a multi-select question's buttons, how many one reply may choose (the web
+    chat's toggle buttons and Done); the others only ever see the question's own words ("Reply with their numbers").
     """
 
     name: str
@@ -21,12 +23,13 @@ class Capabilities:
     address_is_phone_number: bool = False  # the address staff see is a phone number they can call or text
     writes_first: bool = False  # the bot may send a message nobody asked for just then (a reminder)
     marks_languages: bool = False  # a message may carry "parts": [{"text", "lang"?}], a passage in another language
+    picks_several: bool = False  # several of a question's buttons may be chosen, then sent as one ("choose_up_to": n)
     paid_by_segment: bool = False  # every 160 characters cost: no short thanks after a reflection (SMS)
 
 
 CHANNELS: dict[str, Capabilities] = {
     "rest": Capabilities("rest"),
-    "webchat": Capabilities("webchat", marks_languages=True),
+    "webchat": Capabilities("webchat", marks_languages=True, picks_several=True),
     "terminal": Capabilities("terminal"),
     # Twilio takes 1,600 characters per message body; Telegram 4,096 UTF-16 units per message.
     "twilio_sms": Capabilities(

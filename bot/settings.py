@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,7 @@ class Settings(BaseSettings):
     telegram_bot_token: str = ""
     telegram_secret_token: str = ""
     telegram_api_base: str = ""
+    telegram_bot_username: str = ""  # the bot's @username (without @): sites' pages then show its t.me start links
     smtp_host: str = ""
     smtp_port: int = 25
     smtp_from: str = "noreply@localhost"
@@ -56,6 +58,7 @@ class Settings(BaseSettings):
     reminder_hours: str = "9-20"
     holidays: str = ""
     summary_link_days: int = 30  # how long the participant's own link to their summary works
+    invite_limit_per_hour: int = 20  # SMS invitations one practitioner may send in an hour (and 1 a day per number)
     # Retention (bot/store/retention.py, run daily by the worker after retention_hour local time): a participant goes
     # when every run of theirs is due: unfinished runs after this many months without activity, completed runs this
     # many months after their last follow-up; audit rows (ids only) after retention_audit_months.
@@ -91,6 +94,20 @@ class Settings(BaseSettings):
     @validator("public_base_url", "rasa_url")
     def _no_trailing_slash(cls, value: str) -> str:  # noqa: N805
         return value.rstrip("/")
+
+    @validator("telegram_bot_username")
+    def _a_telegram_username(cls, value: str) -> str:  # noqa: N805
+        """Telegram's rule for a bot's username: 5-32 letters, digits or underscores; a leading @ is dropped."""
+        name = value.removeprefix("@")
+        if name and not re.fullmatch(r"[A-Za-z0-9_]{5,32}", name):
+            raise ValueError("must be the bot's Telegram username: 5-32 letters, digits or underscores")
+        return name
+
+    @validator("invite_limit_per_hour")
+    def _at_least_one_invitation(cls, value: int) -> int:  # noqa: N805
+        if value < 1:
+            raise ValueError("must be at least 1")
+        return value
 
     @property
     def is_production(self) -> bool:

@@ -56,11 +56,21 @@ def language_parts(text: str, channel: str) -> dict[str, Any]:
     return {"parts": [{"text": piece, **({"lang": lang} if lang else {})} for piece, lang in parts]}
 
 
+def choice_limit(message: BotMessage, channel: str) -> dict[str, Any]:
+    """{"choose_up_to": n} for a question whose buttons may be chosen several at once (n > 1), on a channel that
+    offers that (the web chat); {} otherwise. Like the parts, Rasa hands this extra field to the channel with the
+    message (BotUttered metadata); channels that do not pick several keep their plain buttons ("Reply 3 4" by SMS)."""
+    if not message.options or message.choose_up_to <= 1 or not capabilities_of(channel).picks_several:
+        return {}
+    return {"choose_up_to": message.choose_up_to}
+
+
 def dispatch(dispatcher: CollectingDispatcher, messages: list[BotMessage], channel: str) -> None:
     """Send engine messages: text with buttons for options, a custom payload for the summary.
 
     The text always goes out plain (no [fr]...[/fr] tags: SMS, Telegram, REST and the terminal print it as it is);
-    a channel that marks languages gets the passages as parts too.
+    a channel that marks languages gets the passages as parts too, and one that picks several gets a multi-select
+    question's limit with its buttons.
     """
     for message in messages:
         if message.custom is not None:
@@ -69,7 +79,9 @@ def dispatch(dispatcher: CollectingDispatcher, messages: list[BotMessage], chann
         extra = language_parts(message.text, channel)
         if message.options:
             buttons = [{"title": o.label, "payload": o.label} for o in message.options]
-            dispatcher.utter_message(text=plain_text(message.text), buttons=buttons, **extra)
+            dispatcher.utter_message(
+                text=plain_text(message.text), buttons=buttons, **extra, **choice_limit(message, channel)
+            )
         else:
             dispatcher.utter_message(text=plain_text(message.text), **extra)
 

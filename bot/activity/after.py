@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Optional
 
+from bot.activity.contact import ContactDetails
 from bot.activity.incoming import Incoming
-from bot.activity.navigation import FlowBase
 from bot.activity.replies import BotMessage, Outcome
 from bot.content.model import Option, Step
 from bot.interpretation import decision as meant
@@ -24,7 +24,7 @@ PENDING_WITHDRAW = "withdraw"
 PENDING_RESEARCH = "research"
 
 
-class AfterCompletion(FlowBase):
+class AfterCompletion(ContactDetails):
     """The conversation once the summary is done, and erasure on request at any time."""
 
     def _after_completion(
@@ -133,6 +133,7 @@ class AfterCompletion(FlowBase):
         )
         self._save(run, share_step, incoming, text=textin.strip_control(incoming.text), value="yes")
         self._hand_off(run, out)
+        self._ask_contact(run, incoming.channel, out)
 
     def _hand_off(self, run: ActivityRun, out: Outcome) -> None:
         summary = repo.latest_summary(session=self.session, run=run) or self._save_summary(run)
@@ -174,9 +175,10 @@ class AfterCompletion(FlowBase):
         run.completed_at = self.now()
         if granted:
             self._hand_off(run, out)
+            self._ask_contact(run, incoming.channel, out)  # the research question comes after it
         else:
             out.messages.append(BotMessage(self.content.message("completed_not_shared")))
-        self._offer_research(run, out)
+            self._offer_research(run, out)
         return out
 
     # ---- deleting on request ------------------------------------------------------------------

@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Optional, Sequence, Union, cast
 
 from bot.activity.after import PENDING_DELETE, PENDING_RESEARCH, PENDING_SHARE, PENDING_WITHDRAW
+from bot.activity.contact import PENDING_CONTACT
 from bot.activity.first_message import PENDING_LANGUAGE
 from bot.activity.incoming import Incoming
 from bot.activity.replies import BotMessage, Outcome
@@ -160,6 +161,10 @@ class ActivityFlow(SiteChoice):
         self._clear_pending(run)
         if kind == PENDING_LANGUAGE:
             return self._language_chosen(participant, run, incoming, out)
+        if kind == PENDING_CONTACT:
+            if self._contact_answered(participant, run, incoming, out):
+                return out
+            return self._dispatch_fresh(participant, run, incoming, out)
         if kind == PENDING_SITE:
             return self._site_chosen(participant, run, incoming, out) or self._dispatch_fresh(
                 participant, run, incoming, out

@@ -9,16 +9,33 @@ from sqlalchemy.orm import Session
 
 from bot.activity.incoming import Incoming
 from bot.activity.replies import SUMMARY_TYPE, BotMessage, Outcome
-from bot.activity.summary import build_summary, sms_summary_text, summary_text
+from bot.activity.summary import build_summary, confidence_line, sms_summary_text, summary_text
 from bot.capabilities import capabilities_of
 from bot.content.loader import available_languages
 from bot.content.model import Content, Option, Step
 from bot.interpretation import text as textin
+from bot.interpretation.rating_words import rating_in_words
 from bot.interpretation.topics import term_asked
 from bot.settings import Settings
 from bot.store import repository as repo
 from bot.store import summary_links
 from bot.store.models import RUN_ACTIVE, RUN_COMPLETED, RUN_RESTARTED, ActivityRun, Participant, Summary, utcnow
+
+# The summary's headings the web chat draws it with (messages summary_<key>).
+SUMMARY_LABELS = (
+    "strengths",
+    "stressors",
+    "both",
+    "unsure",
+    "priorities",
+    "skipped",
+    "not_answered",
+    "work_sought",
+    "business",
+    "hiring_role",
+    "barriers",
+    "closing",
+)
 
 
 class FlowBase:
@@ -140,27 +157,74 @@ class FlowBase:
         return next(s for s in self.content.steps if s.kind == kind)
 
     def _advance(self, run: ActivityRun, step: Step, out: Outcome) -> None:
+        """On to the next question asked of this role; a rating the words already stated is saved, not asked."""
         linear = self._linear()
         index = [s.id for s in linear].index(step.id)
-        following = linear[index + 1] if index + 1 < len(linear) else None
-        if run.return_step_id and (following is None or following.group != step.group or step.group is None):
-            target = self.content.step(run.return_step_id)
-            run.return_step_id = None
-            self._go(run, target, out)
-            return
-        if following is not None:
+        current = step
+        for following in [*linear[index + 1 :], None]:
+            if following is not None and not following.applies_to(run.role):
+                continue
+            if run.return_step_id and (following is None or following.group != current.group or current.group is None):
+                target = self.content.step(run.return_step_id)
+                run.return_step_id = None
+                self._go(run, target, out)
+                return
+            if following is None:
+                return
+            if self._rating_given_in_words(run, following):
+                current = following
+                continue
             self._go(run, following, out)
+            return
+
+    def _rating_given_in_words(self, run: ActivityRun, step: Step) -> bool:
+        """A rating asked only when unclear: saved from the factor's words when they state it (or skipped with
+        them). Returns whether it was, so that the question is not asked."""
+        if step.rating_from is None:
+            return False
+        words = repo.current_answers(session=self.session, run=run).get(step.rating_from)
+        if words is None:
+            return False
+        if words.skipped:
+            repo.save_answer(
+                session=self.session,
+                run=run,
+                question_id=step.id,
+                factor=step.factor,
+                text=words.text or "",
+                value=None,
+                skipped=True,
+                channel=words.channel,
+            )
+            return True
+        value = rating_in_words(words.text or "", self.content)
+        if value is None or value not in {o.value for o in step.options}:
+            return False
+        repo.save_answer(
+            session=self.session,
+            run=run,
+            question_id=step.id,
+            factor=step.factor,
+            text=words.text or "",
+            value=value,
+            skipped=False,
+            channel=words.channel,
+        )
+        return True
 
     def _previous(self, run: ActivityRun, step: Step) -> Optional[Step]:
+        """The question before this one for this role; a rating asked only when unclear leads back to its words."""
         if step.kind == "fix":
             return self._step_of_kind("review")
-        linear = self._linear()
+        linear = [s for s in self._linear() if s.applies_to(run.role) or s.id == step.id]
         ids = [s.id for s in linear]
         index = ids.index(step.id)
         role_index = ids.index(self._step_of_kind("role").id)
         if index <= role_index:
             return None
         previous = linear[index - 1]
+        if previous.rating_from is not None and previous.rating_from != step.id:
+            previous = self.content.step(previous.rating_from)
         if run.return_step_id and previous.group != step.group:
             return self.content.step(run.return_step_id)
         return previous
@@ -182,7 +246,7 @@ class FlowBase:
             answered = repo.current_answers(session=self.session, run=run)
             linear = self._linear()
             role_index = [s.id for s in linear].index(self._step_of_kind("role").id)
-            pending = [s for s in linear[role_index:] if s.id not in answered]
+            pending = [s for s in linear[role_index:] if s.id not in answered and s.applies_to(run.role)]
             step = pending[0] if pending else self._step_of_kind("review")
             run.step_id = step.id
             self.session.flush()
@@ -194,7 +258,11 @@ class FlowBase:
         messages: list[BotMessage] = []
         if step.kind == "review" and with_summary:
             messages.append(self._summary_message(run, self._save_summary(run)))
-        messages.append(BotMessage(self.content.question_text(step.id, run.role), options=step.options))
+        messages.append(
+            BotMessage(
+                self.content.question_text(step.id, run.role), options=step.options, choose_up_to=step.max_choices
+            )
+        )
         return messages
 
     # ---- saving -------------------------------------------------------------------------------
@@ -221,11 +289,22 @@ class FlowBase:
         run.updated_at = self.now()
 
     def _reflection_saved(self, run: ActivityRun, step: Step, incoming: Incoming, text: str, out: Outcome) -> None:
-        """Saves a reflection exactly as typed, thanks the person briefly (never quoting them; not by SMS), moves on."""
+        """Saves a reflection exactly as typed, thanks the person briefly (never quoting them; not by SMS), moves on.
+
+        When the words state the factor's rating ("Strength: ..."), the thanks says which rating was noted."""
         self._save(run, step, incoming, text=text, value=None)
         if not capabilities_of(incoming.channel).paid_by_segment:  # by SMS the next question is thanks enough
-            out.messages.append(BotMessage(self.content.acknowledgement(step.id)))
+            rated = self._rating_step_for(step)
+            stated = rating_in_words(text, self.content) if rated is not None else None
+            if stated is not None and rated is not None and stated in {o.value for o in rated.options}:
+                out.messages.append(BotMessage(self.content.message(f"rating_noted_{stated}")))
+            else:
+                out.messages.append(BotMessage(self.content.acknowledgement(step.id)))
         self._advance(run, step, out)
+
+    def _rating_step_for(self, step: Step) -> Optional[Step]:
+        """The rating asked only when the words at ``step`` do not state it."""
+        return next((s for s in self.content.steps if s.rating_from == step.id), None)
 
     def _save_summary(self, run: ActivityRun) -> Summary:
         answers = repo.current_answers(session=self.session, run=run)
@@ -249,9 +328,7 @@ class FlowBase:
             "sms_text": sms_summary_text(self.content, body, link=url),
             "keep": {"path": path, "text": self.content.message("keep_button")},
             "summary": body,
-            "labels": {
-                k: self.content.message(f"summary_{k}")
-                for k in ("strengths", "stressors", "both", "priorities", "skipped", "not_answered")
-            },
+            "labels": {k: self.content.message(f"summary_{k}") for k in SUMMARY_LABELS},
+            "confidence_line": confidence_line(self.content, body),
         }
         return BotMessage(text, custom=custom)

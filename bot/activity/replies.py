@@ -17,6 +17,7 @@ class BotMessage:
     text: str
     options: tuple[Option, ...] = ()
     custom: Optional[dict[str, Any]] = None
+    choose_up_to: int = 1  # how many of the options one reply may pick (a multi-select question: more than 1)
 
 
 @dataclass

@@ -17,8 +17,24 @@ def _value(answers: Mapping[str, Answer], question_id: str) -> Optional[str]:
     return None if answer is None or answer.skipped else answer.value
 
 
+# The participant's own words outside the six factors, in the order the summary shows them.
+ABOUT_QUESTIONS = ("work_sought", "business_name", "hiring_role", "barriers")
+SCALES = ("clarity_before", "clarity_after", "confidence_before", "confidence_after")
+
+
+def _words(answers: Mapping[str, Answer], question_id: str) -> Optional[str]:
+    answer = answers.get(question_id)
+    return None if answer is None or answer.skipped else answer.text
+
+
+def _number(answers: Mapping[str, Answer], question_id: str) -> Optional[int]:
+    value = _value(answers, question_id)
+    return int(value) if value and value.isdigit() else None
+
+
 def build_summary(content: Content, audience: str, answers: Mapping[str, Answer]) -> dict[str, Any]:
-    """The summary as data: each factor's rating and reflection, priorities and clarity scores."""
+    """The summary as data: each factor's rating and reflection, priorities, the before/after scales, the words
+    about the work sought or the hire (and anything outside work in the way), and the closing reflection."""
     rating_labels = content.rating_labels()
     factors = []
     for factor in content.factors:
@@ -36,13 +52,13 @@ def build_summary(content: Content, audience: str, answers: Mapping[str, Answer]
             }
         )
     priorities_value = _value(answers, "priorities")
-    clarity = {key: _value(answers, key) for key in ("clarity_before", "clarity_after")}
     return {
         "audience": audience,
         "factors": factors,
         "priorities": priorities_value.split(",") if priorities_value else [],
-        "clarity_before": int(clarity["clarity_before"]) if clarity["clarity_before"] else None,
-        "clarity_after": int(clarity["clarity_after"]) if clarity["clarity_after"] else None,
+        **{key: _number(answers, key) for key in SCALES},
+        "about": {key: _words(answers, key) for key in ABOUT_QUESTIONS if key in answers},
+        "closing": _words(answers, "closing_reflection"),
     }
 
 
@@ -52,26 +68,55 @@ def _names(content: Content, body: Mapping[str, Any], rating: str, short: bool) 
     return ", ".join(names) or content.message("summary_none")
 
 
+def _rated_lines(content: Content, body: Mapping[str, Any], *, short: bool) -> list[str]:
+    """The "Both" and "Not sure" lines, each only when some factor has that rating (a summary made before the two
+    were split has "both" only)."""
+    return [
+        f"{content.message('summary_' + rating)}: {_names(content, body, rating, short)}"
+        for rating in ("both", "unsure")
+        if any(f["rating"] == rating for f in body["factors"])
+    ]
+
+
 def _priority_names(content: Content, body: Mapping[str, Any], short: bool) -> str:
     key = "short_name" if short else "name"
     by_id = {f["id"]: f[key] for f in body["factors"]}
     return ", ".join(by_id[p] for p in body["priorities"] if p in by_id) or content.message("summary_none")
 
 
-def _clarity_line(content: Content, body: Mapping[str, Any]) -> str:
-    before, after = body["clarity_before"], body["clarity_after"]
+def _scale_line(content: Content, body: Mapping[str, Any], scale: str) -> Optional[str]:
+    """ "Clarity: 2 at the start, 4 now" (or the confidence line); None when neither was answered nor asked."""
+    before, after = body.get(f"{scale}_before"), body.get(f"{scale}_after")
+    if scale != "clarity" and before is None and after is None:
+        return None
     return content.message(
-        "summary_clarity", before=before if before is not None else "-", after=after if after is not None else "-"
+        f"summary_{scale}", before=before if before is not None else "-", after=after if after is not None else "-"
     )
+
+
+def confidence_line(content: Content, body: Mapping[str, Any]) -> Optional[str]:
+    """ "Sure of a good match: 2 at the start, 4 now", or None when the question was not answered (employers)."""
+    return _scale_line(content, body, "confidence")
+
+
+ABOUT_LABELS = {"work_sought": "work_sought", "business_name": "business", "hiring_role": "hiring_role"}
+
+
+def _about_lines(content: Content, body: Mapping[str, Any]) -> list[str]:
+    about = body.get("about") or {}
+    return [
+        f"{content.message('summary_' + label)}: {about[key]}" for key, label in ABOUT_LABELS.items() if about.get(key)
+    ]
 
 
 def summary_text(content: Content, body: Mapping[str, Any]) -> str:
     """The full summary for web chat, Telegram and the staff pages, with the participant's own words."""
     lines = [
         content.message("summary_title"),
+        *_about_lines(content, body),
         f"{content.message('summary_strengths')}: {_names(content, body, 'strength', False)}",
         f"{content.message('summary_stressors')}: {_names(content, body, 'stressor', False)}",
-        f"{content.message('summary_both')}: {_names(content, body, 'both', False)}",
+        *_rated_lines(content, body, short=False),
         f"{content.message('summary_priorities')}: {_priority_names(content, body, False)}",
         "",
     ]
@@ -83,7 +128,12 @@ def summary_text(content: Content, body: Mapping[str, Any]) -> str:
             else content.message("summary_skipped" if factor["reflection_skipped"] else "summary_not_answered")
         )
         lines.append(f"{factor['name']} {label}: {words}")
-    lines += ["", _clarity_line(content, body)]
+    barriers = (body.get("about") or {}).get("barriers")
+    if barriers:
+        lines.append(f"{content.message('summary_barriers')}: {barriers}")
+    lines += ["", *(line for line in (_scale_line(content, body, s) for s in ("clarity", "confidence")) if line)]
+    if body.get("closing"):
+        lines.append(f"{content.message('summary_closing')}: {body['closing']}")
     return "\n".join(lines)
 
 
@@ -97,7 +147,7 @@ def sms_summary_text(content: Content, body: Mapping[str, Any], *, link: str, li
         content.message("summary_title"),
         f"{content.message('summary_strengths')}: {_names(content, body, 'strength', True)}",
         f"{content.message('summary_stressors')}: {_names(content, body, 'stressor', True)}",
-        f"{content.message('summary_both')}: {_names(content, body, 'both', True)}",
+        *_rated_lines(content, body, short=True),
         f"{content.message('summary_priorities')}: {_priority_names(content, body, True)}",
     ]
     skipped = [f["short_name"] for f in body["factors"] if not f["rating"] and not f["reflection"]]

@@ -10,11 +10,12 @@ from typing import Any, Mapping, Optional
 
 import yaml
 
-from bot.content import gsm7, language_spans
-from bot.content.model import ACKNOWLEDGEMENTS, ANY, Content, Factor, Option, Step, Term
+from bot.content import gsm7, language_spans, step_rules
+from bot.content.model import ANY, Content, Factor, Option, Step, Term
 from bot.content.placeholders import PLACEHOLDER_SAMPLES
 from bot.content.reloading import ReloadingFiles
 from bot.content.render import with_options
+from bot.content.required_messages import REQUIRED_MESSAGES
 
 logger = logging.getLogger(__name__)
 CONTENT_DIR = Path(__file__).resolve().parent / "data"
@@ -28,76 +29,6 @@ COMMANDS = tuple(
 CONFIRMABLE_REQUESTS = ("help", "skip", "back", "repeat", "pause", "restart", "stop", "delete", "human", "language")
 # Questions about the bot it can answer (bot.interpretation maps NLU intents ask_<topic> to these).
 FAQ_TOPICS = ("who_sees", "if_no", "delete_how", "is_human", "duration", "next", "purpose", "human", "meaning")
-# The summary's headings and fixed words (messages summary_title ... summary_not_answered).
-SUMMARY_WORDS = ("title", "strengths", "stressors", "both", "priorities", "clarity", "none", "skipped", "not_answered")
-REQUIRED_MESSAGES = (
-    "intro_1",
-    "intro_2",
-    "consent_given",
-    "consent_declined",
-    *(f"ack_{n}" for n in range(1, ACKNOWLEDGEMENTS + 1)),
-    "role_set_work_seeker",
-    "role_set_employer",
-    "invalid_choice",
-    "invalid_multi",
-    "empty_input",
-    "no_words",
-    "too_long",
-    "skipped",
-    "cannot_skip",
-    "went_back",
-    "at_first_question",
-    "paused",
-    "resume_code",
-    "stopped",
-    "welcome_back",
-    "restarted",
-    "resume_code_ok",
-    "resume_code_bad",
-    "resume_code_wait",
-    "completed_shared",
-    "completed_not_shared",
-    "already_completed",
-    "fix_intro",
-    "help_generic",
-    "system_error",
-    *(f"summary_{k}" for k in SUMMARY_WORDS),
-    "confirm_option",
-    "confirm_answer",
-    "confirm_request",
-    "confirm_answer_no",
-    "confirm_consent",
-    "confirm_share",
-    "confirm_no_option",
-    "choices_explained",
-    "choice_line",
-    "aside_wait",
-    "aside_leave",
-    "delete_confirm",
-    "delete_done",
-    "delete_kept",
-    "delete_nothing",
-    "share_offer",
-    "share_kept_private",
-    "share_already",
-    "withdraw_confirm",
-    "withdrawn",
-    "withdraw_kept",
-    *(f"research_{k}" for k in ("offer", "yes", "no", "withdrawn")),
-    "nothing_shared",
-    "share_at_end",
-    "thanks_reply",
-    "options_reply",
-    "options_range",
-    "options_or",
-    "language_offer",
-    "language_set",
-    "completed_change",
-    "language_unavailable",
-    "reminder",
-    "reminder_factor",
-    "reminders_off",
-)
 MAX_SEGMENTS = 2
 
 
@@ -248,11 +179,22 @@ def parse_content(data: bytes, source: str = "<content>") -> Content:
                 skippable=bool(s.get("skippable", False)),
                 max_choices=int(s.get("max_choices", 1)),
                 help=_texts(s["help"], f"{where}.help") if "help" in s else {},
+                audience=str(s["audience"]) if s.get("audience") else None,
+                rating_from=str(s["rating_from"]) if s.get("rating_from") else None,
+                answer_is_name=bool(s.get("answer_is_name", False)),
             )
         )
     ids = [s.id for s in steps]
     if len(set(ids)) != len(ids):
         raise ContentError(f"{source}: step ids must be unique")
+    rating_values = next((tuple(o.value for o in s.options) for s in steps if s.kind == "choice" and s.factor), ())
+    try:
+        step_rules.check_steps(steps, audiences, source)
+        rating_words, rating_fillers, rating_leading, rating_unless = step_rules.rating_words(
+            raw.get("rating_in_words"), rating_values, source
+        )
+    except step_rules.StepRuleError as exc:
+        raise ContentError(str(exc)) from exc
     for kind in SINGLE_STEP_KINDS:
         if sum(1 for s in steps if s.kind == kind) != 1:
             raise ContentError(f"{source}: exactly one step of kind '{kind}' is needed")
@@ -298,6 +240,10 @@ def parse_content(data: bytes, source: str = "<content>") -> Content:
         faq=faq,
         terms=tuple(terms),
         request_actions=actions,
+        rating_words=rating_words,
+        rating_fillers=rating_fillers,
+        rating_leading=rating_leading,
+        rating_unless=rating_unless,
     )
     check_sms_rules(content)
     return content

@@ -72,6 +72,16 @@ class Step:
     skippable: bool = False
     max_choices: int = 1
     help: Mapping[str, str] = field(default_factory=dict)
+    audience: Optional[str] = None  # asked of this audience only (work_seeker or employer); None: of everyone
+    # A rating asked only when the words given at the step named here carried no clear rating ("Strength: ...").
+    rating_from: Optional[str] = None
+    # The answer names something (a business, a job): a reply the NLU reads as a request or an aside is checked
+    # ("Is that your answer?"), never acted on, since names hold such words ("Pause Café", "Une Minute").
+    answer_is_name: bool = False
+
+    def applies_to(self, audience: Optional[str]) -> bool:
+        """Whether this question is asked of ``audience`` (a question for one role is not asked before the role)."""
+        return self.audience is None or self.audience == audience
 
     def prompt_for(self, audience: Optional[str]) -> str:
         return _for(self.prompt, audience)
@@ -96,6 +106,12 @@ class Content:
     faq: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     terms: tuple[Term, ...] = ()
     request_actions: Mapping[str, str] = field(default_factory=dict)
+    # Words that state a rating inside a reflection ("Strength: I'm good with people"), by rating value, and the
+    # small words that may stand beside them in that clause ("mostly a stressor", "I'd say strength").
+    rating_words: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    rating_fillers: tuple[str, ...] = ()
+    rating_leading: tuple[str, ...] = ()  # rating words that state it when they open a part ("Strength, I ...")
+    rating_unless: tuple[str, ...] = ()  # words that may turn a rating around ("lol", "said no one"): then it is asked
 
     def answer_faq(self, topic: str, audience: Optional[str]) -> str:
         """The answer to a question about the bot (privacy, who sees what, ...), for this audience."""
@@ -117,7 +133,7 @@ class Content:
         raise KeyError(factor_id)
 
     def rating_labels(self) -> dict[str, str]:
-        """The rating options' labels by value (strength, stressor, both), from the first rating question."""
+        """The rating options' labels by value (strength, stressor, both, unsure), from the first rating question."""
         for step in self.steps:
             if step.kind == "choice" and step.factor:
                 return {o.value: o.label for o in step.options}

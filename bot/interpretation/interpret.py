@@ -114,6 +114,12 @@ IN_PLACE_FRENCH = re.compile(
 TENTATIVE = re.compile(
     r"\b(?:maybe|perhaps|probably|i guess|i suppose|peut-être|peut-etre|probablement|sûrement|surement)\b"
 )
+# A later clause opened by a question word with no inversion is a statement's object, not a question: "I know now
+# what to ask", "I see why people left", "and how we hire".
+NOUN_CLAUSE = re.compile(
+    r"^(?:what|how|why|when|where|who|which)\s+(?:to|i|i'm|im|we|we're|they|people|my|our|the|a|an|it|he|she|you|your"
+    r"|this|that|new|staff|workers|employees|someone)\b"
+)
 WONDERING = re.compile(
     r"^(?:je me demande|j'aimerais savoir|je voudrais savoir|je veux savoir|dites moi|dis moi"
     r"|i wonder|i'd like to know|id like to know|i want to know|i'm curious|im curious)\b"
@@ -165,8 +171,11 @@ def worded_as_question(text: str, norm: str) -> bool:
         return True
     if INVERTED_FRENCH.search(text.replace("\u2019", "'")):
         return True
-    clauses = [c.strip() for c in CLAUSE_BREAK.split(text.lower()) if c.strip()]
-    return any(QUESTION_START.match(DISCOURSE.sub("", normalise(c))) for c in clauses)
+    clauses = [DISCOURSE.sub("", normalise(c.strip())) for c in CLAUSE_BREAK.split(text.lower()) if c.strip()]
+    asked = text.rstrip().endswith("?")
+    return any(
+        QUESTION_START.match(c) and (asked or index == 0 or not NOUN_CLAUSE.match(c)) for index, c in enumerate(clauses)
+    )
 
 
 def _nlu_other(nlu: NluResult) -> Optional[Decision]:
@@ -198,7 +207,15 @@ def interpret(text: str, step: Step, nlu: NluResult, content: Content) -> Decisi
     """What ``text`` means at ``step``."""
     norm = normalise(text)
     if step.kind == "text":
-        return _free_text(text, norm, nlu, content)
+        decision = _free_text(text, norm, nlu, content)
+        if (
+            step.answer_is_name
+            and decision.kind in (REQUEST, ASIDE, CONFIRM_REQUEST)
+            and _command(text, content) is None
+        ):
+            # A name with a request's or an aside's word in it ("Pause Café"): checked, never acted on.
+            return Decision(CONFIRM_ANSWER, confidence=decision.confidence, reason="name_like_request")
+        return decision
     if step.kind == "multi":
         return _multi(text, norm, step, nlu, content)
     return _choice(text, norm, step, nlu, content)

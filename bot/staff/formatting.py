@@ -26,6 +26,19 @@ def display_zone() -> ZoneInfo | timezone:
         return timezone.utc
 
 
+def zone_name() -> str:
+    """The staff time zone's name as people read it ("America/Halifax"), or "UTC"."""
+    zone = display_zone()
+    return str(getattr(zone, "key", "UTC")) if zone is not timezone.utc else "UTC"
+
+
+def local_iso(value: datetime | None) -> str:
+    """A stored naive-UTC time in the staff time zone as ISO 8601 with its offset (2026-12-04T09:15:00-04:00), or ''."""
+    if value is None:
+        return ""
+    return value.replace(tzinfo=timezone.utc).astimezone(display_zone()).isoformat(timespec="seconds")
+
+
 def local_time(value: datetime | None) -> str:
     """A stored naive-UTC time as '2026-03-02 10:15 AST', or '' for None."""
     if value is None:
@@ -103,11 +116,25 @@ class SummaryView:
     clarity_after: int | None
     language: str = REFERENCE_LANGUAGE
     priority_names: tuple[NameView, ...] = ()
+    confidence_before: int | None = None
+    confidence_after: int | None = None
+    # the person's words outside the six factors: (wording key of the label, words or None when skipped)
+    about: tuple[tuple[str, str | None], ...] = ()
+    closing: str | None = None
+
+    @property
+    def headline(self) -> str:
+        """What tells one queue row from another: the business and job, or the work sought (never the barriers)."""
+        shown = ("summary.about_business_name", "summary.about_hiring_role", "summary.about_work_sought")
+        return " · ".join(words for key, words in self.about if key in shown and words)
 
     @property
     def translated(self) -> bool:
         """True when the summary is in another language than the staff pages (names then given in both)."""
         return self.language != wording.PAGE_LANGUAGE
+
+
+ABOUT_KEYS = ("work_sought", "business_name", "hiring_role", "barriers")  # bot.activity.summary.ABOUT_QUESTIONS
 
 
 def _names(content: Content) -> dict[str, str]:
@@ -171,4 +198,12 @@ def summary_view(body: Mapping[str, Any], language: str | None = None) -> Summar
         clarity_after=body.get("clarity_after"),
         language=language,
         priority_names=priorities,
+        confidence_before=body.get("confidence_before"),
+        confidence_after=body.get("confidence_after"),
+        about=tuple(
+            (f"summary.about_{key}", None if words is None else str(words))
+            for key, words in (body.get("about") or {}).items()
+            if key in ABOUT_KEYS
+        ),
+        closing=body.get("closing"),
     )

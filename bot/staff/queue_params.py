@@ -114,6 +114,9 @@ def _since(value: str) -> tuple[bool, datetime | None]:
     return False, None
 
 
+MIN_WORDS_SEARCH = 2  # a search in the participants' words needs this many characters
+
+
 def parse(query: Mapping[str, str], *, both_audiences: bool, is_admin: bool) -> Parsed:
     """Read the queue's parameters: a bad choice falls back to its default; a bad typed value is an error to show."""
 
@@ -123,6 +126,8 @@ def parse(query: Mapping[str, str], *, both_audiences: bool, is_admin: bool) -> 
     errors: list[str] = []
     q = text("q")
     reference = parse_reference(q) if q else None
+    if q and reference is None:  # not a reference: a name, business or job in the participant's words
+        reference = Reference(words=q) if len(q) >= MIN_WORDS_SEARCH and not q.startswith("#") else None
     if q and reference is None:
         errors.append(wording.text("queue.error_reference"))
     dates: dict[str, date | None] = {}

@@ -34,6 +34,14 @@ ROWS: tuple[tuple[str, str], ...] = (
     ("clarity_after_median", SCORE),
     ("clarity_improved", COUNT),
     ("clarity_improved_rate", PERCENT),
+    ("confidence_pairs", COUNT),
+    ("confidence_before_mean", SCORE),
+    ("confidence_after_mean", SCORE),
+    ("confidence_improved", COUNT),
+    ("confidence_improved_rate", PERCENT),
+    ("closing_asked", COUNT),
+    ("positive_change", COUNT),
+    ("positive_change_rate", PERCENT),
 )
 FUNNEL = ("started", "completed", "shared", "contacted", "followed_up")
 XLSX_FORMATS = {COUNT: "0", PERCENT: "0.0%", HOURS: "0.0", SCORE: "0.00"}
@@ -120,7 +128,7 @@ def _header_rows(meta: ReportMeta) -> list[list[Any]]:
 
 def _definitions() -> list[str]:
     return [wording.text(f"reports.definitions.{k}") for k in ("started", "audience", "contacted", "followed_up")] + [
-        wording.text(f"reports.definitions.{k}") for k in ("clarity", "no_data")
+        wording.text(f"reports.definitions.{k}") for k in ("clarity", "positive_change", "no_data")
     ]
 
 

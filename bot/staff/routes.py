@@ -10,6 +10,7 @@ from bot.staff import (
     views_auth,
     views_follow_up,
     views_handoff,
+    views_person,
     views_queue,
     views_reports,
     views_rights,
@@ -45,6 +46,8 @@ routes: list[BaseRoute] = [
             Route(
                 HANDOFF + "/outcome", views_follow_up.handoff_outcome, methods=["POST"], name="staff_handoff_outcome"
             ),
+            # one person's summaries (the other handoffs of this one's participant in the account's scope)
+            Route(HANDOFF + "/person", views_person.person_page, name="staff_handoff_person"),
             Route("/stats", views_admin.stats_page, name="staff_stats"),
             Route("/reports", views_reports.reports_page, name="staff_reports"),
             Route("/reports.csv", views_reports.reports_csv, name="staff_reports_csv"),

@@ -8,12 +8,13 @@ from starlette.responses import Response
 
 from bot import pdf
 from bot.capabilities import phone_channels
-from bot.staff import views_follow_up, wording
+from bot.staff import views_follow_up, views_person, wording
 from bot.staff.access import QUEUE_ROLES, WORK_ROLES, scope_for
 from bot.staff.formatting import summary_view
 from bot.staff.pages import STATIC, StaffRequest, not_found, staff_page
 from bot.store import follow_up, outbox
 from bot.store import staff_repository as staff_repo
+from bot.store.contact import contact_of_run
 from bot.store.models import HANDOFF_NEW, HANDOFF_STATUSES, Handoff
 
 MAX_NOTE_CHARS = views_follow_up.MAX_NOTE_CHARS
@@ -41,6 +42,8 @@ def _context(sr: StaffRequest, handoff: Handoff) -> dict[str, Any]:
         "summary": summary_view(handoff.summary.body if handoff.summary else {}, participant.language),
         "channels": staff_repo.channels_of_run(session=sr.db, run=run),
         "sms_numbers": [i.external_id for i in identities if i.channel in phone_channels()],
+        # how the person said they can be reached (asked after the share), their words as typed
+        "contact": contact_of_run(session=sr.db, run_id=run.id, participant_id=participant.id),
         # what the bot sent the participant on its own (reminders): when, and its delivery status; never the text
         "bot_messages": outbox.sent_to_participant(
             session=sr.db, participant_id=participant.id, kinds=PARTICIPANT_KINDS
@@ -62,6 +65,7 @@ def handoff_page(sr: StaffRequest) -> Response:
         can_work=sr.me.role in WORK_ROLES,
         note_limit=MAX_NOTE_CHARS,
         **views_follow_up.page_context(sr, handoff),
+        **views_person.other_summaries(sr, handoff),
         **_context(sr, handoff),
     )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import datetime
 
 from starlette.responses import Response
 
@@ -11,12 +11,13 @@ from bot.content import load_content
 from bot.staff import wording
 from bot.staff.access import QUEUE_ROLES, scope_for, sees_both_audiences
 from bot.staff.csv_export import queue_csv
-from bot.staff.formatting import display_zone, summary_view
+from bot.staff.formatting import summary_view, zone_name
 from bot.staff.pages import StaffRequest, staff_page
 from bot.staff.queue_params import AUDIENCES, Parsed, parse, since_text, store_query
 from bot.staff.wording import PAGE_LANGUAGE
 from bot.store import follow_up, queue_query
 from bot.store import staff_repository as staff_repo
+from bot.store.contact import contact_of_run
 from bot.store.models import ADMIN, HANDOFF_STATUSES, utcnow
 from bot.store.queue_query import SORTS, QueuePage
 from bot.store.staff_repository import Scope
@@ -49,11 +50,6 @@ def page_numbers(page: int, pages: int) -> list[int | None]:
     return shown
 
 
-def _zone_name() -> str:
-    zone = display_zone()
-    return str(getattr(zone, "key", "UTC")) if zone is not timezone.utc else "UTC"
-
-
 @staff_page(QUEUE_ROLES)
 def queue_page(sr: StaffRequest) -> Response:
     """The practitioner's queue: one page of the summaries they may see, as the address's parameters ask."""
@@ -81,7 +77,7 @@ def queue_page(sr: StaffRequest) -> Response:
         audiences=AUDIENCES,
         sorts=SORTS,
         page_numbers=page_numbers(result.page, result.pages),
-        zone=_zone_name(),
+        zone=zone_name(),
         both_audiences=sees_both_audiences(sr.me),
         sites=staff_repo.list_sites(session=sr.db) if sr.me.role == ADMIN else [],
         moves=follow_up.unseen_moves(session=sr.db, practitioner=sr.me),
@@ -101,8 +97,13 @@ def queue_export(sr: StaffRequest) -> Response:
     sr.audit("queue_exported", "queue", f"{len(found)} handoffs")
     handoffs = [r.handoff for r in found]
     languages = {r.handoff.id: r.language for r in found}
+    contacts = {
+        h.id: c
+        for h in handoffs
+        if (c := contact_of_run(session=sr.db, run_id=h.run_id, participant_id=h.run.participant_id)) is not None
+    }
     return Response(
-        queue_csv(handoffs, factors, languages).encode("utf-8-sig"),  # the BOM makes spreadsheets read UTF-8
+        queue_csv(handoffs, factors, languages, contacts).encode("utf-8-sig"),  # the BOM makes spreadsheets read UTF-8
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="magnetic-factors-queue.csv"'},
     )

@@ -5,15 +5,17 @@ from __future__ import annotations
 import io
 import logging
 from typing import Any, Optional
+from urllib.parse import quote
 
 import segno
 from markupsafe import Markup, escape
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 
 from bot.content.loader import available_languages
 from bot.settings import get_settings
-from bot.staff import wording
+from bot.staff import invite_limits, wording
 from bot.staff.access import WORK_ROLES
+from bot.staff.formatting import local_time
 from bot.staff.pages import SECURITY_HEADERS, StaffRequest, not_found, staff_page
 from bot.staff.phone import e164
 from bot.store import site_entry
@@ -28,6 +30,7 @@ SMS_CHANNEL = "twilio_sms"
 QR_ERROR_LEVEL = "m"  # survives a smudge or a fold on a poster
 QR_PAGE_SCALE = 6
 QR_PNG_SCALE = 12  # about 5 cm at 300 dpi for a short link: sharp when printed
+TELEGRAM_LINK = "https://t.me/{username}?start={code}"
 
 
 def site_qr(url: str) -> segno.QRCode:
@@ -35,10 +38,15 @@ def site_qr(url: str) -> segno.QRCode:
     return segno.make(url, error=QR_ERROR_LEVEL)
 
 
-def qr_svg_inline(url: str, label: str) -> Markup:
+def qr_svg_inline(url: str, label: str, svgclass: str = "site-qr") -> Markup:
     """The QR code as inline SVG, named for screen readers (segno writes the SVG; only the label is ours, escaped)."""
-    svg = site_qr(url).svg_inline(scale=QR_PAGE_SCALE, dark="#000", light="#fff", svgclass="site-qr", lineclass=None)
+    svg = site_qr(url).svg_inline(scale=QR_PAGE_SCALE, dark="#000", light="#fff", svgclass=svgclass, lineclass=None)
     return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1))
+
+
+def telegram_start_url(username: str, code: str) -> str:
+    """The bot's start link carrying a site's code: Telegram opens the bot and sends it "/start <code>"."""
+    return TELEGRAM_LINK.format(username=quote(username, safe=""), code=quote(code, safe=""))
 
 
 def _own_site(sr: StaffRequest, roles: tuple[str, ...]) -> Optional[Site]:
@@ -58,6 +66,15 @@ def entry_points(sr: StaffRequest, site: Site) -> dict[str, Any]:
     base = settings.public_base_url
     url = site_url(base, str(site.code))
     invite = site_entry.site_link_invite(session=sr.db, site=site)
+    username = settings.telegram_bot_username
+    telegram_url = telegram_start_url(username, str(invite.code)) if username else ""
+    telegram_qr = (
+        qr_svg_inline(
+            telegram_url, wording.text("sites.telegram_qr_label", site=site.name, url=telegram_url), "telegram-qr"
+        )
+        if telegram_url
+        else ""
+    )
     return {
         "site": site,
         "web_url": url,
@@ -66,6 +83,8 @@ def entry_points(sr: StaffRequest, site: Site) -> dict[str, Any]:
         "keyword": site_entry.keyword_of(str(site.code)).upper(),
         "programme_number": settings.twilio_from_number,
         "telegram_code": invite.code,
+        "telegram_url": telegram_url,  # "" until TELEGRAM_BOT_USERNAME is set
+        "telegram_qr_svg": telegram_qr,
     }
 
 
@@ -125,6 +144,7 @@ def _invite_context(sr: StaffRequest, site: Site, **extra: Any) -> dict[str, Any
         "practitioner_id": chosen,
         "error": "",
         "sent": False,
+        "limited": False,
         **extra,
     }
 
@@ -145,6 +165,9 @@ def site_invite(sr: StaffRequest) -> Response:
         key = "sites.invite_bad_number" if number is None else "sites.invite_bad_choice"
         context = _invite_context(sr, site, number=typed[:32], language=language, error=wording.text(key))
         return sr.page("site_invite.html", status_code=400, **context)
+    refused = invite_limits.refusal(session=sr.db, practitioner=sr.me, channel=SMS_CHANNEL, number=number)
+    if refused is not None:
+        return _limited(sr, site, refused, typed=typed, language=language, practitioner=practitioner)
     invitation = site_entry.invite_number(
         session=sr.db,
         channel=SMS_CHANNEL,
@@ -158,6 +181,37 @@ def site_invite(sr: StaffRequest) -> Response:
     sr.audit("client_invited", "site_invitation", invitation.id)
     logger.info("site %s: invitation %s queued by practitioner %s", site.id, invitation.id, sr.me.id)
     return sr.page("site_invite.html", **_invite_context(sr, site, sent=True))
+
+
+def _limited(
+    sr: StaffRequest,
+    site: Site,
+    refused: invite_limits.Refusal,
+    *,
+    typed: str,
+    language: str,
+    practitioner: Practitioner | None,
+) -> HTMLResponse:
+    """429: the invitation form as it was typed, with the reason and when to try again; audited with ids only."""
+    if refused.reason == invite_limits.HOUR:
+        sr.audit("invitation_limited_hourly", "practitioner", sr.me.id)
+        error = wording.text("sites.invite_limited_hour", limit=refused.limit, when=local_time(refused.until))
+    else:
+        sr.audit("invitation_limited_number", "channel_identity", refused.identity_id)
+        error = wording.text("sites.invite_limited_number")
+    logger.info("site %s: invitation refused (%s limit) for practitioner %s", site.id, refused.reason, sr.me.id)
+    context = _invite_context(
+        sr,
+        site,
+        number=typed[:32],
+        language=language,
+        practitioner_id=practitioner.id if practitioner is not None else None,
+        error=error,
+        limited=True,
+    )
+    response = sr.page("site_invite.html", status_code=429, **context)
+    response.headers["Retry-After"] = str(refused.retry_after_seconds)
+    return response
 
 
 def _chosen_practitioner(sr: StaffRequest, site: Site) -> Practitioner | None | bool:

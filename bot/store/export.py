@@ -30,6 +30,10 @@ log = logging.getLogger(__name__)
 
 CLARITY_BEFORE = "clarity_before"
 CLARITY_AFTER = "clarity_after"
+CONFIDENCE_BEFORE = "confidence_before"
+CONFIDENCE_AFTER = "confidence_after"
+# Research use is "never with your name or contact details": the answers that name the person or their business.
+IDENTIFYING_QUESTIONS = frozenset({"contact", "business_name"})
 
 # One CSV row per answer (superseded ones included); run and participant columns repeat on each row.
 RUN_COLUMNS = (
@@ -47,6 +51,8 @@ RUN_COLUMNS = (
     "completed_at",
     "clarity_before",
     "clarity_after",
+    "confidence_before",
+    "confidence_after",
 )
 OUTCOME_COLUMNS = ("handoff_status", "handoff_audience", "summary_text", "summary_body")
 ANSWER_COLUMNS = (
@@ -99,13 +105,24 @@ def answer_record(answer: Answer) -> dict[str, Any]:
     return record
 
 
+def without_identifying(body: dict[str, Any], text: str) -> tuple[dict[str, Any], str]:
+    """The summary body and text without the business name (the line that shows it is left out of the text)."""
+    about = dict(body.get("about") or {})
+    name = about.pop("business_name", None)
+    if not name:
+        return body, text
+    lines = [line for line in text.split("\n") if not line.endswith(f": {name}")]
+    return {**body, "about": about}, "\n".join(lines)
+
+
 def summary_record(summary: Summary | None) -> dict[str, Any] | None:
-    """The latest summary of a run, or None."""
+    """The latest summary of a run, or None; without the answers that identify the person."""
     if summary is None:
         return None
+    body, text = without_identifying(dict(summary.body or {}), summary.text or "")
     return {
-        "body": summary.body,
-        "text": summary.text,
+        "body": body,
+        "text": text,
         "created_at": iso(summary.created_at),
         "confirmed_at": iso(summary.confirmed_at),
     }
@@ -162,6 +179,7 @@ def run_record(
     handoff: Handoff | None,
 ) -> dict[str, Any]:
     """The export record of one activity run."""
+    answers = [answer for answer in answers if answer.question_id not in IDENTIFYING_QUESTIONS]
     current = [answer for answer in answers if answer.superseded_at is None]
     by_question = {answer.question_id: answer for answer in current}
     return {
@@ -179,6 +197,8 @@ def run_record(
         "completed_at": iso(run.completed_at),
         "clarity_before": clarity_score(by_question.get(CLARITY_BEFORE)),
         "clarity_after": clarity_score(by_question.get(CLARITY_AFTER)),
+        "confidence_before": clarity_score(by_question.get(CONFIDENCE_BEFORE)),
+        "confidence_after": clarity_score(by_question.get(CONFIDENCE_AFTER)),
         "answers": [answer_record(answer) for answer in current],
         "answer_history": [answer_record(answer) for answer in answers if answer.superseded_at is not None],
         "summary": summary_record(summary),

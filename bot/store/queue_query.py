@@ -11,7 +11,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.expression import Select
 
-from bot.store.models import HANDOFF_FOLLOWED_UP, HANDOFF_STATUSES, ActivityRun, Handoff, Participant
+from bot.store.models import HANDOFF_FOLLOWED_UP, HANDOFF_STATUSES, ActivityRun, Answer, Handoff, Participant
 from bot.store.staff_repository import Scope
 
 SORTS = ("newest", "oldest", "status", "updated")
@@ -33,6 +33,7 @@ class Reference:
 
     prefix: str | None = None
     handoff_id: int | None = None
+    words: str | None = None  # a name, business or job the participant wrote (not a reference): found in their words
 
 
 def parse_reference(text: str) -> Reference | None:
@@ -155,6 +156,8 @@ def _where(
     if reference is not None and reference.prefix is not None:
         runs = select(ActivityRun.id).join(Participant, Participant.id == ActivityRun.participant_id)
         statement = statement.where(Handoff.run_id.in_(runs.where(_public_id_starts_with(reference.prefix))))
+    if reference is not None and reference.words is not None:
+        statement = statement.where(Handoff.run_id.in_(_runs_whose_words_hold(reference.words)))
     if status and query.status is not None:
         statement = statement.where(Handoff.status == query.status)
     if only_new and query.only_new:
@@ -162,6 +165,21 @@ def _where(
     if due and query.due in DUE_FILTERS and query.today is not None:
         statement = statement.where(_due_condition(query.due, query.today))
     return statement
+
+
+# The answers a practitioner finds a person by: how to reach them (their name), the business, the job, the work sought.
+SEARCHED_ANSWERS = ("contact", "business_name", "hiring_role", "work_sought")
+
+
+def _runs_whose_words_hold(words: str) -> Any:
+    """Runs with a current answer among SEARCHED_ANSWERS holding ``words`` (any case; % and _ are literal)."""
+    pattern = "%" + re.sub(r"([\\%_])", r"\\\1", words.lower()) + "%"
+    return select(Answer.run_id).where(
+        Answer.question_id.in_(SEARCHED_ANSWERS),
+        Answer.superseded_at.is_(None),
+        Answer.skipped.is_(False),
+        func.lower(Answer.text).like(pattern, escape="\\"),
+    )
 
 
 def _due_counts(session: Session, query: QueueQuery) -> dict[str, int]:

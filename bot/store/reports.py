@@ -1,4 +1,5 @@
-"""The site report's figures (funnel, contact time, clarity, rates) for a period and audience, all as SQL aggregates."""
+"""The site report's figures (funnel, contact time, clarity and confidence, the closing reflection's change, rates)
+for a period and audience, all as SQL aggregates."""
 
 from __future__ import annotations
 
@@ -27,6 +28,8 @@ from bot.store.models import (
 # Only viewing it is not contact. Add an action here when a new kind of follow-up is recorded in the audit log.
 CONTACT_ACTIONS = ("handoff_claimed", "note_added", "status_new", "status_in_review", "status_followed_up")
 CLARITY_SCORES = ("1", "2", "3", "4", "5")
+# A closing reflection that describes no change ("nothing", "no"): every other non-empty answer describes one.
+NO_CHANGE = ("", "no", "nothing", "none", "nope", "not really", "no change", "n/a", "na", "non", "rien", "pas vraiment")
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,21 @@ class Figures:
     clarity_before_median: float | None
     clarity_after_median: float | None
     clarity_improved: int
+    confidence_pairs: int = 0
+    confidence_before_mean: float | None = None
+    confidence_after_mean: float | None = None
+    confidence_improved: int = 0
+    closing_asked: int = 0  # completed runs that answered or skipped the closing question (older runs were not asked)
+    positive_change: int = 0  # of those, the ones whose words describe a change
+
+    @property
+    def confidence_improved_rate(self) -> float | None:
+        return _ratio(self.confidence_improved, self.confidence_pairs)
+
+    @property
+    def positive_change_rate(self) -> float | None:
+        """Completers who describe a positive change, out of those asked (the pilot's main outcome)."""
+        return _ratio(self.positive_change, self.closing_asked)
 
     @property
     def decline_rate(self) -> float | None:
@@ -214,18 +232,20 @@ def _handoffs(session: Session, query: ReportQuery, cohort: Any) -> dict[str | N
     return {row[0]: row[1:] for row in session.execute(statement)}
 
 
-def _clarity(session: Session, cohort: Any) -> list[tuple[str | None, int, int, int]]:
-    """(audience, before, after, how many) over the completed runs with both clarity answers (current, unskipped, 1-5)."""
+def _scale_pairs(
+    session: Session, cohort: Any, first: str = "clarity_before", last: str = "clarity_after"
+) -> list[tuple[str | None, int, int, int]]:
+    """(audience, before, after, how many) over the completed runs with both answers (current, unskipped, 1-5)."""
     score = cast(func.trim(Answer.value), Integer)
-    before = func.max(case((Answer.question_id == "clarity_before", score)))
-    after = func.max(case((Answer.question_id == "clarity_after", score)))
+    before = func.max(case((Answer.question_id == first, score)))
+    after = func.max(case((Answer.question_id == last, score)))
     pairs = (
         select(cohort.c.g, before.label("before"), after.label("after"))
         .join(cohort, cohort.c.run_id == Answer.run_id)
         .where(
             cohort.c.yes == 1,
             cohort.c.done == 1,
-            Answer.question_id.in_(("clarity_before", "clarity_after")),
+            Answer.question_id.in_((first, last)),
             Answer.superseded_at.is_(None),
             Answer.skipped.is_(False),
             func.trim(Answer.value).in_(CLARITY_SCORES),
@@ -238,6 +258,24 @@ def _clarity(session: Session, cohort: Any) -> list[tuple[str | None, int, int, 
         pairs.c.g, pairs.c.before, pairs.c.after
     )  # at most 25 rows an audience: the scores are 1 to 5
     return [(g, int(b), int(a), int(n)) for g, b, a, n in session.execute(statement)]
+
+
+def _closing(session: Session, cohort: Any) -> dict[str | None, tuple[int, int]]:
+    """Per audience: completed runs asked the closing question, and those whose words describe a change."""
+    words = func.rtrim(func.lower(func.trim(Answer.text)), " .!")
+    changed = and_(Answer.skipped.is_(False), words.not_in(NO_CHANGE))
+    statement = (
+        select(cohort.c.g, func.count(), func.sum(case((changed, 1), else_=0)))
+        .join(cohort, cohort.c.run_id == Answer.run_id)
+        .where(
+            cohort.c.yes == 1,
+            cohort.c.done == 1,
+            Answer.question_id == "closing_reflection",
+            Answer.superseded_at.is_(None),
+        )
+        .group_by(cohort.c.g)
+    )
+    return {g: (int(n), int(c or 0)) for g, n, c in session.execute(statement)}
 
 
 # ---- a whole report -----------------------------------------------------------------------------------
@@ -265,6 +303,8 @@ def _figures(
     runs: dict[str | None, Any],
     shared: dict[str | None, Any],
     clarity: list[tuple[str | None, int, int, int]],
+    confidence: list[tuple[str | None, int, int, int]],
+    closing: dict[str | None, tuple[int, int]],
 ) -> Figures:
     # the sum and number of the middle minutes to first contact: within the audience, or over every audience
     middle_sum, middle_n = (
@@ -297,7 +337,20 @@ def _figures(
         clarity_before_median=histogram_median(before),
         clarity_after_median=histogram_median(after),
         clarity_improved=sum(n for b, a, n in pairs if a > b),
+        **_confidence_figures([(b, a, n) for g, b, a, n in confidence if audience is None or g == audience]),
+        closing_asked=sum(n for g, (n, _) in closing.items() if audience is None or g == audience),
+        positive_change=sum(c for g, (_, c) in closing.items() if audience is None or g == audience),
     )
+
+
+def _confidence_figures(pairs: list[tuple[int, int, int]]) -> dict[str, Any]:
+    count = sum(n for _, _, n in pairs)
+    return {
+        "confidence_pairs": count,
+        "confidence_before_mean": round(sum(b * n for b, _, n in pairs) / count, 2) if count else None,
+        "confidence_after_mean": round(sum(a * n for _, a, n in pairs) / count, 2) if count else None,
+        "confidence_improved": sum(n for b, a, n in pairs if a > b),
+    }
 
 
 def site_report(*, session: Session, query: ReportQuery, audiences: Sequence[str | None] = AUDIENCES) -> Report:
@@ -305,8 +358,13 @@ def site_report(*, session: Session, query: ReportQuery, audiences: Sequence[str
     cohort = _cohort(query)
     runs = _run_counts(session, cohort)
     shared = _handoffs(session, query, cohort)
-    clarity = _clarity(session, cohort)
-    return Report(query=query, by_audience=tuple((a, _figures(a, runs, shared, clarity)) for a in audiences))
+    clarity = _scale_pairs(session, cohort)
+    confidence = _scale_pairs(session, cohort, "confidence_before", "confidence_after")
+    closing = _closing(session, cohort)
+    return Report(
+        query=query,
+        by_audience=tuple((a, _figures(a, runs, shared, clarity, confidence, closing)) for a in audiences),
+    )
 
 
 def figures(*, session: Session, query: ReportQuery, audience: str | None) -> Figures:

@@ -140,6 +140,19 @@ def find_handoff(*, session: Session, handoff_id: int, scope: Scope) -> Handoff 
     return cast(Optional[Handoff], session.execute(statement).scalar_one_or_none())
 
 
+def handoffs_of_participant(*, session: Session, participant_id: int, scope: Scope) -> list[Handoff]:
+    """Every handoff of the participant's runs that is in ``scope``, newest first (others are never counted)."""
+    if scope.nothing:
+        return []
+    statement = (
+        select(Handoff)
+        .join(ActivityRun, ActivityRun.id == Handoff.run_id)
+        .where(ActivityRun.participant_id == participant_id)
+        .order_by(Handoff.created_at.desc(), Handoff.id.desc())
+    )
+    return list(session.execute(_scoped(statement, scope)).scalars())
+
+
 def get_handoff(*, session: Session, handoff_id: int) -> Handoff | None:
     """A handoff regardless of scope (the notifier's use only)."""
     return cast(Optional[Handoff], session.get(Handoff, handoff_id))

@@ -67,6 +67,14 @@ def _found(token: str) -> Found | str | None:
         )
 
 
+ABOUT_LABELS = {
+    "work_sought": "work_sought",
+    "business_name": "business",
+    "hiring_role": "hiring_role",
+    "barriers": "barriers",
+}
+
+
 def factor_lines(content: Content, body: Mapping[str, Any]) -> list[FactorLine]:
     """Each factor of the summary in the participant's language (names from the content, words as typed)."""
     names = {f.id: f.name for f in content.factors}
@@ -106,6 +114,15 @@ def _context(found: Found, token: str, *, for_pdf: bool) -> dict[str, Any]:
         "priorities": [names[p] for p in body.get("priorities") or [] if p in names],
         "clarity_before": body.get("clarity_before"),
         "clarity_after": body.get("clarity_after"),
+        "confidence_before": body.get("confidence_before"),
+        "confidence_after": body.get("confidence_after"),
+        # their words outside the six factors: (the summary's label for it, the words), answered ones only
+        "about": [
+            (plain_text(content.message(f"summary_{ABOUT_LABELS[key]}")), str(words))
+            for key, words in (body.get("about") or {}).items()
+            if words and key in ABOUT_LABELS
+        ],
+        "closing": body.get("closing"),
         "until": found.expires_at.date().isoformat(),
         "pdf_path": f"{summary_links.PATH}/{token}/summary.pdf",
         "for_pdf": for_pdf,

@@ -15,7 +15,8 @@ from sqlalchemy import select
 
 from bot.actions.activity_form import END_OF_TURN, ActionAskAnswer, ValidateActivityForm
 from bot.activity.flow import ActivityFlow, Incoming
-from bot.activity.summary import sms_summary_text
+from bot.activity.navigation import SUMMARY_LABELS
+from bot.activity.summary import confidence_line, sms_summary_text
 from bot.content import load_content
 from bot.content.model import Content
 from bot.settings import get_settings, load_settings
@@ -148,7 +149,7 @@ async def test_validation_does_not_process_the_same_message_twice(
 async def test_the_answer_is_saved_verbatim_with_the_channel_of_the_user_event(
     db_url: str, domain: DomainDict, make_tracker: TrackerFactory, content: Content
 ) -> None:
-    prepare(db_url, "hi", "yes", "2", "3", "1", channel="webchat")
+    prepare(db_url, "hi", "yes", "2", "3", "Harbour Diner", "Line cook", channel="webchat")
     typed = "  Forklift & <b>Excel</b>\nI need to stop working nights \U0001f4aa "
     tracker = make_tracker(sender_id=SENDER, text=typed, message_id="m-9", handled="m-8", channel="webchat")
     dispatcher = CollectingDispatcher()
@@ -156,7 +157,7 @@ async def test_the_answer_is_saved_verbatim_with_the_channel_of_the_user_event(
     assert events == [SlotSet("handled_message_id", "m-9"), *END_OF_TURN]
     assert dispatcher.messages == [
         text_message(content.acknowledgement("skills_reflection")),
-        ask(content, "capacity_rating", "employer"),
+        ask(content, "skills_rating", "employer"),
     ]
     assert saved(db_url, channel="webchat")["skills_reflection"] == (typed, None, "webchat")
 
@@ -177,27 +178,8 @@ async def test_a_confident_control_intent_from_parse_data_is_used_on_a_choice_qu
 async def test_the_review_sends_the_summary_as_one_json_message_then_the_question(
     db_url: str, domain: DomainDict, make_tracker: TrackerFactory, content: Content
 ) -> None:
-    prepare(
-        db_url,
-        "hi",
-        "yes",
-        "Looking for work",
-        "2",
-        "1",
-        "Forklift",
-        "2",
-        "Nights are hard",
-        "skip",
-        "skip",
-        "3",
-        "Days",
-        "1",
-        "Respect",
-        "2",
-        "Kind people",
-        "3 4",
-    )
-    tracker = make_tracker(sender_id=SENDER, text="4", message_id="m-20", handled="m-19")
+    prepare(db_url, *SHARE_READY[:-2])  # up to the closing question
+    tracker = make_tracker(sender_id=SENDER, text="It helped", message_id="m-20", handled="m-19")
     dispatcher = CollectingDispatcher()
     events = await ValidateActivityForm().run(dispatcher, tracker, domain)
     assert events == [SlotSet("handled_message_id", "m-20"), *END_OF_TURN]
@@ -211,10 +193,7 @@ async def test_the_review_sends_the_summary_as_one_json_message_then_the_questio
         link = session.execute(select(SummaryLink).where(SummaryLink.run_id == summary.run_id)).scalar_one()
         path = f"/summary/{summary_links.token_of(link.nonce, load_settings().secret_key)}"
     url = load_settings().public_base_url + path
-    labels = {
-        k: content.message(f"summary_{k}")
-        for k in ("strengths", "stressors", "both", "priorities", "skipped", "not_answered")
-    }
+    labels = {k: content.message(f"summary_{k}") for k in SUMMARY_LABELS}
     expected_custom = {
         "type": "mf_summary",
         "title": "Your Magnetic Factors Summary",
@@ -223,15 +202,20 @@ async def test_the_review_sends_the_summary_as_one_json_message_then_the_questio
         "keep": {"path": path, "text": content.message("keep_button")},
         "summary": body,
         "labels": labels,
+        "confidence_line": confidence_line(content, body),
     }
-    assert dispatcher.messages == [custom_message(expected_custom), ask(content, "review", "work_seeker")]
+    assert dispatcher.messages == [
+        text_message(content.acknowledgement("closing_reflection")),
+        custom_message(expected_custom),
+        ask(content, "review", "work_seeker"),
+    ]
     assert body["priorities"] == ["pay", "arrangements"] and (body["clarity_before"], body["clarity_after"]) == (2, 4)
     assert [(f["id"], f["rating"], f["reflection"], f["reflection_skipped"]) for f in body["factors"]] == [
         ("skills", "strength", "Forklift", False),
         ("capacity", "stressor", "Nights are hard", False),
         ("pay", None, None, True),
         ("arrangements", "both", "Days", False),
-        ("values", "strength", "Respect", False),
+        ("values", "strength", "Respect - strength", False),
         ("culture", "stressor", "Kind people", False),
     ]
     assert "Forklift" in text and "Kind people" in text
@@ -291,7 +275,7 @@ async def test_a_database_error_gives_a_friendly_message_and_logs_nothing_person
 async def test_nothing_is_confirmed_when_the_save_fails(
     db_url: str, domain: DomainDict, make_tracker: TrackerFactory, content: Content, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    prepare(db_url, "hi", "yes", "2", "1", "1")
+    prepare(db_url, "hi", "yes", "2", "1", "Harbour Diner", "Line cook")
 
     def broken_save(**kwargs: Any) -> Answer:
         raise RuntimeError("disk full while saving " + kwargs["text"])
@@ -317,9 +301,29 @@ def test_action_names_match_the_domain(domain: DomainDict) -> None:
 
 
 SHARE_READY = (
-    "hi", "yes", "Looking for work", "2", "1", "Forklift", "2", "Nights are hard", "skip", "skip",
-    "3", "Days", "1", "Respect", "2", "Kind people", "3 4", "4", "Looks right",
-)  # fmt: skip
+    "hi",
+    "yes",
+    "Looking for work",
+    "2",
+    "3",
+    "skip",
+    "Forklift",
+    "1",
+    "Nights are hard",
+    "2",
+    "skip",
+    "Days",
+    "3",
+    "Respect - strength",
+    "Kind people",
+    "2",
+    "3 4",
+    "skip",
+    "4",
+    "skip",
+    "It helped",
+    "Looks right",
+)  # fmt: skip (the words at values state their rating; the others get the rating question)
 
 
 @pytest.fixture

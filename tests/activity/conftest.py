@@ -74,7 +74,8 @@ class Chat:
 
 def question(content: Content, step_id: str, role: Optional[str]) -> BotMessage:
     """The question message the engine sends for ``step_id``, exactly."""
-    return BotMessage(content.question_text(step_id, role), options=content.step(step_id).options)
+    step = content.step(step_id)
+    return BotMessage(content.question_text(step_id, role), options=step.options, choose_up_to=step.max_choices)
 
 
 def acknowledged(content: Content, step_id: str) -> BotMessage:

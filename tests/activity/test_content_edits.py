@@ -26,5 +26,5 @@ def test_a_removed_step_moves_the_participant_to_the_first_unanswered_question(c
     trimmed = replace(content, steps=tuple(s for s in content.steps if s.id != "capacity_reflection"))
     chat.flow.content = trimmed
     outcome = chat.say("hello")
-    assert chat.step() == "pay_rating"
-    assert outcome.messages[-1] == question(trimmed, "pay_rating", "work_seeker")
+    assert chat.step() == "capacity_rating"
+    assert outcome.messages[-1] == question(trimmed, "capacity_rating", "work_seeker")

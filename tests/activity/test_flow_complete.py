@@ -7,11 +7,13 @@ from typing import Any, Optional
 import pytest
 from sqlalchemy import select
 
+from bot.activity.navigation import SUMMARY_LABELS
 from bot.activity.replies import SUMMARY_TYPE, BotMessage
-from bot.activity.summary import SMS_SUMMARY_LIMIT, sms_summary_text, summary_text
+from bot.activity.summary import SMS_SUMMARY_LIMIT, confidence_line, sms_summary_text, summary_text
 from bot.content import gsm7
 from bot.content.model import Content
 from bot.content.render import with_options
+from bot.interpretation.rating_words import rating_in_words
 from bot.settings import load_settings
 from bot.store import repository as repo
 from bot.store import summary_links
@@ -19,8 +21,10 @@ from bot.store.models import RUN_COMPLETED, ConsentRecord, Handoff, Site, Summar
 from bot.store.summary_links import SummaryLink
 from tests.activity.conftest import Chat, acknowledged, count, intro, message, question
 from tests.support.activity import (
+    ABOUT,
     FACTORS,
     RATING_REPLIES,
+    RATINGS,
     ROLE_LABEL,
     activity_script,
     closing_texts,
@@ -29,7 +33,8 @@ from tests.support.activity import (
 )
 
 AUDIENCE = {"work_seeker": "case_manager", "employer": "ees"}
-LABELS = {"strength": "Strength", "stressor": "Stressor", "both": "Both/not sure"}
+LABELS = {"strength": "Strength", "stressor": "Stressor", "both": "Both", "unsure": "Not sure"}
+ABOUT_KEYS = {"work_seeker": ("work_sought", "barriers"), "employer": ("business_name", "hiring_role")}
 
 
 def expected_body(content: Content, role: str) -> dict[str, Any]:
@@ -40,8 +45,8 @@ def expected_body(content: Content, role: str) -> dict[str, Any]:
                 "id": f,
                 "name": content.factor(f).name,
                 "short_name": content.factor(f).short_name,
-                "rating": RATING_REPLIES[f][1],
-                "rating_label": LABELS[RATING_REPLIES[f][1]],
+                "rating": RATINGS[f],
+                "rating_label": LABELS[RATINGS[f]],
                 "reflection": reflection(role, f),
                 "reflection_skipped": False,
             }
@@ -50,6 +55,10 @@ def expected_body(content: Content, role: str) -> dict[str, Any]:
         "priorities": ["pay", "arrangements"],
         "clarity_before": 2,
         "clarity_after": 4,
+        "confidence_before": 3 if role == "work_seeker" else None,
+        "confidence_after": 4 if role == "work_seeker" else None,
+        "about": {key: ABOUT[role][key] for key in ABOUT_KEYS[role]},
+        "closing": ABOUT[role]["closing_reflection"],
     }
 
 
@@ -62,10 +71,7 @@ def summary_link(chat: Chat) -> str:
 def summary_message(content: Content, body: dict[str, Any], path: str) -> BotMessage:
     url = load_settings().public_base_url + path
     text = summary_text(content, body) + "\n\n" + content.message("keep_link", link=url)
-    labels = {
-        k: content.message(f"summary_{k}")
-        for k in ("strengths", "stressors", "both", "priorities", "skipped", "not_answered")
-    }
+    labels = {k: content.message(f"summary_{k}") for k in SUMMARY_LABELS}
     custom = {
         "type": SUMMARY_TYPE,
         "title": content.message("summary_title"),
@@ -74,6 +80,7 @@ def summary_message(content: Content, body: dict[str, Any], path: str) -> BotMes
         "keep": {"path": path, "text": content.message("keep_button")},
         "summary": body,
         "labels": labels,
+        "confidence_line": confidence_line(content, body),
     }
     return BotMessage(text, custom=custom)
 
@@ -86,7 +93,7 @@ def expected_replies(
     if asks is None:
         return [
             message(content, "completed_shared", practitioner=content.practitioner(role)),
-            BotMessage(content.message("research_offer"), options=content.step("consent").options),
+            message(content, "contact_question", practitioner=content.practitioner(role)),
         ]
     known_role = None if previous in ("consent", "role") and asks == "role" else role
     replies = []
@@ -95,7 +102,8 @@ def expected_replies(
     if previous == "role":
         replies.append(message(content, f"role_set_{role}"))
     if content.step(previous).kind == "text":
-        replies.append(acknowledged(content, previous))
+        stated = rating_in_words(text, content) if content.step(previous).factor else None
+        replies.append(message(content, f"rating_noted_{stated}") if stated else acknowledged(content, previous))
     if asks == "review":
         replies.append(summary_message(content, expected_body(content, role), link))
     return replies + [question(content, asks, known_role)]
@@ -114,8 +122,11 @@ def test_complete_activity_replies_and_saved_answers(chat: Chat, content: Conten
         previous = asks
     assert outcome.handoff_id is not None
 
-    # each reply ends with exactly one question, so these are all the questions the participant was asked
-    assert asked == [s.id for s in content.steps if s.kind != "fix"] and len(asked) == 19
+    # each reply ends with exactly one question, so these are all the questions the participant was asked: those
+    # of this role, and a rating question only where the words stated no rating
+    stated = {f"{f}_rating" for f in FACTORS if f not in RATING_REPLIES}
+    assert asked == [s.id for s in content.steps if s.kind != "fix" and s.applies_to(role) and s.id not in stated]
+    assert len(asked) == {"work_seeker": 21, "employer": 19}[role]
 
     run = chat.run()
     assert (run.status, run.role, run.channel, run.content_version) == (RUN_COMPLETED, role, "rest", content.version)
@@ -128,14 +139,20 @@ def test_complete_activity_replies_and_saved_answers(chat: Chat, content: Conten
         "clarity_before": ("2", "2", None, False, "rest"),
         "priorities": ("3 4", "pay,arrangements", None, False, "rest"),
         "clarity_after": ("4", "4", None, False, "rest"),
+        "closing_reflection": (ABOUT[role]["closing_reflection"], None, None, False, "rest"),
         "review": ("1", "yes", None, False, "rest"),
         "share": ("Yes", "yes", None, False, "rest"),
+        **{key: (ABOUT[role][key], None, None, False, "rest") for key in ABOUT_KEYS[role]},
     }
+    if role == "work_seeker":
+        expected["confidence_before"] = ("3", "3", None, False, "rest")
+        expected["confidence_after"] = ("4", "4", None, False, "rest")
     for f in FACTORS:
-        expected[f"{f}_rating"] = (RATING_REPLIES[f][0], RATING_REPLIES[f][1], f, False, "rest")
+        said = RATING_REPLIES[f][0] if f in RATING_REPLIES else reflection(role, f)  # the rating's own words
+        expected[f"{f}_rating"] = (said, RATINGS[f], f, False, "rest")
         expected[f"{f}_reflection"] = (reflection(role, f), None, f, False, "rest")
     assert saved == expected
-    assert len(repo.answer_history(session=chat.session, run=run)) == 19  # nothing superseded
+    assert len(repo.answer_history(session=chat.session, run=run)) == len(expected)  # nothing superseded
 
     consents = chat.session.execute(select(ConsentRecord).order_by(ConsentRecord.id)).scalars().all()
     assert [(c.kind, c.granted, c.wording, c.channel, c.run_id) for c in consents] == [
@@ -194,6 +211,8 @@ def test_declining_to_share_completes_without_handoff(chat: Chat, content: Conte
 def test_after_completion_only_start_over_starts_again(chat: Chat, content: Content, text: str) -> None:
     for turn in activity_script("work_seeker"):
         chat.say(turn.text)
+    chat.say("skip")  # the contact question
+    chat.say("thanks")  # the research question: dropped
     assert chat.say(text).messages == [message(content, "already_completed")]
     assert chat.run().status == RUN_COMPLETED
 
@@ -206,7 +225,7 @@ def test_start_over_after_completion_begins_a_new_run_at_the_role_question(chat:
     new = chat.run()
     assert new.id != finished.id and (new.status, new.step_id) == ("active", "role")
     assert finished.status == RUN_COMPLETED
-    assert len(repo.current_answers(session=chat.session, run=finished)) == 19  # the finished run keeps everything
+    assert len(repo.current_answers(session=chat.session, run=finished)) == 24  # the finished run keeps everything
     assert chat.say("Hiring").messages == [
         message(content, "role_set_employer"),
         question(content, "clarity_before", "employer"),

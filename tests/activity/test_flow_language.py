@@ -51,14 +51,14 @@ def test_an_unclear_first_message_is_asked_once(bilingual: Chat, reply: str, lan
 
 def test_a_switch_mid_activity_keeps_the_answers_and_asks_again_in_the_new_language(bilingual: Chat) -> None:
     en, fr = load_content("en"), load_content("fr")
-    for text in ["hi", "yes", "Looking for work", "3", "1", "Forklift and Excel"]:
+    for text in ["hi", "yes", "Looking for work", "3", "4", "Warehouse work", "Forklift and Excel"]:
         bilingual.say(text)
-    assert bilingual.step() == "capacity_rating"
+    assert bilingual.step() == "skills_rating"
     outcome = bilingual.say("en français svp")
-    assert texts(outcome) == [fr.message("language_set"), question(fr, "capacity_rating", "work_seeker").text]
+    assert texts(outcome) == [fr.message("language_set"), question(fr, "skills_rating", "work_seeker").text]
     assert bilingual.identity().participant.language == "fr"
     bilingual.say("2")
-    assert bilingual.current()["capacity_rating"].value == "stressor"
+    assert bilingual.current()["skills_rating"].value == "stressor"
     outcome = bilingual.say("English please")
     assert texts(outcome) == [en.message("language_set"), question(en, "capacity_reflection", "work_seeker").text]
     assert bilingual.current()["skills_reflection"].text == "Forklift and Excel"

@@ -76,11 +76,13 @@ def test_a_hedged_yes_is_checked_and_only_a_plain_yes_then_grants_it(chat: Chat,
 @pytest.mark.parametrize(
     ("step", "following"),
     [
-        ("clarity_before", "skills_rating"),
-        ("skills_rating", "skills_reflection"),
-        ("pay_reflection", "arrangements_rating"),
-        ("priorities", "clarity_after"),
-        ("clarity_after", "review"),
+        ("clarity_before", "confidence_before"),
+        ("skills_reflection", "capacity_reflection"),
+        ("capacity_rating", "pay_reflection"),
+        ("pay_reflection", "arrangements_reflection"),
+        ("priorities", "barriers"),
+        ("clarity_after", "confidence_after"),
+        ("closing_reflection", "review"),
     ],
 )
 def test_skip_on_a_skippable_question_saves_a_skip_and_moves_on(
@@ -131,20 +133,20 @@ def test_back_at_the_role_question_does_not_reopen_consent(chat: Chat, content: 
 
 
 def test_back_twice_then_answer_again_keeps_the_earlier_answers_in_history(chat: Chat, content: Content) -> None:
-    drive(chat, "skills_reflection")
+    drive(chat, "work_sought")
     assert chat.say("back").messages == [
         message(content, "went_back"),
-        question(content, "skills_rating", "work_seeker"),
+        question(content, "confidence_before", "work_seeker"),
     ]
     assert chat.say("Go back!").messages == [
         message(content, "went_back"),
         question(content, "clarity_before", "work_seeker"),
     ]
     assert chat.step() == "clarity_before"
-    assert chat.say("5").messages == [question(content, "skills_rating", "work_seeker")]
-    assert chat.say("stressor").messages == [question(content, "skills_reflection", "work_seeker")]
+    assert chat.say("5").messages == [question(content, "confidence_before", "work_seeker")]
+    assert chat.say("very sure").messages == [question(content, "work_sought", "work_seeker")]
     current = chat.current()
-    assert (current["clarity_before"].value, current["skills_rating"].value) == ("5", "stressor")
+    assert (current["clarity_before"].value, current["confidence_before"].value) == ("5", "5")
     history = [
         (a.question_id, a.value, a.superseded_at is not None)
         for a in repo.answer_history(session=chat.session, run=chat.run())
@@ -153,17 +155,17 @@ def test_back_twice_then_answer_again_keeps_the_earlier_answers_in_history(chat:
         ("consent", "yes", False),
         ("role", "work_seeker", False),
         ("clarity_before", "2", True),
-        ("skills_rating", "strength", True),
+        ("confidence_before", "3", True),
         ("clarity_before", "5", False),
-        ("skills_rating", "stressor", False),
+        ("confidence_before", "5", False),
     ]
 
 
-def test_back_from_a_reflection_to_the_rating_of_the_same_factor(chat: Chat, content: Content) -> None:
-    drive(chat, "values_reflection")
+def test_back_from_a_rating_question_to_the_words_of_the_same_factor(chat: Chat, content: Content) -> None:
+    drive(chat, "capacity_rating")
     assert chat.say("previous question").messages == [
         message(content, "went_back"),
-        question(content, "values_rating", "work_seeker"),
+        question(content, "capacity_reflection", "work_seeker"),
     ]
 
 
@@ -171,7 +173,7 @@ def test_back_from_the_review_goes_to_the_last_question(chat: Chat, content: Con
     drive(chat, "review")
     assert chat.say("back").messages == [
         message(content, "went_back"),
-        question(content, "clarity_after", "work_seeker"),
+        question(content, "closing_reflection", "work_seeker"),
     ]
 
 
@@ -225,19 +227,21 @@ def test_fix_a_factor_from_the_review(chat: Chat, content: Content) -> None:
     assert chat.say("Change something").messages == [question(content, "fix", "work_seeker")]
     assert chat.say("Pay").messages == [
         message(content, "fix_intro", part="Pay"),
+        question(content, "pay_reflection", "work_seeker"),
+    ]
+    assert chat.say("Now I need $25/hour").messages == [
+        acknowledged(content, "pay_reflection"),
         question(content, "pay_rating", "work_seeker"),
     ]
-    assert chat.say("1").messages == [question(content, "pay_reflection", "work_seeker")]
-    outcome = chat.say("Now I need $25/hour")
-    assert outcome.messages[0] == acknowledged(content, "pay_reflection")
-    assert outcome.messages[2:] == [question(content, "review", "work_seeker")]
-    body = outcome.messages[1].custom["summary"]
+    outcome = chat.say("1")
+    assert outcome.messages[1:] == [question(content, "review", "work_seeker")]
+    body = outcome.messages[0].custom["summary"]
     pay = next(f for f in body["factors"] if f["id"] == "pay")
     assert (pay["rating"], pay["reflection"]) == ("strength", "Now I need $25/hour")
-    path = outcome.messages[1].custom["keep"]["path"]
+    path = outcome.messages[0].custom["keep"]["path"]
     keep = content.message("keep_link", link=load_settings().public_base_url + path)
-    assert outcome.messages[1].text == f"{summary_text(content, body)}\n\n{keep}"
-    assert reflection("work_seeker", "pay") not in outcome.messages[1].text
+    assert outcome.messages[0].text == f"{summary_text(content, body)}\n\n{keep}"
+    assert reflection("work_seeker", "pay") not in outcome.messages[0].text
     link = chat.session.execute(select(SummaryLink)).scalar_one()  # the same link as before the change: one per run
     assert path == f"/summary/{summary_links.token_of(link.nonce, load_settings().secret_key)}"
     assert chat.run().return_step_id is None
@@ -248,10 +252,10 @@ def test_fix_a_factor_from_the_review(chat: Chat, content: Content) -> None:
         if a.question_id in ("pay_rating", "pay_reflection")
     ]
     assert history == [
-        ("3", True),
         (reflection("work_seeker", "pay"), True),
-        ("1", False),
+        (reflection("work_seeker", "pay"), True),  # the rating its words stated, saved with them
         ("Now I need $25/hour", False),
+        ("1", False),
     ]
 
     assert chat.say("Looks right").messages == [question(content, "share", "work_seeker")]
@@ -285,8 +289,7 @@ def test_skip_while_fixing_still_returns_to_the_review(chat: Chat, content: Cont
     drive(chat, "review")
     chat.say("2")
     chat.say("Culture")
-    chat.say("skip")
-    outcome = chat.say("skip")
+    outcome = chat.say("skip")  # skipping the words skips the rating with them
     assert outcome.messages[0] == message(content, "skipped")
     assert outcome.messages[-1] == question(content, "review", "work_seeker")
     culture = next(f for f in outcome.messages[1].custom["summary"]["factors"] if f["id"] == "culture")
@@ -324,9 +327,10 @@ def test_start_over_mid_way_keeps_the_old_run_and_asks_the_role_again(chat: Chat
         "consent",
         "role",
         "clarity_before",
-        "skills_rating",
+        "confidence_before",
+        "work_sought",
         "skills_reflection",
-        "capacity_rating",
+        "skills_rating",
     }
     assert repo.current_answers(session=chat.session, run=new) == {}
     assert chat.say("Looking for work").messages[-1] == question(content, "clarity_before", "work_seeker")
@@ -343,7 +347,7 @@ def test_stop_then_any_message_resumes_where_they_left_off(chat: Chat, content: 
     assert chat.run().status == RUN_ACTIVE
     assert chat.say("Weekdays are flexible").messages == [
         acknowledged(content, "arrangements_reflection"),
-        question(content, "values_rating", "employer"),
+        question(content, "arrangements_rating", "employer"),
     ]
     assert chat.current()["arrangements_reflection"].text == "Weekdays are flexible"
 
@@ -353,7 +357,7 @@ def test_an_answer_that_resumes_a_stopped_run_is_saved(chat: Chat, content: Cont
     chat.say("I want to stop")
     assert chat.say("Honesty matters").messages[0] == message(content, "welcome_back")
     assert chat.current()["values_reflection"].text == "Honesty matters"
-    assert chat.step() == "culture_rating" and chat.run().status == "active"
+    assert chat.step() == "values_rating" and chat.run().status == "active"
 
 
 @pytest.mark.parametrize("how", ["stop", "pause"])

@@ -76,7 +76,7 @@ def test_an_answer_sent_while_paused_is_saved_as_the_answer(
     pause(chat, content)
     assert chat.say(text).messages == [
         message(content, "welcome_back"),
-        question(content, "pay_reflection", "employer"),
+        question(content, "arrangements_reflection", "employer"),
     ]
     assert (chat.current()["pay_rating"].value, chat.current()["pay_rating"].text, chat.run().status) == (
         value,
@@ -96,7 +96,7 @@ def test_a_paused_run_survives_a_new_engine_and_session(chat: Chat, content: Con
             message(content, "welcome_back"),
             question(content, "values_rating", "work_seeker"),
         ]
-        assert again.say("2").messages == [question(content, "values_reflection", "work_seeker")]
+        assert again.say("2").messages == [question(content, "culture_reflection", "work_seeker")]
         fresh.commit()
     finally:
         fresh.close()
@@ -129,7 +129,7 @@ def test_after_redeeming_a_code_the_new_device_continues_the_same_run(
     ).scalar_one_or_none()
     assert moved is not None and moved.participant_id == owner
 
-    assert telegram.say("Both").messages == [question(content, "culture_reflection", "work_seeker")]
+    assert telegram.say("Both").messages == [question(content, "priorities", "work_seeker")]
     saved = telegram.current()["culture_rating"]
     assert (saved.value, saved.channel, telegram.run().id) == ("both", "telegram", chat.run().id)
     assert count(telegram.session, Participant) == 1  # the placeholder participant made for tg-777 is gone
@@ -194,7 +194,7 @@ def test_an_answer_that_looks_like_a_code_is_saved(chat: Chat, content: Content,
     drive(chat, "pay_reflection")
     assert chat.say(answer).messages == [
         acknowledged(content, "pay_reflection"),
-        question(content, "arrangements_rating", "work_seeker"),
+        question(content, "pay_rating", "work_seeker"),
     ]
     assert chat.current()["pay_reflection"].text == answer
 

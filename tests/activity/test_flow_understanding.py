@@ -12,9 +12,11 @@ from tests.support.activity import drive
 
 
 def finish(chat: Chat, share: str) -> None:
-    """Answer the whole script, then ``share`` at the share question."""
+    """Answer the whole script, then ``share`` at the share question (and SKIP at the contact question after a yes)."""
     drive(chat, "share")
     chat.say(share)
+    if share.lower() == "yes":
+        chat.say("skip")
     assert chat.run().status == "completed"
 
 
@@ -64,7 +66,7 @@ def test_a_probable_option_is_confirmed_then_saved_with_the_words_given(chat: Ch
     assert "skills_rating" not in chat.current()
     chat.say("yes")
     answer = chat.current()["skills_rating"]
-    assert (answer.value, answer.text, chat.step()) == ("stressor", "kinda hard for me tbh", "skills_reflection")
+    assert (answer.value, answer.text, chat.step()) == ("stressor", "kinda hard for me tbh", "capacity_reflection")
 
 
 def test_no_to_a_proposed_option_asks_again(chat: Chat, content: Content) -> None:
@@ -149,7 +151,10 @@ def test_share_after_declining_without_redoing_the_activity(chat: Chat, content:
     assert texts(chat.say("ok you can share it now")) == [
         message(content, "share_offer", practitioner="Case Manager").text
     ]
-    assert texts(chat.say("Yes")) == [message(content, "completed_shared", practitioner="Case Manager").text]
+    assert texts(chat.say("Yes")) == [
+        message(content, "completed_shared", practitioner="Case Manager").text,
+        message(content, "contact_question", practitioner="Case Manager").text,
+    ]
     assert count(chat.session, Handoff) == 1
     grants = (
         chat.session.execute(select(ConsentRecord).where(ConsentRecord.kind == "share").order_by(ConsentRecord.id))

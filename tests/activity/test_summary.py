@@ -17,7 +17,7 @@ RATINGS = {
     "pay": "both",
     "arrangements": "stressor",
     "values": "strength",
-    "culture": "both",
+    "culture": "unsure",
 }
 WORDS = {
     "skills": "Forklift, Excel & customer service",
@@ -60,7 +60,7 @@ def factor_entry(
     }
 
 
-LABELS = {"strength": "Strength", "stressor": "Stressor", "both": "Both/not sure"}
+LABELS = {"strength": "Strength", "stressor": "Stressor", "both": "Both", "unsure": "Not sure"}
 
 
 def test_build_summary_of_a_complete_run() -> None:
@@ -71,6 +71,10 @@ def test_build_summary_of_a_complete_run() -> None:
         "priorities": ["pay", "arrangements"],
         "clarity_before": 2,
         "clarity_after": 4,
+        "confidence_before": None,
+        "confidence_after": None,
+        "about": {},
+        "closing": None,
     }
 
 
@@ -84,7 +88,7 @@ def test_build_summary_with_skipped_and_missing_answers() -> None:
     del answers["clarity_after"]
     body = build_summary(CONTENT, "employer", answers)
     assert body["factors"][2] == factor_entry("pay", None, None, None, skipped=True)
-    assert body["factors"][5] == factor_entry("culture", "both", "Both/not sure", None, skipped=False)
+    assert body["factors"][5] == factor_entry("culture", "unsure", "Not sure", None, skipped=False)
     assert (body["audience"], body["priorities"], body["clarity_before"], body["clarity_after"]) == (
         "employer",
         [],
@@ -100,15 +104,16 @@ def test_summary_text_lists_ratings_priorities_and_the_words_as_typed() -> None:
             "Your Magnetic Factors Summary",
             "Strengths: Skills & competencies, Values",
             "Stressors: Capacity & challenge, Work arrangements",
-            "Both/not sure: Pay & benefits, Culture",
+            "Both: Pay & benefits",
+            "Not sure: Culture",
             "Top priorities: Pay & benefits, Work arrangements",
             "",
             "Skills & competencies (Strength): Forklift, Excel & customer service",
             "Capacity & challenge (Stressor): I need to stop working nights",
-            "Pay & benefits (Both/not sure): at least $22/hour \u2014 and \u201cbenefits\u201d",
+            "Pay & benefits (Both): at least $22/hour \u2014 and \u201cbenefits\u201d",
             "Work arrangements (Stressor): Day shifts only,\nclose to the bus",
             "Values (Strength): Respect <b>and</b> honesty \U0001f4aa",
-            "Culture (Both/not sure): Un milieu o\u00f9 je peux poser des questions",
+            "Culture (Not sure): Un milieu o\u00f9 je peux poser des questions",
             "",
             "Clarity: 2 at the start, 4 now (out of 5).",
         ]
@@ -123,8 +128,8 @@ def test_summary_text_marks_skipped_and_unanswered_reflections() -> None:
     del answers["clarity_after"]
     text = summary_text(CONTENT, build_summary(CONTENT, "work_seeker", answers))
     lines = text.split("\n")
-    assert "Pay & benefits (Both/not sure): (skipped)" in lines
-    assert "Culture (Both/not sure): (no answer)" in lines
+    assert "Pay & benefits (Both): (skipped)" in lines
+    assert "Culture (Not sure): (no answer)" in lines
     assert "Top priorities: none" in lines
     assert lines[-1] == "Clarity: 2 at the start, - now (out of 5)."
 
@@ -132,7 +137,8 @@ def test_summary_text_marks_skipped_and_unanswered_reflections() -> None:
 def test_summary_text_when_nothing_is_rated() -> None:
     answers = {f"{f}_rating": answer(f"{f}_rating", "skip", None, skipped=True) for f in RATINGS}
     lines = summary_text(CONTENT, build_summary(CONTENT, "employer", answers)).split("\n")
-    assert lines[1:5] == ["Strengths: none", "Stressors: none", "Both/not sure: none", "Top priorities: none"]
+    # "Both" and "Not sure" are listed only when some factor has that rating.
+    assert lines[1:5] == ["Strengths: none", "Stressors: none", "Top priorities: none", ""]
 
 
 def test_a_skipped_rating_is_not_double_bracketed() -> None:
@@ -147,7 +153,8 @@ HEAD = [
     "Your Magnetic Factors Summary",
     "Strengths: Skills, Values",
     "Stressors: Capacity, Arrangements",
-    "Both/not sure: Pay, Culture",
+    "Both: Pay",
+    "Not sure: Culture",
     "Top priorities: Pay, Arrangements",
 ]
 KEEP = f"Keep your summary, in your own words: {LINK}"
@@ -186,9 +193,9 @@ def test_sms_summary_names_the_skipped_factors_and_leaves_out_their_words() -> N
         answers[f"{factor}_rating"] = answer(f"{factor}_rating", "skip", None, skipped=True)
         answers[f"{factor}_reflection"] = answer(f"{factor}_reflection", "skip", None, skipped=True)
     lines = sms_summary_text(CONTENT, build_summary(CONTENT, "work_seeker", answers), link=LINK).split("\n")
-    assert lines[3] == "Both/not sure: none"
-    assert lines[5] == "Skipped: Pay, Culture"
-    assert [line.split(":")[0] for line in lines[6:-1]] == ["Skills", "Capacity", "Arrangements", "Values"]
+    assert lines[3] == "Top priorities: Pay, Arrangements"
+    assert lines[4] == "Skipped: Pay, Culture"
+    assert [line.split(":")[0] for line in lines[5:-1]] == ["Skills", "Capacity", "Arrangements", "Values"]
     assert lines[-1] == KEEP
 
 
@@ -199,7 +206,6 @@ def test_sms_summary_without_reflections_is_the_overview_and_the_link() -> None:
             "Your Magnetic Factors Summary",
             "Strengths: none",
             "Stressors: none",
-            "Both/not sure: none",
             "Top priorities: none",
             "Skipped: Skills, Capacity, Pay, Arrangements, Values, Culture",
             KEEP,
@@ -215,3 +221,39 @@ def test_sms_summary_respects_its_limit_with_whole_words_or_none(limit: int) -> 
     )
     full = "\n".join([*HEAD, *(f"{CONTENT.factor(f).short_name}: {'x' * 60}" for f in RATINGS), KEEP])
     assert sms == (full if gsm7.septets(full) <= limit else "\n".join([*HEAD, KEEP]))
+
+
+def test_summary_text_holds_the_words_outside_the_factors_and_both_scales() -> None:
+    answers = complete_answers()
+    answers["work_sought"] = answer("work_sought", "Warehouse or delivery")
+    answers["barriers"] = answer("barriers", "No car yet")
+    answers["confidence_before"] = answer("confidence_before", "2", "2")
+    answers["confidence_after"] = answer("confidence_after", "pretty sure", "4")
+    answers["closing_reflection"] = answer("closing_reflection", "I know what to ask for")
+    body = build_summary(CONTENT, "work_seeker", answers)
+    assert (body["about"], body["confidence_before"], body["confidence_after"], body["closing"]) == (
+        {"work_sought": "Warehouse or delivery", "barriers": "No car yet"},
+        2,
+        4,
+        "I know what to ask for",
+    )
+    lines = summary_text(CONTENT, body).split("\n")
+    assert lines[1] == "Work you want: Warehouse or delivery"
+    assert lines[-5:] == [
+        "Outside work: No car yet",
+        "",
+        "Clarity: 2 at the start, 4 now (out of 5).",
+        "Sure of a good match: 2 at the start, 4 now (out of 5).",
+        "What changed: I know what to ask for",
+    ]
+
+
+def test_an_employers_summary_names_the_business_and_the_job() -> None:
+    answers = complete_answers()
+    answers["business_name"] = answer("business_name", "Harbour Diner")
+    answers["hiring_role"] = answer("hiring_role", "skip", None, skipped=True)
+    body = build_summary(CONTENT, "employer", answers)
+    assert body["about"] == {"business_name": "Harbour Diner", "hiring_role": None}
+    lines = summary_text(CONTENT, body).split("\n")
+    assert lines[1:3] == ["Business: Harbour Diner", "Strengths: Skills & competencies, Values"]
+    assert not any(line.startswith(("Sure of a good match", "Hiring for")) for line in lines)

@@ -31,21 +31,22 @@ PYTHON = REPO_ROOT / ".venv" / "bin" / "python"
 
 HEADER = (
     "participant_id,participant_role,participant_language,site_code,participant_channels,run_id,run_role,run_status,run_channel,"
-    "content_version,started_at,completed_at,clarity_before,clarity_after,handoff_status,handoff_audience,"
+    "content_version,started_at,completed_at,clarity_before,clarity_after,confidence_before,confidence_after,handoff_status,handoff_audience,"
     "summary_text,summary_body,current,question_id,factor,text,value,skipped,answer_channel,answer_created_at,"
     "superseded_at"
 )
 WS = (
     "ws0001,work_seeker,en,halifax,rest;twilio,run-ws-1,work_seeker,completed,rest,v1,"
-    "2026-03-02T14:01:00.000000+00:00,2026-03-02T14:09:00.000000+00:00,2,4,new,case_manager,"
+    "2026-03-02T14:01:00.000000+00:00,2026-03-02T14:09:00.000000+00:00,2,4,3,,new,case_manager,"
     '"Strengths: skills\nPriorities: pay 💼, ""fair""",'
     '"{""note"": ""équipe 🙂"", ""priorities"": [""pay""], ""strengths"": [""skills""], ""stressors"": []}",'
 )
-EMP = "emp0001,employer,fr,,telegram,run-emp-1,employer,paused,telegram,v1,2026-03-02T14:20:00.000000+00:00,,3,,,,,,"
+EMP = "emp0001,employer,fr,,telegram,run-emp-1,employer,paused,telegram,v1,2026-03-02T14:20:00.000000+00:00,,3,,,,,,,,"
 EXPECTED_CSV = "\r\n".join(
     [
         HEADER,
         WS + "true,clarity_before,,2,2,false,rest,2026-03-02T14:02:00.000000+00:00,",
+        WS + "true,confidence_before,,3,3,false,rest,2026-03-02T14:02:30.123456+00:00,",
         WS + "true,skills_choice,skills,Strength,strength,false,rest,2026-03-02T14:03:00.000000+00:00,",
         WS + 'false,skills_reflection,skills,"I said ""team player"", <script>alert(1)</script>",,false,rest,'
         "2026-03-02T14:04:00.000000+00:00,2026-03-02T14:06:30.123456+00:00",
@@ -90,6 +91,7 @@ def test_csv_output_parses_back_to_the_stored_text(filled_db: str) -> None:
     rows = csv_rows(result.stdout.decode("utf-8"))
     assert [row["text"] for row in rows] == [
         "2",
+        "3",
         "Strength",
         SCRIPT_TEXT,
         "skip",

@@ -200,7 +200,7 @@ def test_a_factor_name_that_breaks_the_sms_rules_in_its_prompts_is_refused(modif
     def mutate(data: dict[str, Any]) -> None:
         factor(data, "skills")["name"] = name
 
-    assert refuse(modified(mutate)).startswith("steps.skills_rating.prompt.")
+    assert refuse(modified(mutate)).startswith("steps.skills_reflection.prompt.")
 
 
 def test_a_stray_brace_is_a_content_error_naming_the_step(modified: Build) -> None:

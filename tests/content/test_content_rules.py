@@ -42,8 +42,8 @@ def test_outgoing_texts_cover_every_message_prompt_help_and_explanation(content:
 
 def test_questions_carry_their_sms_options_line_in_outgoing_texts(content: Content) -> None:
     texts = dict(_OUTGOING)
-    rating = texts["steps.skills_rating.prompt.work_seeker"]
-    assert rating.endswith("\nReply 1 Strength, 2 Stressor or 3 Both/not sure.")
+    rating = texts["steps.skills_rating.prompt.any"]
+    assert rating.endswith("\nReply 1 Strength, 2 Stressor, 3 Both or 4 Not sure.")
     assert texts["steps.clarity_before.prompt.employer"].endswith("\nReply 1-5.")
     assert "\nReply" not in texts["steps.skills_reflection.prompt.work_seeker"]
 
@@ -80,15 +80,28 @@ def test_option_labels_are_gsm7(content: Content) -> None:
             assert gsm7.is_gsm7(option.label), (step.id, option.label)
 
 
-def test_complete_activity_path_is_19_questions_and_at_most_20(content: Content) -> None:
-    path = [s for s in content.steps if s.kind != "fix"]
-    kinds = [s.kind for s in path]
-    assert kinds == ["consent", "role", "scale"] + ["choice", "text"] * 6 + ["multi", "scale", "review", "share"]
-    assert len(path) == 19 <= 20
-    assert [s.id for s in path[3:15]] == [
-        f"{f.id}_{part}" for f in content.factors for part in ("rating", "reflection")
-    ]
-    assert [s.factor for s in path[3:15]] == [f.id for f in content.factors for _ in range(2)]
+@pytest.mark.parametrize(
+    "role,before,after",
+    [
+        ("work_seeker", ["clarity_before", "confidence_before", "work_sought"], ["barriers", "clarity_after"]),
+        ("employer", ["clarity_before", "business_name", "hiring_role"], ["clarity_after"]),
+    ],
+)
+def test_the_activity_path_of_each_role_is_at_most_20_questions(
+    content: Content, role: str, before: list[str], after: list[str]
+) -> None:
+    path = [s for s in content.steps if s.kind != "fix" and s.applies_to(role)]
+    ids = [s.id for s in path]
+    assert ids[:2] == ["consent", "role"] and ids[2 : 2 + len(before)] == before
+    factor_part = ids[2 + len(before) : 2 + len(before) + 12]
+    # one question per factor; its rating question right after it, asked only when the words state no rating
+    assert factor_part == [f"{f.id}_{part}" for f in content.factors for part in ("reflection", "rating")]
+    assert all(content.step(f"{f.id}_rating").rating_from == f"{f.id}_reflection" for f in content.factors)
+    rest = ids[2 + len(before) + 12 :]
+    assert rest[: 1 + len(after)] == ["priorities", *after]
+    assert rest[-3:] == ["closing_reflection", "review", "share"]
+    # every rating in the words: the path without the rating questions, plus contact and research after a share
+    assert len([i for i in ids if not i.endswith("_rating")]) + 2 <= 20
     assert [s.kind for s in content.steps].count("fix") == 1  # asked only on the change path
 
 
@@ -107,13 +120,15 @@ def test_both_audiences_are_defined_with_a_practitioner(content: Content) -> Non
 
 
 def test_audience_specific_steps_have_wording_for_both_audiences(content: Content) -> None:
+    """A question asked of everyone has its words for both audiences (or for any); one asked of one role, for it."""
     specific = 0
     for step in content.steps:
         for name, texts in (("prompt", step.prompt), ("help", step.help)):
             if texts and set(texts) != {ANY}:
                 specific += 1
-                assert set(texts) == set(AUDIENCES), f"{step.id}.{name}: {sorted(texts)}"
-    assert specific >= 16  # clarity x2, 12 factor questions, priorities, share: the wording differs by audience
+                wanted = {step.audience} if step.audience else set(AUDIENCES)
+                assert set(texts) == wanted, f"{step.id}.{name}: {sorted(texts)}"
+    assert specific >= 15  # clarity x2, 6 factor questions, priorities, share, 7 questions of one role, closing
 
 
 def test_factor_explanations_exist_for_both_audiences(content: Content) -> None:
@@ -127,10 +142,10 @@ def test_role_options_are_the_two_audiences(content: Content) -> None:
     assert [o.label for o in content.step("role").options] == [content.audiences[a]["label"] for a in AUDIENCES]
 
 
-def test_rating_options_are_strength_stressor_both(content: Content) -> None:
+def test_rating_options_are_strength_stressor_both_and_not_sure(content: Content) -> None:
     for step in content.steps:
         if step.kind == "choice":
-            assert [o.value for o in step.options] == ["strength", "stressor", "both"], step.id
+            assert [o.value for o in step.options] == ["strength", "stressor", "both", "unsure"], step.id
 
 
 def test_fix_options_are_the_factors_then_priorities(content: Content) -> None:

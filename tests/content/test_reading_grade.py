@@ -30,14 +30,14 @@ def test_the_grade_covers_prompts_help_explanations_terms_faq_and_messages() -> 
     places = {where.split(".")[0] for where, _ in prose(load_content("en"))}
     assert places == {"steps", "factors", "terms", "faq", "messages"}
     wheres = {where for where, _ in prose(load_content("en"))}
-    assert "steps.pay_rating.prompt.work_seeker" in wheres
+    assert "steps.pay_reflection.prompt.work_seeker" in wheres
     assert "steps.clarity_before.help.any" in wheres
     assert "messages.summary_title" not in wheres  # a heading, not prose
 
 
 def test_prompts_are_graded_as_sent_with_their_factor_filled_in() -> None:
     texts = dict(prose(load_content("en")))
-    assert texts["steps.pay_rating.prompt.work_seeker"].startswith("3/6 Pay & benefits. Strength = ")
+    assert texts["steps.pay_reflection.prompt.work_seeker"].startswith("3/6 Pay & benefits: what pay")
     assert "{" not in "".join(texts.values())
     assert "[fr]" not in "".join(texts.values())
 

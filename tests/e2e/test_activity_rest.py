@@ -13,7 +13,17 @@ from sqlalchemy import select
 from bot.content import load_content
 from bot.store.db import session_scope
 from bot.store.models import ActivityRun, Answer, ConsentRecord, Handoff, Summary
-from tests.support.activity import REFLECTIONS, activity_script, closing_texts, expected_prompt, question_texts
+from tests.support.activity import (
+    ABOUT,
+    CONTACT,
+    RATINGS,
+    REFLECTIONS,
+    activity_script,
+    closing_texts,
+    contact_texts,
+    expected_prompt,
+    question_texts,
+)
 from tests.support.stack import REPO, Stack
 from tests.support.stored import stored
 
@@ -50,6 +60,7 @@ def test_complete_activity_with_pause_restart_and_resume(stack: Stack, role: str
             current_role = role
         if turn.question_id is None:
             assert question_texts(replies) == closing_texts(content, role)
+            assert question_texts(stack.send(sender, CONTACT)) == contact_texts(content, role)
             assert question_texts(stack.send(sender, "yes")) == [content.message("research_yes")]
             break
         if turn.question_id == "review":
@@ -82,16 +93,23 @@ def test_complete_activity_with_pause_restart_and_resume(stack: Stack, role: str
                 select(Answer).where(Answer.run_id == run.id, Answer.superseded_at.is_(None))
             ).scalars()
         }
-        # Each turn answers the question the previous turn led to.
+        # Each turn answers the question the previous turn led to; a rating the words stated is saved with them.
         expected = {turn.question_id: answer for turn, answer in zip(script[:-1], script[1:], strict=True)}
-        assert set(answers) == set(expected)
+        stated = {f"{f}_rating": f for f in RATINGS if f"{f}_rating" not in expected}
+        assert set(answers) == set(expected) | set(stated) | {"contact"}
         for question_id, turn in expected.items():
             assert answers[question_id].text == turn.text, question_id
             assert answers[question_id].channel == "rest"
-            if question_id.endswith("_reflection"):
+            if question_id.endswith("_reflection") or question_id in ABOUT[role]:
                 assert answers[question_id].value is None
             else:
                 assert answers[question_id].value == turn.value, question_id
+        for question_id, factor in stated.items():
+            assert (answers[question_id].text, answers[question_id].value) == (
+                REFLECTIONS[role][factor],
+                RATINGS[factor],
+            )
+        assert (answers["contact"].text, answers["contact"].value) == (CONTACT, "given")
         handoff = session.execute(select(Handoff).where(Handoff.run_id == run.id)).scalar_one()
         assert handoff.audience == {"work_seeker": "case_manager", "employer": "ees"}[role]
         assert handoff.status == "new"
@@ -137,16 +155,17 @@ def test_complete_activity_with_pause_restart_and_resume(stack: Stack, role: str
     texts = {row["text"] for row in rows if row["run_id"] == run.public_id}
     for words in REFLECTIONS[role].values():
         assert words in texts
+    assert CONTACT not in texts and CONTACT not in exported.stdout  # research use: never the contact details
 
 
 def test_changing_an_answer_keeps_the_earlier_version(stack: Stack) -> None:
     sender = "rest-change"
-    for text in ["hi", "yes", "Looking for work", "3", "1", "First version of my skills"]:
+    for text in ["hi", "yes", "Looking for work", "3", "1", "Warehouse", "First version of my skills"]:
         stack.send(sender, text)
     replies = stack.send(sender, "go back")
     assert question_texts(replies)[-1] == expected_prompt("skills_reflection", "work_seeker")
     replies = stack.send(sender, "Second version, I can help train people")
-    assert question_texts(replies)[-1] == expected_prompt("capacity_rating", "work_seeker")
+    assert question_texts(replies)[-1] == expected_prompt("skills_rating", "work_seeker")
     run = run_for(stack, sender)
     with session_scope(stack.db_url) as session:
         history = (
@@ -167,11 +186,11 @@ def test_changing_an_answer_keeps_the_earlier_version(stack: Stack) -> None:
 def test_answer_after_rasa_session_expiry_is_kept(stack: Stack) -> None:
     """A new Rasa session drops the active form; the next message must still be taken as the pending answer."""
     sender = "rest-expiry"
-    for text in ["hi", "yes", "Hiring", "3", "2"]:
+    for text in ["hi", "yes", "Hiring", "3", "Harbour Diner", "Line cook"]:
         stack.send(sender, text)
     stack.send(sender, "/session_start")  # what Rasa does itself after the session expires
     replies = stack.send(sender, "We need someone who can lift 20 kg")
-    assert question_texts(replies)[-1] == expected_prompt("capacity_rating", "employer")
+    assert question_texts(replies)[-1] == expected_prompt("skills_rating", "employer")
     run = run_for(stack, sender)
     with session_scope(stack.db_url) as session:
         answer = session.execute(
@@ -195,27 +214,27 @@ def test_answer_after_rasa_session_expiry_is_kept(stack: Stack) -> None:
 def test_bad_input_gets_a_friendly_reply_and_keeps_saved_answers(stack: Stack, text: str, message_key: str) -> None:
     content = load_content()
     sender = f"rest-bad-{message_key}-{len(text)}"
-    for step_text in ["hi", "yes", "Looking for work", "3", "1", "Café & <i>tea</i> \U0001f375"]:
+    for step_text in ["hi", "yes", "Looking for work", "3", "1", "Warehouse", "Café & <i>tea</i> \U0001f375"]:
         stack.send(sender, step_text)
     replies = stack.send(sender, text)
     expected = content.message(message_key, limit=4000) if message_key == "too_long" else content.message(message_key)
     assert question_texts(replies)[0] == expected
     run = run_for(stack, sender)
-    assert run.step_id == "capacity_rating"
+    assert run.step_id == "skills_rating"
     with session_scope(stack.db_url) as session:
         saved = session.execute(select(Answer).where(Answer.run_id == run.id).order_by(Answer.id)).scalars().all()
         assert [a.text for a in saved][-1] == "Café & <i>tea</i> \U0001f375"
-        assert len(saved) == 5
+        assert len(saved) == 6
 
 
 def test_a_long_answer_in_another_language_is_saved_verbatim(stack: Stack) -> None:
     sender = "rest-long"
-    for step_text in ["hi", "yes", "Looking for work", "3", "1"]:
+    for step_text in ["hi", "yes", "Looking for work", "3", "1", "Warehouse"]:
         stack.send(sender, step_text)
     long_answer = ("Je cherche un emploi à temps partiel près de chez moi. " * 40).strip()
     assert 2000 < len(long_answer) <= 4000
     replies = stack.send(sender, long_answer)
-    assert question_texts(replies)[-1] == expected_prompt("capacity_rating", "work_seeker")
+    assert question_texts(replies)[-1] == expected_prompt("skills_rating", "work_seeker")
     run = run_for(stack, sender)
     with session_scope(stack.db_url) as session:
         answer = session.execute(

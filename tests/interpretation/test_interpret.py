@@ -67,16 +67,17 @@ def picked(decision: meant.Decision) -> Optional[str]:
         ("skills_rating", "3", "both"),
         ("skills_rating", "Strength", "strength"),
         ("skills_rating", "stressor", "stressor"),
-        ("skills_rating", "Both/not sure", "both"),
-        ("skills_rating", "don\u2019t know", "both"),
-        ("skills_rating", "idk", "both"),
+        ("skills_rating", "Both", "both"),
+        ("skills_rating", "Not sure", "unsure"),
+        ("skills_rating", "don\u2019t know", "unsure"),
+        ("skills_rating", "idk", "unsure"),
         ("skills_rating", "the second one", "stressor"),
         ("skills_rating", "2nd", "stressor"),
         ("skills_rating", "option 1", "strength"),
         ("skills_rating", "strenght", "strength"),
         ("skills_rating", "stressorr", "stressor"),
         ("skills_rating", "def a strength", "strength"),
-        ("skills_rating", "last one", "both"),
+        ("skills_rating", "last one", "unsure"),
         ("clarity_before", "4", "4"),
         ("clarity_before", "five", "5"),
         ("clarity_before", "very clear", "5"),
@@ -124,7 +125,7 @@ def test_rules_alone_pick_the_meant_option(step: str, raw: str, value: str) -> N
         ("consent", "yes but who sees it?"),
         ("share", "1 question first - who exactly will see it?"),
         ("role", "both"),
-        ("skills_rating", "4"),
+        ("skills_rating", "5"),
         ("skills_rating", "12"),
         ("skills_rating", "not a strength"),
         ("clarity_before", "6"),
@@ -435,7 +436,7 @@ def test_a_negated_name_is_not_taken() -> None:
 # Each reply below is listed in fr.yml only with its accents.
 @pytest.mark.parametrize(
     ("step", "raw", "value"),
-    [("consent", "oke", "yes"), ("pay_rating", "c'est pas evident", "stressor"), ("pay_rating", "che pas", "both")],
+    [("consent", "oke", "yes"), ("pay_rating", "c'est pas evident", "stressor"), ("pay_rating", "che pas", "unsure")],
 )
 def test_options_match_when_typed_without_accents(step: str, raw: str, value: str) -> None:
     decision = decide_fr(raw, step)

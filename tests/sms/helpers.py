@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from typing import Iterator, Optional
+from typing import Any, Iterator, Optional
 
 from sqlalchemy import func, select
 
@@ -68,12 +68,35 @@ def sms_question(question_id: str, role: Optional[str], language: str = "en") ->
     return render({"text": expected_prompt(question_id, role, content), "buttons": buttons}, content.messages)
 
 
-def sms_closing(role: str, language: str = "en") -> str:
-    """The last SMS of a shared activity: the thanks, then the optional research question with its reply line."""
+def sms_text(key: str, language: str = "en", *, options_of: Optional[str] = None, **values: str) -> str:
+    """One of the content's messages exactly as it reads by SMS; ``options_of``: a step whose options it offers."""
     content = load_content(language)
-    buttons = [{"title": o.label, "payload": o.label} for o in content.step("consent").options]
-    done = render({"text": content.message("completed_shared", practitioner=content.practitioner(role))})
-    return done + SEPARATOR + render({"text": content.message("research_offer"), "buttons": buttons}, content.messages)
+    message: dict[str, Any] = {"text": content.message(key, **values)}
+    if options_of is not None:
+        message["buttons"] = [{"title": o.label, "payload": o.label} for o in content.step(options_of).options]
+    return render(message, content.messages)
+
+
+def sms_closing(role: str, language: str = "en") -> str:
+    """The SMS after sharing: the thanks, then how the practitioner may reach them (by SMS YES means this number)."""
+    practitioner = load_content(language).practitioner(role)
+    return SEPARATOR.join(
+        [
+            sms_text("completed_shared", language, practitioner=practitioner),
+            sms_text("contact_question_sms", language, practitioner=practitioner),
+        ]
+    )
+
+
+def sms_after_contact(role: str, language: str = "en") -> str:
+    """The SMS after the contact question is answered: passed on, then the optional research question."""
+    practitioner = load_content(language).practitioner(role)
+    return SEPARATOR.join(
+        [
+            sms_text("contact_saved", language, practitioner=practitioner),
+            sms_text("research_offer", language, options_of="consent"),
+        ]
+    )
 
 
 def identity(db_url: str, number: str) -> Optional[ChannelIdentity]:

@@ -6,6 +6,7 @@ import pytest
 
 from bot.channels.sms.keywords import channel_messages
 from bot.content import gsm7, load_content
+from bot.store.contact import GIVEN
 from bot.store.models import FOLLOW_UP_ROLE
 from tests.sms.helpers import (
     CHANNEL,
@@ -14,13 +15,18 @@ from tests.sms.helpers import (
     answers,
     handoffs,
     outbound,
+    sms_after_contact,
     sms_closing,
     sms_question,
+    sms_text,
 )
-from tests.support.activity import activity_script
+from tests.support.activity import ABOUT, CONTACT, FACTORS, RATING_REPLIES, RATINGS, activity_script
 
 pytestmark = [pytest.mark.e2e]
-SEGMENT_TARGET = 30
+SEGMENT_TARGET = 30  # what a whole activity should cost at most (bot/cli/sms.py)
+# What the whole conversation below costs, every outgoing segment counted, from the hello to the research answer.
+# Through the share answer: 28 and 26; the reply to the contact answer 1, to the research answer 1.
+SEGMENTS = {"work_seeker": 30, "employer": 28}
 
 
 @pytest.mark.parametrize("role", ["work_seeker", "employer"])
@@ -38,27 +44,39 @@ def test_whole_activity_by_sms(sms_stack, new_phone, role: str) -> None:
         if turn.question_id == "clarity_before":
             asked_role = role
         if turn.question_id is None:
-            assert bodies[-1] == sms_closing(role)
+            assert bodies == [sms_closing(role)]
         else:
             assert bodies[-1].endswith(sms_question(turn.question_id, asked_role)), (turn.text, bodies[-1])
         if turn.question_id == "review":
             assert bodies[-1].startswith(content.message("summary_title") + "\n"), bodies[-1]
+    # How to reach them, in their own words (a number in them: passed on as given); then the research question.
+    for text, replies in ((CONTACT, [sms_after_contact(role)]), ("yes", [sms_text("research_yes")])):
+        bodies = phone.text(text)
+        assert bodies == replies, (text, bodies)
+        received += bodies
 
-    # Every answer is stored exactly as texted, on this channel, against the question it answered.
+    # Every answer is stored exactly as texted, on this channel, against the question it answered; a rating the
+    # words stated is saved from them, with those words; the contact words come last.
+    expected = []
+    for asked, given in zip(script[:-1], script[1:], strict=True):
+        expected.append((asked.question_id, given.text, given.value))
+        factor = (asked.question_id or "").removesuffix("_reflection")
+        if factor in FACTORS and factor not in RATING_REPLIES:
+            expected.append((f"{factor}_rating", given.text, RATINGS[factor]))
+    expected.append(("contact", CONTACT, GIVEN))
     saved = answers(sms_stack.db_url, phone.number)
-    expected = [(asked.question_id, given.text, CHANNEL) for asked, given in zip(script[:-1], script[1:], strict=True)]
-    assert [(a.question_id, a.text, a.channel) for a in saved] == expected
-    assert [a.value for a in saved if a.value is not None] == [t.value for t in script[1:] if t.value is not None]
+    assert [(a.question_id, a.text, a.value, a.channel) for a in saved] == [(*e, CHANNEL) for e in expected]
+    assert {a.question_id: a.value for a in saved if a.question_id in ABOUT[role]} == dict.fromkeys(ABOUT[role])
     assert [h.audience for h in handoffs(sms_stack.db_url, phone.number)] == [FOLLOW_UP_ROLE[role]]
 
     # Every outgoing body is plain GSM-7 within Twilio's limit, came from the programme's number, and the whole
-    # activity stays within the segment budget; each send's segments are recorded.
+    # activity costs exactly the segments counted above, within the budget; each send's segments are recorded.
     sent = sms_stack.fake.sent_to(phone.number)
     assert [m.body for m in sent] == received
     assert {m.from_ for m in sent} == {PROGRAMME_NUMBER}
     assert all(gsm7.is_gsm7(body) and len(body) <= gsm7.MAX_BODY for body in received)
     total = sum(gsm7.segments(body) for body in received)
-    assert total <= SEGMENT_TARGET, f"{total} segments for a whole activity"
+    assert total == SEGMENTS[role] <= SEGMENT_TARGET, f"{total} segments for a whole activity"
     rows = outbound(sms_stack.db_url, phone.number)
     assert [(r.provider_id, r.characters, r.segments, r.status) for r in rows] == [
         (m.sid, len(m.body), gsm7.segments(m.body), "sent") for m in sent
@@ -76,7 +94,8 @@ def test_one_reply_per_turn_joins_the_bots_messages(sms_stack, new_phone) -> Non
 def test_pause_then_text_again_later_continues_where_it_stopped(sms_stack, new_phone) -> None:
     content = load_content()
     phone = new_phone()
-    for text in ("hi", "yes", "Hiring", "3", "2"):
+    about = ABOUT["employer"]
+    for text in ("hi", "yes", "Hiring", "3", about["business_name"], about["hiring_role"]):
         phone.text(text)
     paused = phone.text("pause")
     assert paused == [gsm7.to_gsm7(content.message("paused"))]  # a phone number finds its conversation again: no code
@@ -84,11 +103,12 @@ def test_pause_then_text_again_later_continues_where_it_stopped(sms_stack, new_p
     assert resumed == [
         "\n\n".join([gsm7.to_gsm7(content.message("welcome_back")), sms_question("skills_reflection", "employer")])
     ]
-    assert [a.question_id for a in answers(sms_stack.db_url, phone.number)] == [
-        "consent",
-        "role",
-        "clarity_before",
-        "skills_rating",
+    assert [(a.question_id, a.text) for a in answers(sms_stack.db_url, phone.number)] == [
+        ("consent", "yes"),
+        ("role", "Hiring"),
+        ("clarity_before", "3"),
+        ("business_name", about["business_name"]),
+        ("hiring_role", about["hiring_role"]),
     ]
 
 

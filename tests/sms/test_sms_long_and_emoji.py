@@ -6,6 +6,7 @@ import pytest
 
 from bot.content import gsm7, load_content
 from tests.sms.helpers import answers, outbound, sms_question
+from tests.support.activity import ABOUT, FACTORS
 
 pytestmark = [pytest.mark.e2e]
 
@@ -16,7 +17,8 @@ EMOJI_WORDS = "Feeling \U0001f60a about teamwork \U0001f91d \u2014 \u201cgood pe
 
 
 def _to_first_reflection(phone) -> None:
-    for text in ("hi", "yes", "Looking for work", "2", "1"):
+    """To the first factor's question (its words): consent, role, clarity, confidence, the work sought."""
+    for text in ("hi", "yes", "Looking for work", "2", "1", ABOUT["work_seeker"]["work_sought"]):
         phone.text(text)
 
 
@@ -24,9 +26,9 @@ def _to_first_reflection(phone) -> None:
 def test_long_and_emoji_answers_are_saved_verbatim(sms_stack, new_phone, text: str) -> None:
     phone = new_phone()
     _to_first_reflection(phone)
-    assert phone.text(text) == [sms_question("capacity_rating", "work_seeker")]
+    assert phone.text(text) == [sms_question("skills_rating", "work_seeker")]  # the words state no rating
     saved = answers(sms_stack.db_url, phone.number)[-1]
-    assert (saved.question_id, saved.text) == ("skills_reflection", text)
+    assert (saved.question_id, saved.text, saved.value) == ("skills_reflection", text, None)
 
 
 def test_emoji_only_message_gets_a_plain_gsm7_reply(sms_stack, new_phone) -> None:
@@ -42,19 +44,30 @@ def test_emoji_only_message_gets_a_plain_gsm7_reply(sms_stack, new_phone) -> Non
 
 def test_activity_with_1600_character_emoji_answers_stays_gsm7_and_within_limits(sms_stack, new_phone) -> None:
     phone = new_phone()
-    texts = ["hi", "yes", "Hiring", "1"]
-    for rating in ("1", "2", "3", "1", "2", "3"):
-        texts += [rating, LONG_EMOJI]
-    texts += ["1 2", "5"]
+    about = ABOUT["employer"]
+    texts = ["hi", "yes", "Hiring", "1", about["business_name"], about["hiring_role"]]
+    for rating in ("1", "2", "3", "4", "1", "2"):  # the long words state no rating: each is asked after them
+        texts += [LONG_EMOJI, rating]
+    texts += ["1 2", "5", LONG_EMOJI]  # priorities, clarity now, and the closing reflection
     bodies = [body for text in texts for body in phone.text(text)]
     summary = bodies[-1]
     assert summary.startswith(load_content().message("summary_title") + "\n")
     assert summary.endswith(sms_question("review", "employer"))
     assert all(gsm7.is_gsm7(b) and len(b) <= gsm7.MAX_BODY for b in bodies)
     assert gsm7.segments(summary) <= 4
-    assert [a.text for a in answers(sms_stack.db_url, phone.number) if a.question_id.endswith("_reflection")] == [
-        LONG_EMOJI
-    ] * 6
+    saved = answers(sms_stack.db_url, phone.number)
+    assert [(a.question_id, a.value) for a in saved if a.text == LONG_EMOJI] == [
+        *((f"{f}_reflection", None) for f in FACTORS),
+        ("closing_reflection", None),
+    ]
+    assert [a.value for a in saved if a.question_id.endswith("_rating")] == [
+        "strength",
+        "stressor",
+        "both",
+        "unsure",
+        "strength",
+        "stressor",
+    ]
     assert sum(r.segments for r in outbound(sms_stack.db_url, phone.number)) == sum(gsm7.segments(b) for b in bodies)
 
 
@@ -70,5 +83,6 @@ def test_picture_only_mms_gets_asked_again_and_saves_nothing(sms_stack, new_phon
         "consent",
         "role",
         "clarity_before",
-        "skills_rating",
+        "confidence_before",
+        "work_sought",
     ]

@@ -18,6 +18,7 @@ from tests.sms.helpers import (
     sms_after_consent,
     sms_question,
 )
+from tests.support.activity import ABOUT
 
 pytestmark = [pytest.mark.e2e]
 
@@ -54,7 +55,8 @@ SENTENCES = [
 
 
 def _to_first_reflection(phone) -> None:
-    for text in ("hi", "yes", "Looking for work", "2", "1"):
+    """To the first factor's question (its words): consent, role, clarity, confidence, the work sought."""
+    for text in ("hi", "yes", "Looking for work", "2", "1", ABOUT["work_seeker"]["work_sought"]):
         phone.text(text)
 
 
@@ -99,14 +101,14 @@ def test_keywords_inside_a_sentence_are_answers(sms_stack, new_phone, sentence: 
     _to_first_reflection(phone)
     replies = phone.text(sentence)
     content = load_content()
-    if replies != [sms_question("capacity_rating", "work_seeker")]:
+    if replies != [sms_question("skills_rating", "work_seeker")]:
         # Checked once, never eaten: "Is that your answer?" (YES saves it) or "Do you want to ...?" (NO saves it).
         asked = replies[0]
         assert asked.startswith(content.message("confirm_answer")) or asked.startswith(
             content.message("confirm_request", action="")[:15]
         ), asked
         replies = phone.text("yes" if asked.startswith(content.message("confirm_answer")) else "no")
-    assert replies == [sms_question("capacity_rating", "work_seeker")]
+    assert replies == [sms_question("skills_rating", "work_seeker")]  # none of the sentences states a rating
     assert not is_opted_out(sms_stack.db_url, phone.number)
     saved = answers(sms_stack.db_url, phone.number)
     assert (saved[-1].question_id, saved[-1].text, saved[-1].channel) == ("skills_reflection", sentence, "twilio_sms")

@@ -10,7 +10,7 @@ from bot.settings import get_settings
 from bot.store import repository as repo
 from bot.store.db import session_scope
 from bot.store.models import Site
-from tests.sms.helpers import handoffs, identity, sms_after_consent
+from tests.sms.helpers import handoffs, identity, sms_after_consent, sms_closing
 from tests.support.activity import activity_script
 
 pytestmark = [pytest.mark.e2e]
@@ -42,7 +42,9 @@ def test_a_site_keyword_links_the_number_and_the_handoff_goes_to_that_site(sms_s
     assert site_code(sms_stack.db_url, phone.number) == CODE
     script = activity_script("work_seeker")
     for turn in script[1:]:  # the keyword took the place of the first message
-        assert phone.text(turn.text)
+        bodies = phone.text(turn.text)
+        assert bodies
+    assert bodies == [sms_closing("work_seeker")]  # shared: the person's own site gets the handoff
     assert [h.site_id for h in handoffs(sms_stack.db_url, phone.number)] == [site_id]
 
 

@@ -103,6 +103,12 @@ def visit(
     return Visit(run=run, handoff=handoff)
 
 
+def answer(session: Session, v: Visit, question: str, text: str, value: str | None = None) -> None:
+    """One more current answer of the visit's run ("skip" is saved as a skip)."""
+    skipped = text == "skip"
+    session.add(Answer(run_id=v.run.id, question_id=question, text=text, value=value, skipped=skipped, channel="rest"))
+
+
 def audit(session: Session, handoff: Handoff, action: str, after: timedelta) -> None:
     """A practitioner's action on the handoff, ``after`` its creation."""
     session.add(
@@ -163,6 +169,21 @@ def seed_march(session: Session, halifax: Site, truro: Site) -> dict[str, Visit]
         session, site=truro, sender="t1", started_at=UTC(2026, 3, 10, 12), role=WORK_SEEKER, completed=True,
         clarity=(3, 4), shared=True, status="in_review",
     )  # fmt: skip
+    # Work seekers' "sure of a good match": h1 2 -> 4, h2 3 -> 3; h6 skipped the first, so it is not a pair.
+    for key, before, after in (("h1", "2", "4"), ("h2", "3", "3"), ("h6", "skip", "5")):
+        answer(session, v[key], "confidence_before", before, None if before == "skip" else before)
+        answer(session, v[key], "confidence_after", after, after)
+    # The closing question: h1 and h3 describe a change, h2 says nothing, h4 skipped it, h6 was never asked;
+    # out of the period and at Truro, changes that the Halifax March report must not count.
+    for key, words in (
+        ("h1", "I know now what to ask for"),
+        ("h2", "Nothing."),
+        ("h3", "We rewrote the job ad"),
+        ("h4", "skip"),
+        ("out_before", "A lot clearer"),
+        ("t1", "Much clearer"),
+    ):
+        answer(session, v[key], "closing_reflection", words)
     session.flush()
     h1, h2, h3 = (v[k].handoff for k in ("h1", "h2", "h3"))
     assert h1 is not None and h2 is not None and h3 is not None

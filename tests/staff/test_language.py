@@ -19,7 +19,7 @@ from tests.staff.conftest import start_web_only
 from tests.staff.seed import FACTORS, Account, add_account, add_site, seed_handoff, seed_handoff_in_language
 from tests.staff.staffpage import queue_ids, sign_in
 from tests.support.database import DB_NAME, NewDatabase
-from tests.support.french import RATING_VALUES, RATINGS, REFLECTIONS_FR
+from tests.support.french import RATINGS, REFLECTIONS_FR
 from tests.support.pdf_text import read_pdf, squeezed
 from tests.support.stack import Stack
 
@@ -34,7 +34,7 @@ CM_TRURO = Account("cm@truro.example", CASE_MANAGER, "truro")
 HOSTILE_FR = "<b>gras</b> & « guillemets » <script>alert('été')</script>"
 SEEKER_WORDS = {**REFLECTIONS_FR["work_seeker"], "values": HOSTILE_FR}
 EMPLOYER_WORDS = REFLECTIONS_FR["employer"]
-SEEKER_RATINGS = {f: RATING_VALUES[RATINGS[f]] for f in FACTORS}  # strength, stressor, both, stressor, strength, both
+SEEKER_RATINGS = {f: RATINGS[f] for f in FACTORS}  # strength, stressor, both, stressor, strength, unsure
 EMPLOYER_RATINGS = {f: "strength" for f in FACTORS}
 FR = load_content("fr")
 EN = load_content("en")

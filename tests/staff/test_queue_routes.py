@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import html
+import io
+from datetime import date
 from typing import Iterator
 
 import pytest
@@ -13,7 +16,7 @@ from starlette.testclient import TestClient
 from bot.settings import get_settings
 from bot.staff.routes import routes
 from bot.store.db import dispose_all, session_scope
-from bot.store.models import Practitioner
+from bot.store.models import Handoff, Practitioner
 from tests.staff.queue_world import (
     ADMIN_,
     CM,
@@ -137,9 +140,8 @@ def test_a_day_starts_at_midnight_atlantic_not_utc(world: Seeded) -> None:
         ("from=0001-01-01", 'The "from" date must be a date such as 2026-12-01.'),
         ("to=9999-12-31", 'The "up to" date must be a date such as 2026-12-31.'),
         ("from=2026-11-05&to=2026-11-01", 'The "from" date is after the "up to" date.'),
-        ("q=Jane+Doe", "Search by the reference shown on the summary"),
-        ("q=abc", "Search by the reference shown on the summary"),
-        ("q=%23999999999999", "Search by the reference shown on the summary"),
+        ("q=x", "Search by the reference shown on the summary"),  # too short for a name
+        ("q=%23999999999999", "Search by the reference shown on the summary"),  # no such summary number
     ],
 )
 def test_a_bad_typed_value_is_a_400_with_the_reason(world: Seeded, query: str, reason: str) -> None:
@@ -206,6 +208,31 @@ def test_export_follows_the_filters_and_the_scope(world: Seeded) -> None:
     everything = client.get("/staff/export.csv").text.splitlines()
     assert sorted(int(r.split(",")[0]) for r in everything[1:]) == world.seekers
     assert client.get("/staff/export.csv?from=nonsense").status_code == 400
+
+
+def test_export_times_are_in_atlantic_time_with_the_owner_and_the_due_date(world: Seeded) -> None:
+    first, second = world.seekers[0], world.seekers[1]  # 2026-11-01 15:00 UTC (claimed by cm), 2026-11-02 15:00 UTC
+    with session_scope(get_settings().database_url) as session:
+        session.get(Handoff, first).follow_up_due_on = date(2999, 1, 15)  # far off: no "due today/overdue" count moves
+    try:
+        rows = {
+            int(r["handoff_id"]): r
+            for r in csv.DictReader(io.StringIO(client_for(CM).get("/staff/export.csv").content.decode("utf-8-sig")))
+        }
+    finally:
+        with session_scope(get_settings().database_url) as session:
+            session.get(Handoff, first).follow_up_due_on = None
+    column = "received_at (America/Halifax, ISO 8601 with UTC offset)"
+    assert (rows[first][column], rows[first]["assigned_to"], rows[first]["follow_up_due_on"]) == (
+        "2026-11-01T11:00:00-04:00",
+        "cm",
+        "2999-01-15",
+    )
+    assert (rows[second][column], rows[second]["assigned_to"], rows[second]["follow_up_due_on"]) == (
+        "2026-11-02T11:00:00-04:00",
+        "",
+        "",
+    )
 
 
 def test_new_since_the_last_visit(world: Seeded) -> None:

@@ -34,16 +34,22 @@ BOTH = Figures(
     declined=2, started=7, completed=5, shared=4, withdrawn=1, contacted=3, followed_up=1,
     contact_median_minutes=120.0, clarity_pairs=4, clarity_before_mean=3.0, clarity_after_mean=3.25,
     clarity_before_median=3.0, clarity_after_median=3.5, clarity_improved=3,
+    confidence_pairs=2, confidence_before_mean=2.5, confidence_after_mean=3.5, confidence_improved=1,
+    closing_asked=4, positive_change=2,
 )  # fmt: skip
 SEEKERS = Figures(
     declined=0, started=4, completed=3, shared=2, withdrawn=0, contacted=2, followed_up=1,
     contact_median_minutes=240.0, clarity_pairs=2, clarity_before_mean=1.5, clarity_after_mean=3.5,
     clarity_before_median=1.5, clarity_after_median=3.5, clarity_improved=2,
+    confidence_pairs=2, confidence_before_mean=2.5, confidence_after_mean=3.5, confidence_improved=1,
+    closing_asked=2, positive_change=1,
 )  # fmt: skip
 EMPLOYERS = Figures(
     declined=1, started=3, completed=2, shared=2, withdrawn=1, contacted=1, followed_up=0,
     contact_median_minutes=30.0, clarity_pairs=2, clarity_before_mean=4.5, clarity_after_mean=3.0,
     clarity_before_median=4.5, clarity_after_median=3.0, clarity_improved=1,
+    confidence_pairs=0, confidence_before_mean=None, confidence_after_mean=None, confidence_improved=0,
+    closing_asked=2, positive_change=1,
 )  # fmt: skip
 NOTHING = Figures(
     declined=0, started=0, completed=0, shared=0, withdrawn=0, contacted=0, followed_up=0,
@@ -119,6 +125,7 @@ def _meta() -> ReportMeta:
     )  # fmt: skip
 
 
+NO_DATA = "No data"
 EXPECTED_TABLE = [
     ["declined", "Declined consent (not counted as started)", "2", "0", "1"],
     ["started", "Started (gave consent)", "7", "4", "3"],
@@ -139,6 +146,20 @@ EXPECTED_TABLE = [
     ["clarity_after_median", "Clarity after, median (1-5)", "3.50", "3.50", "3.00"],
     ["clarity_improved", "Clearer after than before", "3", "2", "1"],
     ["clarity_improved_rate", "Clearer after than before (share of those with both)", "75.0%", "100.0%", "50.0%"],
+    [
+        "confidence_pairs",
+        "Work seekers: completed with 'sure of a good match' before and after",
+        "2",
+        "2",
+        "0",
+    ],
+    ["confidence_before_mean", "Sure of a good match before, mean (1-5)", "2.50", "2.50", NO_DATA],
+    ["confidence_after_mean", "Sure of a good match after, mean (1-5)", "3.50", "3.50", NO_DATA],
+    ["confidence_improved", "Surer after than before", "1", "1", "0"],
+    ["confidence_improved_rate", "Surer after than before (share of those with both)", "50.0%", "50.0%", NO_DATA],
+    ["closing_asked", "Completed and asked what changed for them", "4", "2", "2"],
+    ["positive_change", "Described a positive change", "2", "1", "1"],
+    ["positive_change_rate", "Described a positive change (share of those asked)", "50.0%", "50.0%", "50.0%"],
 ]
 
 
@@ -159,9 +180,9 @@ def test_csv_has_the_period_in_atlantic_time_the_table_and_no_formula(session: S
         [],
         ["key", "Figure", "Both audiences", "Work seekers", "Employers"],
     ]
-    assert rows[7:26] == EXPECTED_TABLE
-    assert rows[26:28] == [[], ["What the figures mean"]]
-    assert len(rows) == 34
+    assert rows[7:34] == EXPECTED_TABLE
+    assert rows[34:36] == [[], ["What the figures mean"]]
+    assert len(rows) == 43
 
 
 def test_xlsx_holds_the_same_cells_as_numbers(session: Session, march: ReportQuery) -> None:

@@ -96,7 +96,17 @@ FACTOR_NAMES = {
     "values": "Values",
     "culture": "Culture",
 }
-RATING_LABELS = {"1": "Strength", "2": "Stressor", "3": "Both/not sure", "Stressor": "Stressor", "strength": "Strength"}
+RATING_LABELS = {"1": "Strength", "2": "Stressor", "3": "Both", "Stressor": "Stressor", "strength": "Strength"}
+
+
+SEEKER_ABOUT = {
+    "confidence_before": "3",
+    "work_sought": "Warehouse <i>or</i> delivery",
+    "barriers": "No car yet, the bus stops at 6",
+    "confidence_after": "4",
+    "closing": "I know now what to ask for in an interview",
+    "contact": "Sam, 902-555-0142 after 3pm",
+}
 
 
 def activity(
@@ -106,12 +116,23 @@ def activity(
     words: dict[str, str],
     priorities: str,
     clarity_after: str,
+    about: dict[str, str] | None = None,
 ) -> list[str]:
-    """The participant's messages from hello to sharing the summary (the answer sequence of the brief)."""
-    messages = ["hi", "yes", role_label, clarity_before]
+    """The participant's messages from hello to sharing the summary (the answer sequence of the brief): the words
+    state no rating, so each factor's rating question follows them; the questions outside the factors get ``about``'s
+    answers, or SKIP."""
+    said = about or {}
+    seeker = role_label == "Looking for work"
+    first = [said.get("confidence_before", "3"), said.get("work_sought", "skip")] if seeker else ["skip", "skip"]
+    messages = ["hi", "yes", role_label, clarity_before, *first]
     for factor in FACTOR_ORDER:
-        messages += [ratings[factor], words[factor]]
-    return messages + [priorities, clarity_after, "1", "1"]
+        messages += [words[factor], ratings[factor]]
+    after = (
+        [said.get("barriers", "skip"), clarity_after, said.get("confidence_after", "skip")]
+        if seeker
+        else [clarity_after]
+    )
+    return messages + [priorities, *after, said.get("closing", "skip"), "1", "1", said.get("contact", "skip")]
 
 
 def converse(stack: Stack, sender: str, messages: list[str]) -> list[dict]:
@@ -209,7 +230,9 @@ def journey(
         },
     )
     try:
-        converse(stack, "seeker-1", activity("Looking for work", "2", SEEKER_RATINGS, SEEKER_WORDS, "3 4", "4"))
+        converse(
+            stack, "seeker-1", activity("Looking for work", "2", SEEKER_RATINGS, SEEKER_WORDS, "3 4", "4", SEEKER_ABOUT)
+        )
         converse(
             stack, "employer-1", activity("Hiring", "3", {f: "1" for f in FACTOR_ORDER}, EMPLOYER_WORDS, "1 2", "5")
         )
@@ -277,6 +300,15 @@ def test_summary_of_a_real_conversation_in_the_participants_own_words(journey: J
     )
     assert facts["Who"] == "Work seeker"
     assert facts["Channel"] == "Web (REST)"
+    # the pilot's measures and their words outside the six factors, as they said them
+    assert page.locator("#confidence-before").inner_text() == SEEKER_ABOUT["confidence_before"]
+    assert page.locator("#confidence-after").inner_text() == SEEKER_ABOUT["confidence_after"]
+    assert facts["Work they are looking for"] == SEEKER_ABOUT["work_sought"]
+    assert facts["Outside work (ride, child care, housing ...)"] == SEEKER_ABOUT["barriers"]
+    assert facts["What changed for them, in their words"] == SEEKER_ABOUT["closing"]
+    assert facts["In their words"] == SEEKER_ABOUT["contact"]
+    assert page.locator("a[href='tel:+19025550142']").count() == 1
+    assert page.locator("main i").count() == 0  # "<i>or</i>" is their text, not markup
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d A[DS]T", facts["Started"])
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d A[DS]T", facts["Shared"])
     with session_scope(journey.db_url) as session:
@@ -554,7 +586,7 @@ def test_admin_deletes_a_participant_and_every_row_of_theirs(journey: Journey, p
         "participants": 1,
         "channel_identities": 2,
         "activity_runs": 1,
-        "answers": 19,
+        "answers": 24,  # 18 questions, 6 rating questions; the skipped contact question saves nothing
         "summaries": mine["summaries"],
         "summary_links": 1,  # the leaver's own link to their summary, erased with them
         "answer_corrections": 0,

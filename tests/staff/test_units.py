@@ -17,6 +17,7 @@ from bot.staff.csv_export import queue_csv, safe_cell
 from bot.staff.formatting import summary_view
 from bot.staff.passwords import hash_password, needs_rehash, password_problem, verify_password
 from bot.staff.views_auth import safe_next
+from bot.store.contact import Contact
 
 
 @pytest.mark.parametrize(
@@ -74,22 +75,48 @@ def test_summary_view_reads_the_body() -> None:
 
 
 def test_queue_csv_rows_are_quoted_and_formula_safe() -> None:
-    from datetime import datetime
+    from datetime import date, datetime
 
     handoff = SimpleNamespace(
         id=7,
-        created_at=datetime(2026, 3, 2, 14, 5),
+        created_at=datetime(2026, 3, 2, 14, 5),  # stored in UTC: 10:05 in Halifax (AST, before daylight time)
         status="in_review",
         audience="case_manager",
         site=SimpleNamespace(name="Halifax"),
         assigned_to=SimpleNamespace(display_name="-Casey"),
+        follow_up_due_on=date(2026, 3, 9),
         run=SimpleNamespace(channel="rest"),
-        summary=SimpleNamespace(body=BODY),
+        summary=SimpleNamespace(
+            body={
+                **BODY,
+                "confidence_before": 1,
+                "confidence_after": 3,
+                "about": {"work_sought": "=HYPERLINK(1)", "barriers": None},
+                "closing": "Clearer now",
+            }
+        ),
+    )
+    contact = Contact(words="+Sam, text me", phones=(), emails=(), channel_number="+19025550101")
+    summer = SimpleNamespace(
+        **{**vars(handoff), "id": 8, "created_at": datetime(2026, 7, 1, 2, 30), "follow_up_due_on": None}
     )
     text = queue_csv(
-        [handoff], [("skills", "Skills & competencies"), ("pay", "Pay & benefits"), ("values", "Values")], {7: "en"}
+        [handoff, summer],
+        [("skills", "Skills & competencies"), ("pay", "Pay & benefits"), ("values", "Values")],
+        {7: "en", 8: "en"},
+        {7: contact},
     )
     rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert rows[0][:8] == [
+        "handoff_id",
+        "received_at (America/Halifax, ISO 8601 with UTC offset)",
+        "status",
+        "audience",
+        "language",
+        "site",
+        "assigned_to",
+        "follow_up_due_on",
+    ]
     assert rows[0][-6:] == [
         "Skills & competencies - rating",
         "Skills & competencies - their words",
@@ -100,21 +127,41 @@ def test_queue_csv_rows_are_quoted_and_formula_safe() -> None:
     ]
     assert rows[1] == [
         "7",
-        "2026-03-02T14:05:00.000000+00:00",
+        "2026-03-02T10:05:00-04:00",
         "In review",
         "Work seeker",
         "English",
         "Halifax",
         "'-Casey",
+        "2026-03-09",
         "Web (REST)",
         "2",
         "4",
+        "1",
+        "3",
         "Pay & benefits; unknown",
+        "'=HYPERLINK(1)",  # their words, never a formula
+        "",
+        "",
+        "",  # barriers skipped
+        "Clearer now",
+        "'+Sam, text me",
+        "'+19025550101",
         "Strength",
         "'=cmd|' /C calc'!A0",
         "Skipped",
         "Skipped",
         "",
+        "",
+    ]
+    assert rows[2][:8] == [
+        "8",
+        "2026-06-30T23:30:00-03:00",
+        "In review",
+        "Work seeker",
+        "English",
+        "Halifax",
+        "'-Casey",
         "",
     ]
     assert text.endswith("\r\n")

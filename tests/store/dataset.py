@@ -102,6 +102,7 @@ def _work_seeker(session: Session, clock: Clock) -> None:
     person.site_id = site.id
     run = _run(session, person, public_id="run-ws-1", channel="rest", started=t(1))
     _answer(session, clock, run, t(2), "clarity_before", "2", value="2")
+    _answer(session, clock, run, t(2, 30), "confidence_before", "3", value="3")
     _answer(session, clock, run, t(3), "skills_choice", "Strength", factor="skills", value="strength")
     _answer(session, clock, run, t(4), "skills_reflection", SCRIPT_TEXT, factor="skills")
     _answer(session, clock, run, t(5), "pay_reflection", "skip", factor="pay", skipped=True)
@@ -113,6 +114,8 @@ def _work_seeker(session: Session, clock: Clock) -> None:
     handoff = repository.create_handoff(session=session, run=run, summary=summary, default_site=default)
     handoff.created_at = handoff.updated_at = t(9)
     run.status, run.completed_at = RUN_COMPLETED, t(9)
+    # how to reach them, after the share: personal, never in the research export
+    _answer(session, clock, run, t(9, 10), "contact", "Sam, 902-555-0142 after 3", value="given")
     _research(session, clock, person, run, t(9, 30), True)
     session.flush()
 
@@ -122,6 +125,9 @@ def _employer(session: Session, clock: Clock) -> None:
     person.language = "fr"
     run = _run(session, person, public_id="run-emp-1", channel="telegram", started=t(20))
     _answer(session, clock, run, t(21), "clarity_before", "3 - somewhat", value="3", channel="telegram")
+    _answer(
+        session, clock, run, t(21, 30), "business_name", "Resto du Quai", channel="telegram"
+    )  # names them: left out
     _answer(session, clock, run, t(22), "culture_reflection", FRENCH_TEXT, factor="culture", channel="telegram")
     run.status = RUN_PAUSED
     _research(session, clock, person, run, t(19), True)  # agreed at the end of an earlier run (its latest word)
@@ -187,8 +193,11 @@ EXPECTED_RECORDS: list[dict[str, Any]] = [
         "completed_at": "2026-03-02T14:09:00.000000+00:00",
         "clarity_before": 2,
         "clarity_after": 4,
+        "confidence_before": 3,
+        "confidence_after": None,
         "answers": [
             _ans("clarity_before", None, "2", "2", "2026-03-02T14:02:00.000000+00:00"),
+            _ans("confidence_before", None, "3", "3", "2026-03-02T14:02:30.123456+00:00"),
             _ans("skills_choice", "skills", "Strength", "strength", "2026-03-02T14:03:00.000000+00:00"),
             _ans("pay_reflection", "pay", "skip", None, "2026-03-02T14:05:00.000000+00:00", skipped=True),
             _ans("skills_reflection", "skills", FIXED_TEXT, None, "2026-03-02T14:06:30.123456+00:00", channel="twilio"),
@@ -232,6 +241,8 @@ EXPECTED_RECORDS: list[dict[str, Any]] = [
         "completed_at": None,
         "clarity_before": 3,
         "clarity_after": None,
+        "confidence_before": None,
+        "confidence_after": None,
         "answers": [
             _ans("clarity_before", None, "3 - somewhat", "3", "2026-03-02T14:21:00.000000+00:00", channel="telegram"),
             _ans(

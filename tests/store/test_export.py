@@ -60,6 +60,7 @@ def test_csv_has_one_row_per_answer_with_history(records: list[dict[str, Any]]) 
     rows = csv_rows(_write_csv(records))
     assert [(row["run_id"], row["question_id"], row["current"]) for row in rows] == [
         ("run-ws-1", "clarity_before", "true"),
+        ("run-ws-1", "confidence_before", "true"),
         ("run-ws-1", "skills_choice", "true"),
         ("run-ws-1", "skills_reflection", "false"),
         ("run-ws-1", "pay_reflection", "true"),
@@ -74,32 +75,34 @@ def test_csv_round_trips_every_cell(records: list[dict[str, Any]]) -> None:
     text = _write_csv(records)
     rows = csv_rows(text)
     assert list(rows[0]) == list(CSV_COLUMNS)
-    assert [row["text"] for row in rows[:6]] == ["2", "Strength", SCRIPT_TEXT, "skip", FIXED_TEXT, "4"]
-    assert rows[7]["text"] == FRENCH_TEXT
-    superseded, current = rows[2], rows[4]
+    assert [row["text"] for row in rows[:7]] == ["2", "3", "Strength", SCRIPT_TEXT, "skip", FIXED_TEXT, "4"]
+    assert rows[8]["text"] == FRENCH_TEXT
+    superseded, current = rows[3], rows[5]
     assert superseded["superseded_at"] == current["answer_created_at"] == "2026-03-02T14:06:30.123456+00:00"
     assert (current["answer_channel"], current["superseded_at"]) == ("twilio", "")
-    assert rows[3]["skipped"] == "true" and rows[3]["value"] == ""
+    assert rows[4]["skipped"] == "true" and rows[4]["value"] == ""
     assert PHONE not in text and "sender-a" not in text
+    # research use is never with a name or contact details: the contact words and the business name are left out
+    assert "902-555-0142" not in text and "Resto du Quai" not in text
 
 
 def test_csv_repeats_run_columns(records: list[dict[str, Any]]) -> None:
     rows = csv_rows(_write_csv(records))
-    for row in rows[:6]:
+    for row in rows[:7]:
         assert row["participant_id"] == "ws0001"
         assert row["participant_channels"] == "rest;twilio"
         assert (row["clarity_before"], row["clarity_after"]) == ("2", "4")
         assert (row["handoff_status"], row["handoff_audience"]) == ("new", "case_manager")
         assert row["summary_text"] == EXPECTED_RECORDS[0]["summary"]["text"]
         assert json.loads(row["summary_body"]) == EXPECTED_RECORDS[0]["summary"]["body"]
-    employer = rows[6]
+    employer = rows[7]
     assert (employer["clarity_before"], employer["clarity_after"], employer["summary_text"], employer["site_code"]) == (
         "3",
         "",
         "",
         "",
     )
-    assert len(rows) == 8  # the decliner and the withdrawn work seeker are only counted
+    assert len(rows) == 9  # the decliner and the withdrawn work seeker are only counted
 
 
 @pytest.mark.parametrize(

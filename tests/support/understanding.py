@@ -48,14 +48,14 @@ def scenarios() -> dict[str, list[Exchange]]:
             Exchange("1 sec, let me read this", (_content_message("aside_wait"),)),
             Exchange("yes", (expected_prompt("role", None),)),
         ],
-        "sentence_choice": _script_until("skills_rating")
+        "sentence_choice": _script_until("capacity_rating")
         + [
-            Exchange("it's something I struggle with", (expected_prompt("skills_reflection", ROLE),)),
+            Exchange("it's something I struggle with", (expected_prompt("pay_reflection", ROLE),)),
         ],
         "aside_at_free_text": _script_until("skills_reflection")
         + [
             Exchange("hang on", (_content_message("aside_wait"),)),
-            Exchange("I'm good with people and fixing things", (expected_prompt("capacity_rating", ROLE),)),
+            Exchange("I'm good with people and fixing things", (expected_prompt("skills_rating", ROLE),)),
         ],
         "privacy_question": _script_until("skills_reflection")
         + [
@@ -72,7 +72,13 @@ def scenarios() -> dict[str, list[Exchange]]:
         + [
             Exchange("No", (_content_message("completed_not_shared"), _content_message("research_offer"))),
             Exchange("ok you can share it now", (_content_message("share_offer", practitioner=practitioner),)),
-            Exchange("yes", (_content_message("completed_shared", practitioner=practitioner),)),
+            Exchange(
+                "yes",
+                (
+                    _content_message("completed_shared", practitioner=practitioner),
+                    _content_message("contact_question", practitioner=practitioner),
+                ),
+            ),
         ],
     }
 
@@ -125,7 +131,7 @@ def check_saved(db_url: str, channel: str, external_id: str, scenario: str) -> N
         if scenario == "consent_trap":
             assert [(c.kind, c.granted, c.reply_text) for c in consents] == [("participate", True, "yes")]
         elif scenario == "sentence_choice":
-            assert (answers["skills_rating"].value, answers["skills_rating"].text) == (
+            assert (answers["capacity_rating"].value, answers["capacity_rating"].text) == (
                 "stressor",
                 "it's something I struggle with",
             )

@@ -68,7 +68,9 @@ def test_blank_text_sends_nothing() -> None:
     [
         (["1", "2", "3", "4", "5"], [["1", "2", "3", "4", "5"]]),
         (["Yes", "No"], [["Yes", "No"]]),
-        (["Strength", "Stressor", "Both/not sure"], [["Strength", "Stressor"], ["Both/not sure"]]),
+        (["Strength", "Stressor", "Both", "Not sure"], [["Strength", "Stressor"], ["Both", "Not sure"]]),
+        (["Looks right", "Change something"], [["Looks right", "Change something"]]),
+        (["Both/not sure", "Stressor", "Strength"], [["Both/not sure", "Stressor"], ["Strength"]]),
         (["Skills & competencies", "Capacity & challenge"], [["Skills & competencies"], ["Capacity & challenge"]]),
     ],
 )

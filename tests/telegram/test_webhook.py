@@ -25,7 +25,7 @@ from bot.store.models import (
     Summary,
 )
 from bot.store.security_models import InboundClaim
-from tests.support.activity import closing_texts
+from tests.support.activity import CONTACT, closing_texts, contact_texts
 from tests.support.stack import Stack
 from tests.support.stored import stored
 from tests.telegram.fake_bot_api import FakeBotApi
@@ -46,9 +46,28 @@ from tests.telegram.support import (
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 CONTENT = load_content()
-RATINGS = ("Strength", "Stressor", "Both/not sure")
+RATINGS = ("Strength", "Stressor", "Both", "Not sure")
+RATING_VALUES = dict(zip(RATINGS, ("strength", "stressor", "both", "unsure"), strict=True))
 FACTOR_IDS = [factor.id for factor in CONTENT.factors]
 REMOVE_KEYBOARD = {"remove_keyboard": True}
+ROLE_OF = {"Looking for work": "work_seeker", "Hiring": "employer"}
+# Each factor's rating: stated in its words (the words open with it: the rating question is not asked) or tapped on
+# the rating question's keyboard after words that state none.
+STATED = {"skills": ("Strength", "strength"), "pay": ("A bit of both", "both"), "values": ("Not sure", "unsure")}
+TAPPED = {"capacity": "Stressor", "arrangements": "Strength", "culture": "Both"}
+# The answers outside the six factors, as typed.
+ABOUT = {
+    "work_seeker": {
+        "work_sought": "Welding or warehouse work",
+        "barriers": "No car yet, I take the bus",
+        "closing_reflection": "Clearer now on the job I want",
+    },
+    "employer": {
+        "business_name": "Harbour Diner & Grill",
+        "hiring_role": "Line cook, part time",
+        "closing_reflection": "Clearer on what we offer new hires",
+    },
+}
 
 
 def rest_texts(stack: Stack, text: str) -> list[str]:
@@ -84,39 +103,75 @@ def count(db_url: str, model: Any) -> int:
 
 
 def start_and_consent(stack: Stack, user: TelegramUser, role_label: str) -> None:
-    """/start, Yes, the role, clarity 2: the participant is at the first factor's rating."""
+    """/start, Yes, the role, clarity 2 and the questions about the person (a work seeker's confidence 3 and the work
+    sought; an employer's business and the job): the participant is at the first factor's question, its words."""
     assert [m["text"] for m in user.say("/start")] == intro_texts(stack)
     assert user.keyboard() == ["Yes", "No"]
     user.tap("Yes")
     user.tap(role_label)
     user.tap("2")
+    role = ROLE_OF[role_label]
+    if role == "work_seeker":
+        user.tap("3")
+        user.say(ABOUT[role]["work_sought"])
+    else:
+        user.say(ABOUT[role]["business_name"])
+        user.say(ABOUT[role]["hiring_role"])
+    last = user.fake.delivered(user.chat_id)[-1]
+    assert (last["text"], last["reply_markup"]) == (CONTENT.question_text("skills_reflection", role), REMOVE_KEYBOARD)
 
 
-def finish(user: TelegramUser, reflections: list[str]) -> list[dict[str, Any]]:
-    """Rate and reflect on every factor, then priorities, clarity, review and share; the review turn's replies."""
-    for index, reflection in enumerate(reflections):
-        assert user.keyboard() == list(RATINGS)
-        question = user.tap(RATINGS[index % 3])
-        assert question[-1]["reply_markup"] == REMOVE_KEYBOARD  # a reflection is free text: no keyboard
-        user.say(reflection)
-    user.say("3 4")
-    review = user.tap("4")
+def texts_of(replies: list[dict[str, Any]]) -> list[str]:
+    return [m["text"] for m in replies]
+
+
+def finish(user: TelegramUser, role: str, reflections: list[str]) -> list[dict[str, Any]]:
+    """Every factor's words (and its rating where they state none), priorities, the questions after them, review and
+    share; each reply checked. The review turn's replies."""
+    for index, (factor, reflection) in enumerate(zip(FACTOR_IDS, reflections, strict=True)):
+        following = f"{FACTOR_IDS[index + 1]}_reflection" if index + 1 < len(FACTOR_IDS) else "priorities"
+        replies = user.say(reflection)
+        if factor in STATED:
+            # The rating the words state is noted (BACK changes it), and the next factor's question comes.
+            assert texts_of(replies) == [
+                CONTENT.message(f"rating_noted_{STATED[factor][1]}"),
+                CONTENT.question_text(following, role),
+            ]
+        else:
+            assert texts_of(replies) == [
+                CONTENT.acknowledgement(f"{factor}_reflection"),
+                CONTENT.question_text(f"{factor}_rating", role),
+            ]
+            assert user.keyboard() == list(RATINGS)
+            assert texts_of(user.tap(TAPPED[factor])) == [CONTENT.question_text(following, role)]
+        if following != "priorities":
+            last = user.fake.delivered(user.chat_id)[-1]
+            assert last["reply_markup"] == REMOVE_KEYBOARD  # the words are free text: no keyboard
+    about = ABOUT[role]
+    if role == "work_seeker":
+        assert texts_of(user.say("3 4")) == [CONTENT.question_text("barriers", role)]
+        assert texts_of(user.say(about["barriers"]))[-1] == CONTENT.question_text("clarity_after", role)
+        assert texts_of(user.tap("4")) == [CONTENT.question_text("confidence_after", role)]
+    else:
+        assert texts_of(user.say("3 4")) == [CONTENT.question_text("clarity_after", role)]
+    assert texts_of(user.tap("4")) == [CONTENT.question_text("closing_reflection", role)]
+    review = user.say(about["closing_reflection"])
     assert user.keyboard() == ["Looks right", "Change something"]
     user.tap("Looks right")
     assert user.keyboard() == ["Yes", "No"]
-    user.tap("Yes")
     return review
 
 
 def reflections_for(role: str, long: bool) -> list[str]:
-    """Reflections with characters HTML or Markdown would mangle; long ones make the summary exceed 4096 characters."""
+    """Reflections with characters HTML or Markdown would mangle; long ones make the summary exceed 4096 characters.
+    Those of the factors in STATED open with their rating."""
     base = [
         f'{role}: Forklift & <b>people</b> skills, "quoted" *stars* _under_ - {factor} ünïcode ✓ #{n}'
         for n, factor in enumerate(FACTOR_IDS)
     ]
     if long:
-        return [text + " " + ("I like steady work with a kind team and clear tasks. " * 17).strip() for text in base]
-    return base
+        base = [text + " " + ("I like steady work with a kind team and clear tasks. " * 17).strip() for text in base]
+    return [f"{STATED[f][0]}: {text}" if f in STATED else text for f, text in zip(FACTOR_IDS, base, strict=True)]
 
 
 ROLES = [
@@ -132,22 +187,36 @@ def test_whole_activity_saves_every_answer_verbatim(
     user = TelegramUser(tg_stack.rasa_url, fake_api)
     reflections = reflections_for(role, long)
     start_and_consent(tg_stack, user, role_label)
-    review = finish(user, reflections)
+    review = finish(user, role, reflections)
+    # Shared: the thanks, then how the practitioner can reach them (not a phone number here: in their own words);
+    # their words are passed on, then the research question, declined.
+    assert texts_of(user.tap("Yes")) == closing_texts(CONTENT, role)
+    assert user.keyboard() == []
+    assert texts_of(user.say(CONTACT)) == contact_texts(CONTENT, role)
+    assert user.keyboard() == ["Yes", "No"]
+    assert texts_of(user.tap("No")) == [CONTENT.message("research_no")]
 
     answers = current_answers(tg_stack.db_url, user.chat_id)
     expected = {
-        "consent": "Yes",
-        "role": role_label,
-        "clarity_before": "2",
-        "priorities": "3 4",
-        "clarity_after": "4",
-        "review": "Looks right",
-        "share": "Yes",
+        "consent": ("Yes", "yes"),
+        "role": (role_label, role),
+        "clarity_before": ("2", "2"),
+        "priorities": ("3 4", "pay,arrangements"),
+        "clarity_after": ("4", "4"),
+        "review": ("Looks right", "yes"),
+        "share": ("Yes", "yes"),
+        "contact": (CONTACT, "given"),
+        **{key: (text, None) for key, text in ABOUT[role].items()},
     }
-    for index, factor in enumerate(FACTOR_IDS):
-        expected[f"{factor}_rating"] = RATINGS[index % 3]
-        expected[f"{factor}_reflection"] = reflections[index]
-    assert {qid: a.text for qid, a in answers.items()} == expected
+    if role == "work_seeker":
+        expected |= {"confidence_before": ("3", "3"), "confidence_after": ("4", "4")}
+    for factor, reflection in zip(FACTOR_IDS, reflections, strict=True):
+        expected[f"{factor}_reflection"] = (reflection, None)
+        if factor in STATED:
+            expected[f"{factor}_rating"] = (reflection, STATED[factor][1])  # saved from the words
+        else:
+            expected[f"{factor}_rating"] = (TAPPED[factor], RATING_VALUES[TAPPED[factor]])
+    assert {qid: (a.text, a.value) for qid, a in answers.items()} == expected
     assert {a.channel for a in answers.values()} == {"telegram"}
 
     with session_scope(tg_stack.db_url) as session:
@@ -160,11 +229,13 @@ def test_whole_activity_saves_every_answer_verbatim(
             .scalars()
             .first()
         )
-    # The review turn: the full summary as plain text (no parse mode, so nothing to escape), then the question.
-    pieces = [m["text"] for m in review[:-1]]
+    # The review turn: thanks for the closing words, the full summary as plain text (no parse mode, so nothing to
+    # escape), then the question.
+    assert review[0]["text"] == CONTENT.acknowledgement("closing_reflection")
+    pieces = [m["text"] for m in review[1:-1]]
     assert review[-1]["text"] == CONTENT.question_text("review", None)
     assert all("parse_mode" not in m for m in review)
-    assert all(reflection in summary_text for reflection in reflections)
+    assert all(words in summary_text for words in [*reflections, *ABOUT[role].values()])
     # The sent summary ends with the participant's own link to keep it (the token is random: read from what was sent).
     link = re.search(r"https?://\S+/summary/[A-Za-z0-9_-]+$", pieces[-1])
     assert link is not None
@@ -176,8 +247,6 @@ def test_whole_activity_saves_every_answer_verbatim(
         assert "\n".join(pieces) == summary_text
     else:
         assert pieces == [summary_text]
-    last_two = [m["text"] for m in fake_api.delivered(user.chat_id)[-2:]]
-    assert last_two == closing_texts(CONTENT, role)
     # The participant's words never reach the logs.
     assert reflections[0] not in tg_stack.log_text("rasa") + tg_stack.log_text("actions")
 
@@ -282,6 +351,8 @@ def test_non_text_gets_a_friendly_note_and_the_question_again(
 ) -> None:
     user = TelegramUser(tg_stack.rasa_url, fake_api)
     start_and_consent(tg_stack, user, "Looking for work")
+    user.say("Welding and first aid")  # words that state no rating: the rating question, with its keyboard
+    assert user.keyboard() == list(RATINGS)
     question = fake_api.delivered(user.chat_id)[-1]
     answers_before = [(a.question_id, a.text) for a in all_answers(tg_stack.db_url, user.chat_id)]
     replies = user.send_update(message_update(user.chat_id, **content))
@@ -295,7 +366,6 @@ def test_an_edited_message_changes_nothing_and_says_how_to_change_an_answer(
 ) -> None:
     user = TelegramUser(tg_stack.rasa_url, fake_api)
     start_and_consent(tg_stack, user, "Looking for work")
-    user.tap("Strength")
     sent = message_update(user.chat_id, text="Welding and first aid")
     user.send_update(sent)
     answers_before = [(a.question_id, a.text, a.superseded_at) for a in all_answers(tg_stack.db_url, user.chat_id)]
@@ -313,7 +383,6 @@ def test_an_edited_message_changes_nothing_and_says_how_to_change_an_answer(
 def test_a_5000_character_message_is_refused_politely_and_saves_nothing(tg_stack: Stack, fake_api: FakeBotApi) -> None:
     user = TelegramUser(tg_stack.rasa_url, fake_api)
     start_and_consent(tg_stack, user, "Looking for work")
-    user.tap("Strength")
     long_text = ("I have worked in many warehouses and kitchens over the years. " * 90)[:5000]
     assert len(long_text) == 5000
     replies = user.say(long_text)
@@ -415,13 +484,16 @@ def test_a_french_participant_gets_the_channel_notes_and_keyboards_in_french(
     work_seeker = next(o.label for o in fr.step("role").options if o.value == "work_seeker")
     user.tap(work_seeker)
     user.tap("2")
+    user.tap("3")
+    user.say("Cariste ou livreur")
+    assert fake_api.delivered(user.chat_id)[-1]["text"] == fr.question_text("skills_reflection", "work_seeker")
+    sent = message_update(user.chat_id, text="Soudure et premiers soins, pis je suis fiable")
+    user.send_update(sent)  # no rating in the words: the rating question, its keyboard in French
     question = fake_api.delivered(user.chat_id)[-1]
+    assert question["text"] == fr.question_text("skills_rating", "work_seeker")
     assert user.keyboard() == [o.label for o in fr.step("skills_rating").options]
     replies = user.send_update(message_update(user.chat_id, **STICKER))
     assert [m["text"] for m in replies] == [wording("fr")["non_text"], question["text"]]
-    user.tap(fr.step("skills_rating").options[0].label)
-    sent = message_update(user.chat_id, text="Soudure et premiers soins, pis je suis fiable")
-    user.send_update(sent)
     edit = message_update(user.chat_id, text="Soudure, premiers soins et conduite", edited=True)
     edit["edited_message"]["message_id"] = sent["message"]["message_id"]
     assert [m["text"] for m in user.send_update(edit)] == [wording("fr")["edited"]]
@@ -429,3 +501,5 @@ def test_a_french_participant_gets_the_channel_notes_and_keyboards_in_french(
         "skills_reflection",
         "Soudure et premiers soins, pis je suis fiable",
     )
+    user.say(fr.step("skills_rating").options[0].label)  # a tap on the keyboard still shown above the note
+    assert current_answers(tg_stack.db_url, user.chat_id)["skills_rating"].value == "strength"

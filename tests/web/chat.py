@@ -42,23 +42,60 @@ class Turn:
     next_step: Optional[str]
 
 
+# The answers outside the six factors, typed; and how to reach them, after the share.
+ABOUT = {
+    "work_seeker": {
+        "work_sought": "Cook or dishwasher",
+        "barriers": "No car, the bus stops at 6",
+        "closing": "I feel clearer about the job I want",
+    },
+    "employer": {
+        "business_name": "Harbour Diner",
+        "hiring_role": "Line cook, part time",
+        "closing": "We know what to put in the job ad now",
+    },
+}
+CONTACT = "Sam, sam@example.ca, mornings"
+
+
 def activity_turns(role: str, ratings: dict[str, str], reflections: dict[str, str]) -> list[Turn]:
-    """A complete activity after Start: choices clicked, reflections and priorities typed."""
-    turns = [
-        Turn("click", "Yes", "role"),
-        Turn("click", ROLE_LABEL[role], "clarity_before"),
-        Turn("click", "2", "skills_rating"),
-    ]
+    """A complete activity after Start: choices clicked, the answers typed (their words state no rating, so each
+    factor's rating is clicked after them), priorities typed, then the share and how to reach them."""
+    about = ABOUT[role]
+    turns = [Turn("click", "Yes", "role")]
+    if role == "work_seeker":
+        turns += [
+            Turn("click", ROLE_LABEL[role], "clarity_before"),
+            Turn("click", "2", "confidence_before"),
+            Turn("click", "3", "work_sought"),
+            Turn("type", about["work_sought"], "skills_reflection"),
+        ]
+    else:
+        turns += [
+            Turn("click", ROLE_LABEL[role], "clarity_before"),
+            Turn("click", "2", "business_name"),
+            Turn("type", about["business_name"], "hiring_role"),
+            Turn("type", about["hiring_role"], "skills_reflection"),
+        ]
     for i, factor in enumerate(FACTORS):
-        turns.append(Turn("click", ratings[factor], f"{factor}_reflection"))
+        turns.append(Turn("type", reflections[factor], f"{factor}_rating"))
         turns.append(
-            Turn("type", reflections[factor], f"{FACTORS[i + 1]}_rating" if i + 1 < len(FACTORS) else "priorities")
+            Turn("click", ratings[factor], f"{FACTORS[i + 1]}_reflection" if i + 1 < len(FACTORS) else "priorities")
         )
+    if role == "work_seeker":
+        turns += [
+            Turn("type", "3 4", "barriers"),
+            Turn("type", about["barriers"], "clarity_after"),
+            Turn("click", "4", "confidence_after"),
+            Turn("click", "4", "closing_reflection"),
+        ]
+    else:
+        turns += [Turn("type", "3 4", "clarity_after"), Turn("click", "4", "closing_reflection")]
     turns += [
-        Turn("type", "3 4", "clarity_after"),
-        Turn("click", "4", "review"),
+        Turn("type", about["closing"], "review"),
         Turn("click", "Looks right", "share"),
         Turn("click", "Yes", None),
+        Turn("type", CONTACT, None),
     ]
     return turns
 

@@ -8,23 +8,34 @@ from pathlib import Path
 import pytest
 
 from tests.support.stack import Stack
-from tests.web.chat import ChatPage, Turn, activity_turns, code_in, message, participant_id, prompt, saved_run
+from tests.web.chat import (
+    ABOUT,
+    CONTACT,
+    ChatPage,
+    Turn,
+    activity_turns,
+    code_in,
+    message,
+    participant_id,
+    prompt,
+    saved_run,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser, pytest.mark.slow]
 
-RATING_VALUES = {"Strength": "strength", "Stressor": "stressor", "Both/not sure": "both"}
+RATING_VALUES = {"Strength": "strength", "Stressor": "stressor", "Both": "both", "Not sure": "unsure"}
 RATINGS = {
     "work_seeker": {
         "skills": "Strength",
         "capacity": "Stressor",
-        "pay": "Both/not sure",
+        "pay": "Both",
         "arrangements": "Stressor",
         "values": "Strength",
-        "culture": "Both/not sure",
+        "culture": "Not sure",
     },
     "employer": {
         "skills": "Stressor",
-        "capacity": "Both/not sure",
+        "capacity": "Not sure",
         "pay": "Strength",
         "arrangements": "Strength",
         "values": "Stressor",
@@ -61,14 +72,28 @@ def expected_answers(role: str) -> dict[str, tuple[str, str | None]]:
     for factor, label in RATINGS[role].items():
         answers[f"{factor}_rating"] = (label, RATING_VALUES[label])
         answers[f"{factor}_reflection"] = (REFLECTIONS[role][factor], None)
+    about = ABOUT[role]
     answers.update(
         {
             "priorities": ("3 4", "pay,arrangements"),
             "clarity_after": ("4", "4"),
+            "closing_reflection": (about["closing"], None),
             "review": ("Looks right", "yes"),
             "share": ("Yes", "yes"),
+            "contact": (CONTACT, "given"),
         }
     )
+    if role == "work_seeker":
+        answers.update(
+            {
+                "confidence_before": ("3", "3"),
+                "work_sought": (about["work_sought"], None),
+                "barriers": (about["barriers"], None),
+                "confidence_after": ("4", "4"),
+            }
+        )
+    else:
+        answers.update({"business_name": (about["business_name"], None), "hiring_role": (about["hiring_role"], None)})
     return answers
 
 
@@ -130,19 +155,39 @@ def check_summary(chat: ChatPage, role: str) -> None:
     overview = chat.page.eval_on_selector_all("#log .summary dl > *", "nodes => nodes.map(n => n.textContent)")
     by_rating = {
         v: ", ".join(n for n, f in zip(names, RATINGS[role], strict=True) if RATING_VALUES[RATINGS[role][f]] == v)
-        for v in ("strength", "stressor", "both")
+        for v in ("strength", "stressor", "both", "unsure")
     }
+    about = ABOUT[role]
+    # their words outside the six factors first, then the ratings ("Both" and "Not sure" only when used)
+    said = (
+        ["Work you want", about["work_sought"], "Outside work", about["barriers"]]
+        if role == "work_seeker"
+        else ["Business", about["business_name"], "Hiring for", about["hiring_role"]]
+    )
+    rated = [
+        item
+        for label, value in (("Both", "both"), ("Not sure", "unsure"))
+        if by_rating[value]
+        for item in (label, by_rating[value])
+    ]
     assert overview == [
+        *said,
         "Strengths",
         by_rating["strength"],
         "Stressors",
         by_rating["stressor"],
-        "Both/not sure",
-        by_rating["both"],
+        *rated,
         "Top priorities",
         "Pay & benefits, Work arrangements",
+        "What changed",
+        about["closing"],
     ]
     assert chat.page.locator("#log .summary .clarity").text_content() == "Clarity: 2 at the start, 4 now (out of 5)."
+    confidence = chat.page.locator("#log .summary .confidence")
+    if role == "work_seeker":
+        assert confidence.text_content() == "Sure of a good match: 3 at the start, 4 now (out of 5)."
+    else:
+        assert confidence.count() == 0
     # The participant's markup is shown as text, never turned into elements.
     assert chat.page.locator("#log b, #log script, #log img").count() == 0
     # Their own copy: the link under the summary opens the page holding the same words, in a new tab.
@@ -174,11 +219,12 @@ def test_complete_activity_with_clicks_and_typing(
 
     for turn in activity_turns(role, RATINGS[role], REFLECTIONS[role]):
         chat.do(turn)
-        expected = (
-            prompt(turn.next_step, role)
-            if turn.next_step
-            else message("research_offer")  # after "thank you, it is shared": the optional research question
-        )
+        if turn.next_step:
+            expected = prompt(turn.next_step, role)
+        elif turn.text == CONTACT:  # how to reach them is saved; then the optional research question
+            expected = message("research_offer")
+        else:  # "thank you, it is shared", then how the practitioner can reach them
+            expected = message("contact_question", practitioner=PRACTITIONER[role])
         assert chat.last_bot_text() == expected, f"after {turn.text!r}"
         if turn.next_step == "review":
             check_summary(chat, role)
@@ -215,30 +261,30 @@ def test_reload_midway_keeps_the_conversation_and_continues(chat: ChatPage, web_
     turns = activity_turns("work_seeker", RATINGS["work_seeker"], REFLECTIONS["work_seeker"])
     chat.open()
     chat.start()
-    for turn in turns[:5]:
+    for turn in turns[:6]:
         chat.do(turn)
-    assert chat.last_bot_text() == prompt("capacity_rating", "work_seeker")
+    assert chat.last_bot_text() == prompt("skills_rating", "work_seeker")
     bot_before, user_before, sender = chat.bot_texts(), chat.user_texts(), chat.sender
 
     chat.reload()
     assert chat.bot_texts() == bot_before
     assert chat.user_texts() == user_before
     assert chat.sender == sender
-    assert chat.choice_labels() == ["Strength", "Stressor", "Both/not sure"]
+    assert chat.choice_labels() == ["Strength", "Stressor", "Both", "Not sure"]
     assert chat.page.locator("#start").is_hidden()
 
-    chat.do(turns[5])
+    chat.do(turns[6])
     assert chat.last_bot_text() == prompt("capacity_reflection", "work_seeker")
     saved = saved_run(web_stack, sender)
     assert saved["answers"]["skills_reflection"] == (REFLECTIONS["work_seeker"]["skills"], None)
-    assert saved["answers"]["capacity_rating"] == ("Stressor", "stressor")
+    assert saved["answers"]["skills_rating"] == ("Strength", "strength")
     assert (saved["status"], saved["step_id"]) == ("active", "capacity_reflection")
 
 
 def test_resume_on_another_device_with_the_code(new_chat, web_stack: Stack) -> None:
     phone = new_chat(360, 740).open()
     phone.start()
-    for turn in activity_turns("employer", RATINGS["employer"], REFLECTIONS["employer"])[:4]:
+    for turn in activity_turns("employer", RATINGS["employer"], REFLECTIONS["employer"])[:5]:
         phone.do(turn)
     assert phone.last_bot_text() == prompt("skills_reflection", "employer")
     phone.type_message("pause")
@@ -255,10 +301,10 @@ def test_resume_on_another_device_with_the_code(new_chat, web_stack: Stack) -> N
     assert laptop.user_texts() == [code]
     assert laptop.bot_texts() == [message("resume_code_ok"), prompt("skills_reflection", "employer")]
     laptop.type_message("Forklift ticket")
-    assert laptop.last_bot_text() == prompt("capacity_rating", "employer")
+    assert laptop.last_bot_text() == prompt("skills_rating", "employer")
     assert participant_id(web_stack, laptop.sender) == participant_id(web_stack, phone.sender)
     saved = saved_run(web_stack, laptop.sender)
-    assert saved["answers"]["skills_rating"] == ("Stressor", "stressor")
+    assert saved["answers"]["hiring_role"] == (ABOUT["employer"]["hiring_role"], None)
     assert saved["answers"]["skills_reflection"] == ("Forklift ticket", None)
     assert saved["channels"] == {"webchat"}
 
@@ -334,7 +380,7 @@ def test_keyboard_only(chat: ChatPage, web_stack: Stack) -> None:
     assert focused() == {"id": "", "text": "2", "outline": "solid", "width": 3.0}
     page.keyboard.press("Enter")
     chat.wait_reply()
-    page.keyboard.press("Enter")  # Strength
+    page.keyboard.press("Enter")  # 1 at "how sure of a good match"
     chat.wait_reply()
     assert focused()["id"] == "message"  # a question without choices: back to the message box
     page.keyboard.type("Welding")
@@ -342,11 +388,11 @@ def test_keyboard_only(chat: ChatPage, web_stack: Stack) -> None:
     page.keyboard.type("and driving")
     page.keyboard.press("Enter")
     chat.wait_reply()
-    assert chat.last_bot_text() == prompt("capacity_rating", "work_seeker")
+    assert chat.last_bot_text() == prompt("skills_reflection", "work_seeker")
     saved = saved_run(web_stack, chat.sender)
     assert saved["answers"]["clarity_before"] == ("2", "2")
-    assert saved["answers"]["skills_rating"] == ("Strength", "strength")
-    assert saved["answers"]["skills_reflection"] == ("Welding\nand driving", None)
+    assert saved["answers"]["confidence_before"] == ("1", "1")
+    assert saved["answers"]["work_sought"] == ("Welding\nand driving", None)
 
 
 def test_empty_and_over_long_messages_are_caught_on_the_page(chat: ChatPage) -> None:
@@ -399,17 +445,18 @@ def test_markup_and_emoji_are_shown_as_text_and_saved_verbatim(chat: ChatPage, w
     turns = activity_turns("work_seeker", RATINGS["work_seeker"], REFLECTIONS["work_seeker"])
     chat.open()
     chat.start()
-    for turn in turns[:4]:
+    for turn in turns[:5]:
         chat.do(turn)
     markup = '<img src=x onerror="alert(1)"><b>bold</b> & <script>alert(2)</script> <a href="http://example.com">x</a>'
     chat.type_message(markup)
     assert chat.user_texts()[-1] == markup
     assert chat.page.locator("#log img, #log b, #log script, #log a").count() == 0
+    assert chat.last_bot_text() == prompt("skills_rating", "work_seeker")
     chat.do(Turn("click", "Strength", "capacity_reflection"))
     chat.type_message("\U0001f600\U0001f389")
     assert chat.bot_texts()[-2:] == [message("no_words"), prompt("capacity_reflection", "work_seeker")]
     chat.type_message("Mornings \U0001f642 part time")
-    assert chat.last_bot_text() == prompt("pay_rating", "work_seeker")
+    assert chat.last_bot_text() == prompt("capacity_rating", "work_seeker")
 
     saved = saved_run(web_stack, chat.sender)
     assert saved["answers"]["skills_reflection"] == (markup, None)

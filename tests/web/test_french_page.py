@@ -15,7 +15,7 @@ from bot.content.language_spans import split_languages
 from bot.web import chat_routes
 from bot.web.app import create_app
 from tests.support.activity import expected_prompt
-from tests.support.french import REFLECTIONS_FR, french_script
+from tests.support.french import ASKED, FACTORS, RATINGS, REFLECTIONS_FR, french_script
 from tests.support.stack import Stack
 from tests.web.chat import ChatPage, saved_records
 
@@ -122,7 +122,7 @@ def test_whole_activity_in_french_on_the_page(new_chat, web_stack: Stack, axe_so
         expected = (
             expected_prompt(turn.question_id, asked_role, fr)
             if turn.question_id
-            else fr.message("research_offer")  # after "thank you, it is shared": the optional research question
+            else fr.message("contact_question", practitioner=fr.practitioner(role))  # shared: how to reach them
         )
         assert chat.last_bot_text() == expected, f"after {turn.text!r}"
         if chat.choice_labels():
@@ -132,8 +132,10 @@ def test_whole_activity_in_french_on_the_page(new_chat, web_stack: Stack, axe_so
             assert summary.get_attribute("lang") == "fr"
             assert summary.locator("h3").text_content() == fr.message("summary_title")
             assert summary.locator("h4").all_text_contents() == [fr.factor(f).name for f in FACTOR_IDS]
+            about = ("work_sought", "barriers") if role == "work_seeker" else ("business", "hiring_role")
             assert summary.locator("dt").all_text_contents() == [
-                fr.message(f"summary_{k}") for k in ("strengths", "stressors", "both", "priorities")
+                fr.message(f"summary_{k}")
+                for k in (*about, "strengths", "stressors", "both", "unsure", "priorities", "closing")
             ]
             assert summary.locator(".clarity").text_content() == fr.message("summary_clarity", before=2, after=4)
             assert summary.locator("blockquote").all_text_contents() == [REFLECTIONS_FR[role][f] for f in FACTOR_IDS]
@@ -147,10 +149,13 @@ def test_whole_activity_in_french_on_the_page(new_chat, web_stack: Stack, axe_so
     )
     saved = saved_records(web_stack, chat.sender)
     assert (saved["language"], saved["status"], saved["role"]) == ("fr", "completed", role)
-    assert saved["answers"] == [
-        (asked.question_id, given.text, given.value, "webchat")
-        for asked, given in zip(script[:-1], script[1:], strict=True)
-    ]
+    expected = []
+    for asked, given in zip(script[:-1], script[1:], strict=True):
+        expected.append((asked.question_id, given.text, given.value, "webchat"))
+        factor = (asked.question_id or "").removesuffix("_reflection")
+        if factor in FACTORS and factor not in ASKED:  # the rating its words stated, saved with them
+            expected.append((f"{factor}_rating", given.text, RATINGS[factor], "webchat"))
+    assert saved["answers"] == expected
     assert saved["consents"] == [
         ("participate", True, fr.step("consent").prompt_for(None), "oui", "webchat"),
         ("share", True, fr.step("share").prompt_for(role), "Oui", "webchat"),
@@ -172,24 +177,25 @@ def test_visible_switch_each_way_mid_activity_keeps_every_answer(
     chat.open()
     assert chat.html_lang() == "en" and chat.page_texts() == page_words("en")
     chat.start()
-    for label in ("Yes", "Looking for work", "3", "Strength"):
+    for label in ("Yes", "Looking for work", "3", "4"):
         chat.click_choice(label)
+    chat.type_message("Warehouse")
     chat.type_message("Forklift and Excel")
-    assert chat.last_bot_text() == expected_prompt("capacity_rating", "work_seeker", en)
+    assert chat.last_bot_text() == expected_prompt("skills_rating", "work_seeker", en)
 
     # English -> French at a choice: the bot confirms and asks the same question in French; the page follows.
     assert chat.switch() == {"text": "Français", "lang": "fr", "hidden": False}
     before = len(chat.bot_langs())
     chat.switch_language()
     assert chat.user_texts()[-1] == "français"
-    assert chat.bot_texts()[-2:] == [fr.message("language_set"), expected_prompt("capacity_rating", "work_seeker", fr)]
+    assert chat.bot_texts()[-2:] == [fr.message("language_set"), expected_prompt("skills_rating", "work_seeker", fr)]
     langs = chat.bot_langs()
     assert set(langs[:before]) == {"en"} and set(langs[before:]) == {"fr"}
     assert chat.user_langs()[-1] == "fr" and set(chat.user_langs()[:-1]) == {"en"}
     assert chat.html_lang() == "fr" and chat.page_texts() == page_words("fr")
     assert chat.switch() == {"text": "English", "lang": "en", "hidden": False}
     assert chat.choices_lang() == "fr"
-    stressor = next(o.label for o in fr.step("capacity_rating").options if o.value == "stressor")
+    stressor = next(o.label for o in fr.step("skills_rating").options if o.value == "stressor")
     chat.click_choice(stressor)
     assert chat.last_bot_text() == expected_prompt("capacity_reflection", "work_seeker", fr)
     assert_no_violations(chat, axe_source)  # both languages on the page, each marked
@@ -205,7 +211,7 @@ def test_visible_switch_each_way_mid_activity_keeps_every_answer(
     assert chat.html_lang() == "en" and chat.page_texts() == page_words("en")
     assert chat.switch() == {"text": "Français", "lang": "fr", "hidden": False}
     chat.type_message("Trente heures par semaine, de jour")
-    assert chat.last_bot_text() == expected_prompt("pay_rating", "work_seeker", en)
+    assert chat.last_bot_text() == expected_prompt("capacity_rating", "work_seeker", en)
 
     saved = saved_records(web_stack, chat.sender)
     assert saved["language"] == "en"
@@ -213,9 +219,10 @@ def test_visible_switch_each_way_mid_activity_keeps_every_answer(
         ("consent", "Yes", "yes"),
         ("role", "Looking for work", "work_seeker"),
         ("clarity_before", "3", "3"),
-        ("skills_rating", "Strength", "strength"),
+        ("confidence_before", "4", "4"),
+        ("work_sought", "Warehouse", None),
         ("skills_reflection", "Forklift and Excel", None),
-        ("capacity_rating", stressor, "stressor"),
+        ("skills_rating", stressor, "stressor"),
         ("capacity_reflection", "Trente heures par semaine, de jour", None),
     ]
 

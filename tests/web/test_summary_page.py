@@ -22,7 +22,7 @@ from tests.staff.conftest import SECRET_KEY, start_web_only
 from tests.staff.seed import FACTORS, add_site, seed_handoff, seed_handoff_in_language
 from tests.staff.test_language import assert_accessible
 from tests.support.database import DB_NAME, NewDatabase
-from tests.support.french import RATING_VALUES, RATINGS, REFLECTIONS_FR
+from tests.support.french import RATINGS, REFLECTIONS_FR
 from tests.support.pdf_text import read_pdf, squeezed
 from tests.support.stack import Stack
 
@@ -75,7 +75,7 @@ def world(tmp_path_factory: pytest.TempPathFactory, new_database: NewDatabase) -
             role=EMPLOYER,
             sender="keep-fr",
             words=EMPLOYER_WORDS_FR,
-            ratings={f: RATING_VALUES[RATINGS[f]] for f in FACTORS},
+            ratings={f: RATINGS[f] for f in FACTORS},
         )
         ended = seed_handoff(session, site=site, role=WORK_SEEKER, sender="keep-old", words={"skills": "Old words"})
         tokens = {

@@ -80,7 +80,7 @@ def set_last_activity(session: Session, run_id: int, at: datetime) -> None:
     session.execute(update(ActivityRun).where(ActivityRun.id == run_id).values(updated_at=at))
 
 
-AT_SKILLS = ("hi", "yes", "Looking for work", "2")  # consented; now at the skills rating (factor 1 of 6)
+AT_SKILLS = ("hi", "yes", "Looking for work", "2", "3", "Warehouse")  # consented; now at the skills question (1 of 6)
 
 
 def reminder_rows() -> list[tuple[str, str, int]]:
@@ -197,7 +197,7 @@ def test_no_reminder_after_stop_decline_completion_nor_on_web_chat_nor_before_co
 
 def test_the_reminder_is_in_the_participants_language(twilio: FakeTwilio) -> None:
     last = utc(2026, 12, 7, 11)
-    start_run(("Bonjour", "oui", "Je cherche du travail", "2"), at=last)
+    start_run(("Bonjour", "oui", "Je cherche du travail", "2", "3", "Entrepôt"), at=last)
     Worker(clock=Clock(last + timedelta(days=1, minutes=1))).run_once()
     assert [m.body for m in twilio.sent] == [load_content("fr").message("reminder_factor", n=1)]
 
@@ -228,7 +228,10 @@ def test_telegram_reminder_and_a_blocked_chat(telegram: FakeBotApi) -> None:
 
 @pytest.mark.parametrize(
     ("texts", "request_text", "language"),
-    [(AT_SKILLS, "no reminders", "en"), (("Bonjour", "oui", "Je cherche du travail", "2"), "pas de rappels", "fr")],
+    [
+        (AT_SKILLS, "no reminders", "en"),
+        (("Bonjour", "oui", "Je cherche du travail", "2", "3", "Entrepôt"), "pas de rappels", "fr"),
+    ],
 )
 def test_asking_for_no_reminders_stops_them_and_keeps_the_place(
     twilio: FakeTwilio, texts: tuple[str, ...], request_text: str, language: str
@@ -240,12 +243,12 @@ def test_asking_for_no_reminders_stops_them_and_keeps_the_place(
         flow = ActivityFlow(session=session, content=load_content(), settings=load_settings(), content_for=load_content)
         replies = flow.handle(Incoming(channel="twilio_sms", sender_id=NUMBER, text=request_text)).messages
     assert replies[0].text == content.message("reminders_off")
-    assert replies[1].text == content.question_text("skills_rating", "work_seeker")
+    assert replies[1].text == content.question_text("skills_reflection", "work_seeker")
     with session_scope() as session:
         identity = session.query(ChannelIdentity).filter_by(external_id=NUMBER).one()
         assert identity.participant.reminders_off_at is not None
         run = session.query(ActivityRun).filter_by(participant_id=identity.participant_id).one()
-        assert run.step_id == "skills_rating"
+        assert run.step_id == "skills_reflection"
         set_last_activity(session, run.id, last)
     assert Worker(clock=Clock(last + timedelta(days=5))).run_once().planned == 0
     assert twilio.sent == []

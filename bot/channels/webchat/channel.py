@@ -57,7 +57,8 @@ def link_site(sender: str, site: str) -> None:
 
 
 class WebChatCollector(CollectingOutputChannel):
-    """Rasa's collecting output, keeping a message's language parts (bot.actions.turn.language_parts) with its text."""
+    """Rasa's collecting output, keeping a message's language parts (bot.actions.turn.language_parts) with its text,
+    and a multi-select question's limit (bot.actions.turn.choice_limit) with its buttons."""
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         parts = kwargs.get("parts")
@@ -70,9 +71,13 @@ class WebChatCollector(CollectingOutputChannel):
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
     ) -> None:
-        parts = kwargs.get("parts")
         message = self._message(recipient_id, text=text, buttons=buttons)
-        await self._persist_message({**message, "parts": parts} if parts else message)
+        parts = kwargs.get("parts")
+        if parts:
+            message["parts"] = parts
+        if kwargs.get("choose_up_to") is not None:
+            message["choose_up_to"] = kwargs["choose_up_to"]
+        await self._persist_message(message)
 
 
 def page_parts(text: str, parts: Any) -> Optional[list[dict[str, str]]]:
@@ -90,8 +95,17 @@ def page_parts(text: str, parts: Any) -> Optional[list[dict[str, str]]]:
     return out if "".join(part["text"] for part in out) == text else None
 
 
+def page_choice_limit(value: Any, buttons: int) -> Optional[int]:
+    """How many of a message's ``buttons`` one reply may choose, as the page takes it (a whole number from 2 up), or
+    None for a question answered by a single button."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 2 or buttons < 2:
+        return None
+    return min(value, buttons)
+
+
 def to_page_messages(collected: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rasa's collected bot messages reduced to what the page shows: text (with its language parts), buttons and custom payloads.
+    """Rasa's collected bot messages reduced to what the page shows: text (with its language parts), buttons (with how
+    many may be chosen together) and custom payloads.
 
     The language they are written in goes in the response's Content-Language header, not in each message: the
     participant's language after the turn is the language of every reply to it (the engine switches before it answers).
@@ -110,6 +124,9 @@ def to_page_messages(collected: list[dict[str, Any]]) -> list[dict[str, Any]]:
             item["buttons"] = [
                 {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))} for b in message["buttons"]
             ]
+            limit = page_choice_limit(message.get("choose_up_to"), len(item["buttons"]))
+            if limit is not None:
+                item["choose_up_to"] = limit  # several buttons may be chosen, then sent as one reply
         if item:
             out.append(item)
     return out

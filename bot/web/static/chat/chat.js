@@ -12,7 +12,9 @@
   var SENDER_PATTERN = /^[0-9a-f]{32}$/;
   // Resume codes use only these consonants (bot/activity/flow.py _CODE_LETTERS): a typo never goes out as an answer.
   var CODE_PATTERN = /^\s*([BCDFGHJKLMNPQRSTVWXZ]{4})\s*-?\s*(\d{3})\s*$/i;
-  var RATINGS = { strength: "+", stressor: "\u2212", both: "\u00b1" };
+  var RATINGS = { strength: "+", stressor: "\u2212", both: "\u00b1", unsure: "?" };
+  // The participant's words outside the six factors: body.about key, and the custom labels' key for its name.
+  var ABOUT = [["work_sought", "work_sought"], ["business_name", "business"], ["hiring_role", "hiring_role"], ["barriers", "barriers"]];
   var ERRORS = ["too_long", "unavailable", "network", "too_many_codes", "bad_text", "other"];
   var STRINGS = readStrings();
   var DEFAULT_LANG = Object.prototype.hasOwnProperty.call(STRINGS, "en") ? "en" : Object.keys(STRINGS)[0];
@@ -51,6 +53,7 @@
   var storageWorks = true;
   var busy = false;
   var summaryCount = 0;
+  var choicesShown = 0;  // numbers the ids of the multi-select hints
   var state = readStore();
   // A saved conversation keeps its language; a new one takes the link's (?lang=) or else the one the page was served in.
   if (!knownLang(state.lang) || (!state.items.length && root.hasAttribute("data-lang-asked"))) {
@@ -217,8 +220,18 @@
     section.appendChild(heading);
 
     var overview = el("dl");
+    var about = body.about && typeof body.about === "object" ? body.about : {};
+    ABOUT.forEach(function (pair) {
+      if (typeof about[pair[0]] === "string" && about[pair[0]] && typeof labels[pair[1]] === "string") {
+        overview.appendChild(el("dt", null, labels[pair[1]]));
+        overview.appendChild(el("dd", "about", about[pair[0]]));
+      }
+    });
+    // Strengths and stressors always; "Both" and "Not sure" only when some factor has that rating.
+    var used = function (rating) { return factors.some(function (f) { return f.rating === rating; }); };
     [["strength", labels.strengths || t("strengths", null, lang)], ["stressor", labels.stressors || t("stressors", null, lang)],
-      ["both", labels.both || t("both", null, lang)]]
+      ["both", labels.both || t("both", null, lang)], ["unsure", labels.unsure || t("unsure", null, lang)]]
+      .filter(function (pair) { return pair[0] === "strength" || pair[0] === "stressor" || used(pair[0]); })
       .forEach(function (pair) {
         overview.appendChild(el("dt", null, pair[1]));
         overview.appendChild(el("dd", null, names(factors, pair[0], lang)));
@@ -257,6 +270,15 @@
       var after = body.clarity_after != null ? body.clarity_after : "-";
       section.appendChild(el("p", "clarity", t("clarity", { before: before, after: after }, lang)));
     }
+    if (typeof custom.confidence_line === "string" && custom.confidence_line) {
+      section.appendChild(el("p", "confidence", custom.confidence_line));
+    }
+    if (typeof body.closing === "string" && body.closing && typeof labels.closing === "string") {
+      var closing = el("dl", "closing");
+      closing.appendChild(el("dt", null, labels.closing));
+      closing.appendChild(el("dd", null, body.closing));
+      section.appendChild(closing);
+    }
     // The participant's own copy (page and PDF): only a link into this site's /summary/ pages is followed.
     var keep = custom.keep && typeof custom.keep === "object" ? custom.keep : null;
     if (keep && typeof keep.path === "string" && /^\/summary\/[A-Za-z0-9_-]+$/.test(keep.path)) {
@@ -277,23 +299,89 @@
     return textBubble("bot", item.text || "", item.lang, item.parts);
   }
 
-  function choicesNode(buttons, lang) {
+  // One button per choice, numbered as the bot numbers them (SMS replies "3 4"); its label stays the button's last node.
+  function choiceButton(button, index) {
+    var choice = el("button", "choice");
+    choice.type = "button";
+    var number = String(index + 1);
+    if (button.title !== number) {
+      choice.appendChild(el("span", "num", number));
+    }
+    choice.appendChild(document.createTextNode(button.title));
+    return choice;
+  }
+
+  function choicesNode(buttons, lang, limit, picked) {
+    if (limit > 1) { return severalChoicesNode(buttons, lang, limit, picked); }
     var group = marked(el("div", "choices"), lang);
     group.setAttribute("role", "group");
     group.setAttribute("aria-label", t("choices", null, lang));
     buttons.forEach(function (button, index) {
-      var choice = el("button", "choice");
-      choice.type = "button";
-      var number = String(index + 1);
-      if (button.title !== number) {
-        choice.appendChild(el("span", "num", number));
-      }
-      choice.appendChild(document.createTextNode(button.title));
+      var choice = choiceButton(button, index);
       choice.addEventListener("click", function () {
         send(button.payload, { focusChoices: true });
       });
       group.appendChild(choice);
     });
+    return group;
+  }
+
+  // A question that takes up to ``limit`` of its choices: toggle buttons (aria-pressed), then Done sends the chosen
+  // ones as one reply, in the order shown ("Pay, Culture", as a participant may type it). Choosing one more than the
+  // limit is refused with a note read out politely; typing in the message box (skip, help, "3 4") still works.
+  // ``picked``: the payloads to show chosen again (a reply that could not be sent).
+  function severalChoicesNode(buttons, lang, limit, picked) {
+    choicesShown += 1;
+    var group = marked(el("div", "choices several"), lang);
+    group.setAttribute("role", "group");
+    group.setAttribute("aria-label", t("choices", null, lang));
+    var hint = el("p", "choices-hint", t("choose_hint", { limit: limit, done: t("choose_done", null, lang) }, lang));
+    hint.id = "choices-hint-" + choicesShown;
+    group.setAttribute("aria-describedby", hint.id);
+    group.appendChild(hint);
+    var done = el("button", "primary choices-done", t("choose_done", null, lang));
+    done.type = "button";
+    var note = el("p", "choices-note");
+    note.setAttribute("role", "status");  // there (empty) from the start, so a screen reader announces what it later says
+    var toggles = [];
+
+    function chosen() {
+      return toggles.filter(function (toggle) { return toggle.node.getAttribute("aria-pressed") === "true"; });
+    }
+
+    buttons.forEach(function (button, index) {
+      var node = choiceButton(button, index);
+      var tick = el("span", "tick", "\u2713");
+      tick.setAttribute("aria-hidden", "true");  // the state is aria-pressed; the tick only shows it
+      node.insertBefore(tick, node.firstChild);
+      var toggle = { node: node, payload: button.payload };
+      var again = Array.isArray(picked) && picked.indexOf(button.payload) >= 0 && chosen().length < limit;
+      node.setAttribute("aria-pressed", again ? "true" : "false");
+      node.addEventListener("click", function () {
+        var pressed = node.getAttribute("aria-pressed") === "true";
+        if (!pressed && chosen().length >= limit) {
+          note.textContent = t("choose_limit", { limit: limit }, lang);
+          reveal(note);  // not left under the composer on a phone
+          return;
+        }
+        node.setAttribute("aria-pressed", pressed ? "false" : "true");
+        note.textContent = "";
+        done.disabled = chosen().length === 0;
+      });
+      toggles.push(toggle);
+      group.appendChild(node);
+    });
+    done.disabled = chosen().length === 0;
+    done.addEventListener("click", function () {
+      var payloads = chosen().map(function (toggle) { return toggle.payload; });
+      if (payloads.length) {
+        send(payloads.join(", "), { focusChoices: true, picked: payloads });
+      }
+    });
+    var row = el("div", "choices-confirm");
+    row.appendChild(done);
+    group.appendChild(row);
+    group.appendChild(note);
     return group;
   }
 
@@ -303,11 +391,11 @@
   }
 
   // Only the latest question's choices are offered: older ones would answer a question no longer asked.
-  function refreshChoices() {
+  function refreshChoices(picked) {
     Array.prototype.forEach.call(log.querySelectorAll(".choices"), function (node) { node.remove(); });
     var question = lastChoices();
     if (question) {
-      var group = choicesNode(question.buttons, question.lang);
+      var group = choicesNode(question.buttons, question.lang, question.choose_up_to, picked);
       log.appendChild(group);
       return group;
     }
@@ -363,6 +451,10 @@
       item.buttons = message.buttons
         .filter(function (b) { return b && typeof b.title === "string" && typeof b.payload === "string"; })
         .map(function (b) { return { title: b.title, payload: b.payload }; });
+      var limit = message.choose_up_to;
+      if (typeof limit === "number" && Math.floor(limit) === limit && limit > 1 && item.buttons.length > 1) {
+        item.choose_up_to = Math.min(limit, item.buttons.length);  // several may be chosen, then sent with Done
+      }
     }
     return item;
   }
@@ -435,7 +527,7 @@
       save();
       bubble.remove();
       updateStart();
-      refreshChoices();
+      refreshChoices(options.picked);  // a multi-select question shows the same choices chosen, to press Done again
       setStatus(statusLine, t("error_" + (ERRORS.indexOf(error.message) >= 0 ? error.message : "other")), true);
       return false;
     }).then(function (sent) {
