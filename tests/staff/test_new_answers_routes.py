@@ -21,6 +21,7 @@ from tests.support.pdf_text import read_pdf, squeezed
 
 ANNA = Account("anna@halifax.example", CASE_MANAGER, "default")
 ERIN = Account("erin@halifax.example", EES, "default")
+TOM = Account("tom@truro.example", CASE_MANAGER, "truro")
 WORDS = {
     "work_sought": "Cook <b>or</b> dishwasher",
     "barriers": "No car & the bus stops at 6",
@@ -57,6 +58,8 @@ def world(tmp_path_factory: pytest.TempPathFactory, new_database: NewDatabase) -
             halifax = add_site(session, "default", "Halifax Works")
             add_account(session, ANNA)
             add_account(session, ERIN)
+            add_site(session, "truro", "Truro Works")
+            add_account(session, TOM)
             seeker = seed_handoff(session, site=halifax, role=WORK_SEEKER, sender="na-seeker", words={})
             with_answers(
                 session,
@@ -114,8 +117,14 @@ def test_an_employers_handoff_names_the_business_and_says_no_contact_was_given(w
     assert "They gave no contact details after sharing." in shown
 
 
-def test_another_role_never_sees_the_contact(world: dict[str, int]) -> None:
-    assert client_for(ERIN).get(f"/staff/handoffs/{world['seeker']}").status_code == 404
+@pytest.mark.parametrize("account", [ERIN, TOM], ids=["another role", "another site"])
+def test_another_role_or_site_never_sees_the_contact(world: dict[str, int], account: Account) -> None:
+    client = client_for(account)
+    for path in ("", "/print", "/summary.pdf", "/person"):
+        response = client.get(f"/staff/handoffs/{world['seeker']}{path}")
+        assert response.status_code == 404 and "902 555 0142" not in response.text
+    assert "902 555 0142" not in client.get("/staff/export.csv").text
+    assert listed(client.get("/staff/", params={"q": "sam d."})) == []
 
 
 @pytest.mark.parametrize(
