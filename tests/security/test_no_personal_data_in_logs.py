@@ -22,7 +22,7 @@ from bot.store.db import session_scope
 from bot.store.models import CASE_MANAGER, EES, ActivityRun, ChannelIdentity, Handoff
 from tests.sms.helpers import ACCOUNT_SID, AUTH_TOKEN, PROGRAMME_NUMBER, WEBHOOK_PATH
 from tests.staff.seed import Account, add_account, add_site
-from tests.support.activity import FACTORS, activity_script, reflection
+from tests.support.activity import FACTORS, RATING_REPLIES, RATINGS, activity_script, reflection
 from tests.support.database import DB_NAME, NewDatabase
 from tests.support.debug_stack import RASA_OWN_LOG, SmtpServer, found_in, log_files, smtp_server, start_debug_stack
 from tests.support.stack import REPO, Stack
@@ -75,11 +75,21 @@ def personal_data() -> list[str]:
     return [*needles, TG_FIRST, TG_LAST]
 
 
+RATING_NUMBERS = {"strength": "1", "stressor": "2", "both": "3", "unsure": "4"}
+
+
 def script(channel: str) -> list[str]:
-    """What the participant on ``channel`` sends: the standard whole activity with this channel's reflections."""
+    """What the participant on ``channel`` sends: the standard whole activity with this channel's reflections (which
+    state no rating, so the rating question the standard words made unnecessary is answered by number)."""
     role = ROLES[channel]
-    mine = {reflection(role, factor): text for factor, text in reflections(channel).items()}
-    return [mine.get(turn.text, turn.text) for turn in activity_script(role)]
+    mine = {reflection(role, factor): (factor, text) for factor, text in reflections(channel).items()}
+    sent: list[str] = []
+    for turn in activity_script(role):
+        factor, text = mine.get(turn.text, (None, turn.text))
+        sent.append(text)
+        if factor is not None and factor not in RATING_REPLIES:
+            sent.append(RATING_NUMBERS[RATINGS[factor]])
+    return sent
 
 
 _update_ids = itertools.count(400_000_000)

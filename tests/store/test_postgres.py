@@ -73,7 +73,7 @@ def test_export_on_postgresql_matches_sqlite(pg_session: Session, monkeypatch: p
     assert records == EXPECTED_RECORDS
     buffer = io.StringIO(newline="")
     write_csv(records, buffer)
-    assert [row["text"] for row in csv_rows(buffer.getvalue())][2:5] == [
+    assert [row["text"] for row in csv_rows(buffer.getvalue())][3:6] == [
         EXPECTED_RECORDS[0]["answer_history"][0]["text"],
         "skip",
         FIXED_TEXT,
