@@ -185,29 +185,17 @@ class FlowBase:
         words = repo.current_answers(session=self.session, run=run).get(step.rating_from)
         if words is None:
             return False
-        if words.skipped:
-            repo.save_answer(
-                session=self.session,
-                run=run,
-                question_id=step.id,
-                factor=step.factor,
-                text=words.text or "",
-                value=None,
-                skipped=True,
-                channel=words.channel,
-            )
-            return True
-        value = rating_in_words(words.text or "", self.content)
-        if value is None or value not in {o.value for o in step.options}:
+        value = None if words.skipped else rating_in_words(words.text or "", self.content)
+        if not words.skipped and (value is None or value not in {o.value for o in step.options}):
             return False
-        repo.save_answer(
+        repo.save_answer(  # the rating, with the words that stated it (or skipped with them)
             session=self.session,
             run=run,
             question_id=step.id,
             factor=step.factor,
             text=words.text or "",
             value=value,
-            skipped=False,
+            skipped=bool(words.skipped),
             channel=words.channel,
         )
         return True
