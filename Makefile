@@ -10,8 +10,8 @@ export PYTHONHASHSEED := 0
 
 .DEFAULT_GOAL := help
 .PHONY: stop-prod prod-secrets load-test security-check
-.PHONY: eval-nlu format
-.PHONY: bench-staff
+.PHONY: eval-nlu eval-facts format
+.PHONY: bench-staff bench-activity
 .PHONY: help setup setup-test system-deps venv node migrate train run shell sms telegram-poll test test-fast validate lint bench run-prod lock clean test-web test-staff
 
 help: ## List the targets
@@ -86,6 +86,13 @@ test-staff: setup-test train ## Only the practitioner review tests (headless Chr
 
 bench: setup-test train ## Benchmarks, side by side with their baselines
 	@bash scripts/bench.sh
+
+eval-facts: venv ## Pay, schedule and place facts read from 153 labelled reflections: precision and recall, dev and test side by side
+	@$(PY) -m tests.alignment.facts_eval
+
+bench-activity: venv train ## Minutes a complete activity takes on a phone, per role and language (target under 12), and its SMS segments
+	@$(PY) -m bench.activity_time
+	@$(PY) -m bench.sms_segments
 
 bench-staff: venv ## Staff queue, handoff and reports pages, 100 vs 10,000 seeded handoffs, p95 (BENCH_STAFF_ARGS=--postgres adds PostgreSQL)
 	@$(PY) bench/staff_pages.py $(BENCH_STAFF_ARGS)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make bench`: (1) SMS segments per complete activity, (2) the full load test against the production profile
+# `make bench`: (1) SMS segments and minutes per complete activity, (2) the full load test against the production profile
 # (200 participants, one Rasa replica and one action server killed mid-run and restarted), (3) our bot against a
 # stock `rasa init` bot side by side, with one table of figures, targets and PASS/FAIL. Reports go to var/bench/.
 # Knobs: LOAD_PARTICIPANTS (200), BENCH_ARGS (extra bench/benchmark.py arguments), BENCH_SKIP_LOAD=1.
@@ -15,6 +15,9 @@ status=0
 
 echo "== 1/3 SMS segments per complete activity (bench/sms_segments.py)"
 $PY bench/sms_segments.py | tee "$OUT/sms.txt" || status=1
+echo
+echo "== Minutes per complete activity on a phone (bench/activity_time.py)"
+$PY -m bench.activity_time | tee "$OUT/activity_time.txt" || status=1
 
 load_report=()
 if [ "${BENCH_SKIP_LOAD:-0}" != 1 ]; then
@@ -30,5 +33,5 @@ echo "== 3/3 Our bot against a stock 'rasa init' bot (bench/benchmark.py)"
 $PY bench/benchmark.py --sms-report "$OUT/sms.txt" "${load_report[@]}" --json "$OUT/benchmark.json" ${BENCH_ARGS:-} \
   | tee "$OUT/benchmark.txt" || status=1
 echo
-echo "Reports: $OUT (sms.txt, load.txt, load.json, benchmark.txt, benchmark.json)"
+echo "Reports: $OUT (sms.txt, activity_time.txt, load.txt, load.json, benchmark.txt, benchmark.json)"
 exit "$status"

@@ -47,6 +47,18 @@ FORBIDDEN = {
     "bot.activity": ("bot.channels", "bot.actions", "bot.web", "bot.staff", "bot.devtools", "rasa", "sanic"),
     "bot.staff": ("bot.channels", "bot.actions", "bot.activity.flow", "bot.devtools", "rasa", "sanic"),
     "bot.web": ("bot.channels", "bot.actions", "bot.devtools", "rasa", "sanic"),
+    # Alignment reads facts from words: pure functions, no database, no channel, no page.
+    "bot.alignment": (
+        "bot.activity",
+        "bot.store",
+        "bot.channels",
+        "bot.actions",
+        "bot.web",
+        "bot.staff",
+        "bot.devtools",
+        "rasa",
+        "sanic",
+    ),
     # The worker delivers from the store; it never runs a turn or serves a page.
     "bot.worker": ("bot.activity", "bot.actions", "bot.web", "bot.devtools", "rasa", "sanic"),
     "bot.channels.sms": ("bot.channels.telegram", "bot.channels.webchat", "bot.devtools", "bot.actions"),

@@ -182,6 +182,7 @@ def parse_content(data: bytes, source: str = "<content>") -> Content:
                 audience=str(s["audience"]) if s.get("audience") else None,
                 rating_from=str(s["rating_from"]) if s.get("rating_from") else None,
                 answer_is_name=bool(s.get("answer_is_name", False)),
+                invited_requests=frozenset(str(r) for r in s.get("invited_requests") or ()),
             )
         )
     ids = [s.id for s in steps]

@@ -78,6 +78,9 @@ class Step:
     # The answer names something (a business, a job): a reply the NLU reads as a request or an aside is checked
     # ("Is that your answer?"), never acted on, since names hold such words ("Pause Café", "Une Minute").
     answer_is_name: bool = False
+    # Requests the question's own wording invites words of ("how has this helped you?" invites "it helped me ..."):
+    # the NLU alone never offers them here ("Do you want help?"); only their command phrases ("help") act.
+    invited_requests: frozenset[str] = frozenset()
 
     def applies_to(self, audience: Optional[str]) -> bool:
         """Whether this question is asked of ``audience`` (a question for one role is not asked before the role)."""

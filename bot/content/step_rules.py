@@ -11,14 +11,24 @@ class StepRuleError(ValueError):
     """A step's audience or rating_from, or the rating_in_words block, does not make sense."""
 
 
+# Requests a question's wording can invite words of (bot.interpretation.interpret.CONFIRMABLE_REQUESTS).
+INVITABLE_REQUESTS = ("help", "skip", "back", "repeat", "pause", "restart", "stop", "delete", "human", "language")
+
+
 def check_steps(steps: Sequence[Step], audiences: Mapping[str, Any], source: str) -> None:
-    """An audience is a known one; rating_from names an earlier text question of the same factor, just before it."""
+    """An audience is a known one; invited requests are known ones; rating_from names an earlier text question of the same factor, just before it."""
     ids = [s.id for s in steps]
     for index, step in enumerate(steps):
         if step.audience is not None and step.audience not in audiences:
             raise StepRuleError(f"{source}: step {step.id}: unknown audience '{step.audience}'")
         if step.audience is not None and step.kind in ("consent", "role", "review", "fix", "share"):
             raise StepRuleError(f"{source}: step {step.id}: a {step.kind} question is asked of everyone")
+        unknown = step.invited_requests - set(INVITABLE_REQUESTS)
+        if unknown or (step.invited_requests and step.kind != "text"):
+            raise StepRuleError(
+                f"{source}: step {step.id}: invited_requests needs a text question and requests among"
+                f" {', '.join(INVITABLE_REQUESTS)} (not {', '.join(sorted(unknown)) or step.kind})"
+            )
         if step.rating_from is None:
             continue
         if step.rating_from not in ids[:index]:

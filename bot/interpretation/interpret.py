@@ -6,6 +6,7 @@ import re
 from typing import Optional
 
 from bot.content.model import Content, Option, Step
+from bot.content.step_rules import INVITABLE_REQUESTS
 from bot.interpretation import matching
 from bot.interpretation.commands import detect_command, forms
 from bot.interpretation.decision import (
@@ -134,7 +135,7 @@ TEXT_CHECK = 0.40  # from here, ask "Is that your answer?" rather than save or a
 # only a command phrase acts at once; the NLU's request is offered ("Do you want to pause?").
 TEXT_MAX_WORDS = {REQUEST: 0, ASIDE: 8, QUESTION: 16, THANKS: 4}
 # Requests the bot offers to carry out when a reply at a free-text question may be one ("Do you want to pause?").
-CONFIRMABLE_REQUESTS = ("help", "skip", "back", "repeat", "pause", "restart", "stop", "delete", "human", "language")
+CONFIRMABLE_REQUESTS = INVITABLE_REQUESTS
 CHECK_WORDS = 12
 TEXT_CHECK_SHORT = 0.25  # a very short reply ("hold on", "u a bot?") is checked on weaker evidence: asking costs little
 SHORT_CHECK_WORDS = 4
@@ -208,6 +209,9 @@ def interpret(text: str, step: Step, nlu: NluResult, content: Content) -> Decisi
     norm = normalise(text)
     if step.kind == "text":
         decision = _free_text(text, norm, nlu, content)
+        if decision.kind == CONFIRM_REQUEST and decision.value in step.invited_requests:
+            # "It helped me see what I bring" at "how has this helped you?": the question's own word, an answer.
+            return Decision(ANSWER, confidence=decision.confidence, reason="invited_request_word")
         if (
             step.answer_is_name
             and decision.kind in (REQUEST, ASIDE, CONFIRM_REQUEST)

@@ -327,3 +327,19 @@ def test_the_real_mixed_messages_are_marked_and_sent_plain(content: Content) -> 
 )
 def test_markup_where_no_passage_can_be_marked_is_refused(modified: Build, mutate: Mutator, where: str) -> None:
     assert refuse(modified(mutate)) == f"{where}: [fr]...[/fr] markup is for message texts only, not here"
+
+
+@pytest.mark.parametrize(
+    ("where", "invited", "named"),
+    [("closing_reflection", ["hlep"], "hlep"), ("clarity_after", ["help"], "scale")],
+)
+def test_an_invited_request_must_be_a_known_request_on_a_text_question(
+    modified: Build, where: str, invited: list[str], named: str
+) -> None:
+    def mutate(data: dict[str, Any]) -> None:
+        step(data, where)["invited_requests"] = invited
+
+    assert refuse(modified(mutate)).endswith(
+        f"step {where}: invited_requests needs a text question and requests among help, skip, back, repeat, pause,"
+        f" restart, stop, delete, human, language (not {named})"
+    )

@@ -142,6 +142,14 @@ def test_complete_activity_with_pause_restart_and_resume(stack: Stack, role: str
     for factor_id, words in REFLECTIONS[role].items():
         assert exported_answers[f"{factor_id}_reflection"] == words
     assert record["clarity_before"] == 2 and record["clarity_after"] == 4
+    for question_id, words in ABOUT[role].items():  # the answers outside the six factors, as typed
+        if question_id == "business_name":
+            assert question_id not in exported_answers  # it names the business: never in research use
+        else:
+            assert exported_answers[question_id] == words, question_id
+    assert "contact" not in exported_answers
+    confidence = (3, 4) if role == "work_seeker" else (None, None)  # employers are not asked it
+    assert (record["confidence_before"], record["confidence_after"]) == confidence
 
     exported_csv = subprocess.run(
         [str(REPO / ".venv/bin/python"), "-m", "bot", "export", "--format", "csv"],

@@ -486,3 +486,23 @@ def test_a_french_question_naming_an_option_is_not_taken_as_that_option() -> Non
 def test_french_scale_out_of() -> None:
     decision = decide_fr("4 sur 5", "clarity_before")
     assert (decision.kind, picked(decision)) == (meant.ANSWER, "4")
+
+
+@pytest.mark.parametrize(
+    ("text", "confidence"),
+    [("It helped me see what I bring", 0.56), ("it helped me put words on stuff", 0.85), ("Helped a lot", 0.95)],
+)
+def test_at_the_closing_question_help_words_the_question_invites_are_the_answer(text: str, confidence: float) -> None:
+    """ "How has this helped you?" invites "it helped me ...": saved, never "Do you want help?"."""
+    assert CONTENT.step("closing_reflection").invited_requests == frozenset({"help"})
+    decision = decide(text, "closing_reflection", nlu("help", confidence))
+    assert (decision.kind, decision.reason) == (meant.ANSWER, "invited_request_word")
+    elsewhere = decide(text, "values_reflection", nlu("help", confidence))
+    assert (elsewhere.kind, elsewhere.value) == (meant.CONFIRM_REQUEST, "help")
+
+
+def test_at_the_closing_question_the_word_help_still_asks_for_help() -> None:
+    decision = decide("help", "closing_reflection", nlu("help", 0.99))
+    assert (decision.kind, decision.value, decision.reason) == (meant.REQUEST, "help", "phrase")
+    pause = decide("it helped but can we stop for now", "closing_reflection", nlu("pause", 0.6))
+    assert (pause.kind, pause.value) == (meant.CONFIRM_REQUEST, "pause")

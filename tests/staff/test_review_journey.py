@@ -107,6 +107,12 @@ SEEKER_ABOUT = {
     "closing": "I know now what to ask for in an interview",
     "contact": "Sam, 902-555-0142 after 3pm",
 }
+EMPLOYER_ABOUT = {
+    "business_name": "Harbour Diner & Grill",
+    "hiring_role": "Line cook, part time",
+    "closing": "I see why people left, and what to put in the ad",
+    "contact": "Pat at the diner, pat@harbourdiner.example",
+}
 
 
 def activity(
@@ -123,7 +129,11 @@ def activity(
     answers, or SKIP."""
     said = about or {}
     seeker = role_label == "Looking for work"
-    first = [said.get("confidence_before", "3"), said.get("work_sought", "skip")] if seeker else ["skip", "skip"]
+    first = (
+        [said.get("confidence_before", "3"), said.get("work_sought", "skip")]
+        if seeker
+        else [said.get("business_name", "skip"), said.get("hiring_role", "skip")]
+    )
     messages = ["hi", "yes", role_label, clarity_before, *first]
     for factor in FACTOR_ORDER:
         messages += [words[factor], ratings[factor]]
@@ -234,7 +244,9 @@ def journey(
             stack, "seeker-1", activity("Looking for work", "2", SEEKER_RATINGS, SEEKER_WORDS, "3 4", "4", SEEKER_ABOUT)
         )
         converse(
-            stack, "employer-1", activity("Hiring", "3", {f: "1" for f in FACTOR_ORDER}, EMPLOYER_WORDS, "1 2", "5")
+            stack,
+            "employer-1",
+            activity("Hiring", "3", {f: "1" for f in FACTOR_ORDER}, EMPLOYER_WORDS, "1 2", "5", EMPLOYER_ABOUT),
         )
         # the participant who will ask to be deleted pauses, and carries on from another device with the resume code
         leaver = activity(
@@ -396,6 +408,9 @@ def test_summary_pdf_from_the_handoff_page_holds_the_words_verbatim(journey: Jou
     for factor in FACTOR_ORDER:  # the hostile answer too: as the characters typed, never markup
         assert squeezed(SEEKER_WORDS[factor]) in text, factor
     assert squeezed("Clarity before → after 2 → 4") in text
+    for said in ("work_sought", "barriers", "closing", "contact"):  # their words outside the six factors, uncut
+        assert squeezed(SEEKER_ABOUT[said]) in text, said
+    assert squeezed("Sure of finding a good match, before → after 3 → 4") in text
     assert "PrintableDownloadPDF" not in text and "Privatenotes" not in text
     with session_scope(journey.db_url) as session:
         casey = session.execute(select(Practitioner.id).where(Practitioner.email == CM.email)).scalar_one()
@@ -440,6 +455,19 @@ def test_ees_sees_the_employers_summary_and_nothing_else(journey: Journey, page:
     assert queue_ids(page, journey.base) == [journey.employer]
     page.goto(f"{journey.base}/staff/handoffs/{journey.employer}")
     assert page.locator("table.factors .words").all_inner_texts() == [EMPLOYER_WORDS[f] for f in FACTOR_ORDER]
+    facts = dict(
+        zip(page.locator(".facts dt").all_inner_texts(), page.locator(".facts dd").all_inner_texts(), strict=True)
+    )
+    assert (facts["Business"], facts["Hiring for"]) == (EMPLOYER_ABOUT["business_name"], EMPLOYER_ABOUT["hiring_role"])
+    assert facts["What changed for them, in their words"] == EMPLOYER_ABOUT["closing"]
+    assert facts["In their words"] == EMPLOYER_ABOUT["contact"]
+    assert page.locator("a[href='mailto:pat@harbourdiner.example']").count() == 1
+    with page.expect_download() as download:
+        page.click("text=Download PDF")
+    pdf = squeezed(read_pdf(Path(download.value.path()).read_bytes()).text)
+    for said in EMPLOYER_ABOUT.values():
+        assert squeezed(said) in pdf, said
+    assert squeezed("Understanding of the offer and the job, before → after 3 → 5") in pdf
     for other in (journey.seeker, journey.leaver, journey.truro):
         assert page.goto(f"{journey.base}/staff/handoffs/{other}").status == 404
         assert page.goto(f"{journey.base}/staff/handoffs/{other}/print").status == 404

@@ -28,8 +28,12 @@ NUMBER = "+19025550188"
 HALIFAX = ZoneInfo("America/Halifax")
 
 
-def utc(year: int, month: int, day: int, hour: int) -> datetime:
-    return datetime(year, month, day, hour, tzinfo=HALIFAX).astimezone(timezone.utc).replace(tzinfo=None)
+def local(days_ahead: int, hour: int) -> datetime:
+    """``hour`` o'clock in Halifax ``days_ahead`` days from today, as naive UTC: always after the rows' real
+    creation time, so the worker's clock never runs behind the queue (a fixed date stops working once it is past)."""
+    today = datetime.now(HALIFAX).date() + timedelta(days=days_ahead)
+    at = datetime(today.year, today.month, today.day, hour, tzinfo=HALIFAX)
+    return at.astimezone(timezone.utc).replace(tzinfo=None)
 
 
 class Clock:
@@ -80,7 +84,7 @@ def rows() -> list[tuple[str, str, str]]:
 def test_the_invitation_goes_to_fake_twilio_and_the_number_is_linked_to_the_site(twilio: FakeTwilio) -> None:
     invitation_id = invite()
     assert rows() == [(f"twilio_sms:{NUMBER}", OUTBOX_PENDING, f'{{"invitation_id": {invitation_id}}}')]
-    assert Worker(clock=Clock(utc(2026, 12, 7, 11))).run_once().sent == 1
+    assert Worker(clock=Clock(local(1, 11))).run_once().sent == 1
     expected = load_content("en").plain_message("site_invitation", site="NSW Halifax")
     assert [(m.to, m.from_, m.body) for m in twilio.sent] == [(NUMBER, PROGRAMME_NUMBER, expected)]
     assert twilio.sent[0].segments <= 2
@@ -97,7 +101,7 @@ def test_the_invited_persons_reply_starts_the_activity_at_that_site_without_aski
     twilio: FakeTwilio,
 ) -> None:
     invite(language="fr")
-    Worker(clock=Clock(utc(2026, 12, 7, 11))).run_once()
+    Worker(clock=Clock(local(1, 11))).run_once()
     fr = load_content("fr")
     assert twilio.sent[0].body == fr.plain_message("site_invitation", site="NSW Halifax")
     with session_scope() as session:
@@ -110,10 +114,10 @@ def test_the_invited_persons_reply_starts_the_activity_at_that_site_without_aski
 
 def test_an_invitation_waits_for_the_allowed_hours(twilio: FakeTwilio) -> None:
     invite()
-    clock = Clock(utc(2026, 12, 7, 22))
+    clock = Clock(local(1, 22))
     assert Worker(clock=clock).run_once().postponed == 1
     assert twilio.sent == [] and [r[1] for r in rows()] == [OUTBOX_PENDING]
-    clock.now = utc(2026, 12, 8, 9) + timedelta(minutes=1)
+    clock.now = local(2, 9) + timedelta(minutes=1)
     assert Worker(clock=clock).run_once().sent == 1
 
 
@@ -122,7 +126,7 @@ def test_no_invitation_to_a_number_that_opted_out(twilio: FakeTwilio) -> None:
     with session_scope() as session:
         identity = repo.find_identity(session=session, channel="twilio_sms", external_id=NUMBER)
         identity.opted_out_at = utcnow()
-    Worker(clock=Clock(utc(2026, 12, 7, 11))).run_once()
+    Worker(clock=Clock(local(1, 11))).run_once()
     assert twilio.sent == [] and [r[1] for r in rows()] == [OUTBOX_CANCELLED]
 
 

@@ -1,0 +1,1 @@
+"""Tests of the alignment facts: unit tests, the labelled set and its precision/recall report."""
