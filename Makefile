@@ -12,7 +12,7 @@ export PYTHONHASHSEED := 0
 .PHONY: stop-prod prod-secrets load-test security-check
 .PHONY: eval-nlu eval-facts format
 .PHONY: bench-staff bench-activity
-.PHONY: help setup setup-test system-deps venv node migrate train run shell sms telegram-poll test test-fast validate lint bench run-prod lock clean test-web test-staff
+.PHONY: help setup setup-test system-deps venv node migrate train run shell sms telegram-poll test test-fast validate lint bench run-prod lock clean test-web test-staff demo-data
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -37,6 +37,9 @@ setup-test: setup venv-dev ## Everything `make test` needs (adds test tools, Chr
 
 migrate: venv ## Create or upgrade the database (DATABASE_URL, default var/bot.sqlite3)
 	@$(PY) -m bot db upgrade
+
+demo-data: migrate ## Seed a demo site (fake work seekers and employers who agreed to matching, and a Case Manager and an EES to sign in as)
+	@$(PY) -m bot demo-data
 
 train: $(MODEL) ## Train the Rasa model when its data changed
 

@@ -1,4 +1,4 @@
-"""After the activity: research use, sharing late, withdrawing, thanks and questions; and deleting on request."""
+"""After the activity: research and matching use, sharing late, withdrawing, thanks and questions; deleting on request."""
 
 from __future__ import annotations
 
@@ -16,12 +16,20 @@ from bot.interpretation.language import language_named
 from bot.store import erasure
 from bot.store import repository as repo
 from bot.store import staff_repository as staff_repo
-from bot.store.models import CONSENT_RESEARCH, RUN_COMPLETED, ActivityRun, Participant
+from bot.store.models import CONSENT_MATCHING, CONSENT_RESEARCH, RUN_COMPLETED, ActivityRun, Participant
 
 PENDING_DELETE = "delete"
 PENDING_SHARE = "share"
 PENDING_WITHDRAW = "withdraw"
 PENDING_RESEARCH = "research"
+PENDING_USES = "uses"
+# The reply to the uses question (options.uses) and the consents it grants; each use is recorded on its own.
+USES_GRANTED = {
+    "both": (CONSENT_MATCHING, CONSENT_RESEARCH),
+    "matching": (CONSENT_MATCHING,),
+    "research": (CONSENT_RESEARCH,),
+    "none": (),
+}
 
 
 class AfterCompletion(ContactDetails):
@@ -60,6 +68,8 @@ class AfterCompletion(ContactDetails):
                 )
         elif value == "research_withdraw":
             self._withdraw_research(participant, run, incoming, out)
+        elif value == "matching_withdraw":
+            self._withdraw_matching(participant, run, incoming, out)
         elif value == "withdraw":
             if shared:
                 self._hold(run, PENDING_WITHDRAW, raw, None)
@@ -105,19 +115,64 @@ class AfterCompletion(ContactDetails):
         self._record_research(participant, run, incoming, granted=False, wording="research_withdrawn")
         out.messages.append(BotMessage(self.content.message("research_withdrawn")))
 
+    def _withdraw_matching(self, participant: Participant, run: ActivityRun, incoming: Incoming, out: Outcome) -> None:
+        """NO MATCHES, at any time: recorded with the words that said it; no practitioner sees the summary as a match."""
+        self._record_use(participant, run, incoming, CONSENT_MATCHING, granted=False, wording="matching_withdrawn")
+        out.messages.append(BotMessage(self.content.message("matching_withdrawn")))
+
     def _record_research(
         self, participant: Participant, run: ActivityRun, incoming: Incoming, *, granted: bool, wording: str
+    ) -> None:
+        self._record_use(participant, run, incoming, CONSENT_RESEARCH, granted=granted, wording=wording)
+
+    def _record_use(
+        self, participant: Participant, run: ActivityRun, incoming: Incoming, kind: str, *, granted: bool, wording: str
     ) -> None:
         repo.record_consent(
             session=self.session,
             participant=participant,
             run=run,
-            kind=CONSENT_RESEARCH,
+            kind=kind,
             granted=granted,
             wording=self.content.message(wording),
             channel=incoming.channel,
             reply_text=incoming.text,
         )
+
+    # ---- after a share: the two uses, each granted on its own -------------------------------------
+    def _uses_step(self) -> Step:
+        """The uses question as a consent-kind step: a number, an option's name or a plain yes or no, never a guess."""
+        prompt = {audience: self.content.message(f"uses_offer_{audience}") for audience in ("work_seeker", "employer")}
+        return Step(id="uses", kind="consent", prompt=prompt, options=self.content.uses_options)
+
+    def _offer_uses(self, run: ActivityRun, out: Outcome) -> None:
+        """Once, after a share, and optional: matching at the site and research use, in one question with four
+        answers (both, matches only, research only, neither)."""
+        self._hold(run, PENDING_USES, None, None)
+        step = self._uses_step()
+        out.messages.append(BotMessage(step.prompt_for(run.role), options=step.options))
+
+    def _uses_answered(self, participant: Participant, run: ActivityRun, incoming: Incoming, out: Outcome) -> bool:
+        """Records each use granted or not with the words that said it; asks again when the reply is not clear.
+        False when the reply is a request or a question, to be read as such (the uses question is then dropped)."""
+        raw = incoming.text or ""
+        step = self._uses_step()
+        decision = (
+            interpret(raw, step, incoming.nlu, self.content) if textin.has_words(raw) else Decision(meant.UNCLEAR)
+        )
+        if decision.kind in (meant.REQUEST, meant.QUESTION, meant.THANKS):
+            return False
+        option = decision.option if decision.kind == meant.ANSWER else None
+        if option is None or option.value not in USES_GRANTED:
+            self._hold(run, PENDING_USES, None, None)
+            out.messages.append(BotMessage(self.content.message("uses_unclear"), options=step.options))
+            return True
+        granted = USES_GRANTED[option.value]
+        wording = f"uses_offer_{run.role}"
+        for kind in (CONSENT_MATCHING, CONSENT_RESEARCH):
+            self._record_use(participant, run, incoming, kind, granted=kind in granted, wording=wording)
+        out.messages.append(BotMessage(self.content.message(f"uses_{option.value}")))
+        return True
 
     def _grant_share(self, participant: Participant, run: ActivityRun, incoming: Incoming, out: Outcome) -> None:
         share_step = self._step_of_kind("share")

@@ -13,7 +13,7 @@ from bot.interpretation.commands import detect_command
 from bot.interpretation.topics import yes_or_no
 from bot.store import repository as repo
 from bot.store.contact import CONTACT_QUESTION, GIVEN, THIS_NUMBER, mentions_phone_or_email
-from bot.store.models import CONSENT_RESEARCH, ActivityRun, ConsentRecord, Participant
+from bot.store.models import CONSENT_MATCHING, ActivityRun, ConsentRecord, Participant
 
 PENDING_CONTACT = "contact"
 
@@ -60,15 +60,15 @@ class ContactDetails(FlowBase):
                 channel=incoming.channel,
             )
             out.messages.append(BotMessage(self.content.message("contact_saved", practitioner=practitioner)))
-        if not self._research_answered_for(run):
-            self._offer_research(run, out)
+        if not self._matching_answered_for(run):
+            self._offer_uses(run, out)  # matching and research, each on its own
         return True
 
-    def _research_answered_for(self, run: ActivityRun) -> bool:
+    def _matching_answered_for(self, run: ActivityRun) -> bool:
         found = self.session.execute(
-            select(ConsentRecord.id).where(ConsentRecord.run_id == run.id, ConsentRecord.kind == CONSENT_RESEARCH)
+            select(ConsentRecord.id).where(ConsentRecord.run_id == run.id, ConsentRecord.kind == CONSENT_MATCHING)
         ).first()
         return found is not None
 
-    def _offer_research(self, run: ActivityRun, out: Outcome) -> None:  # defined in AfterCompletion
+    def _offer_uses(self, run: ActivityRun, out: Outcome) -> None:  # defined in AfterCompletion
         raise NotImplementedError

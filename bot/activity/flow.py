@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Optional, Sequence, Union, cast
 
-from bot.activity.after import PENDING_DELETE, PENDING_RESEARCH, PENDING_SHARE, PENDING_WITHDRAW
+from bot.activity.after import PENDING_DELETE, PENDING_RESEARCH, PENDING_SHARE, PENDING_USES, PENDING_WITHDRAW
 from bot.activity.contact import PENDING_CONTACT
 from bot.activity.first_message import PENDING_LANGUAGE
 from bot.activity.incoming import Incoming
@@ -163,6 +163,10 @@ class ActivityFlow(SiteChoice):
             return self._language_chosen(participant, run, incoming, out)
         if kind == PENDING_CONTACT:
             if self._contact_answered(participant, run, incoming, out):
+                return out
+            return self._dispatch_fresh(participant, run, incoming, out)
+        if kind == PENDING_USES:
+            if self._uses_answered(participant, run, incoming, out):
                 return out
             return self._dispatch_fresh(participant, run, incoming, out)
         if kind == PENDING_SITE:
@@ -372,6 +376,9 @@ class ActivityFlow(SiteChoice):
             self._choose(participant, run, step, option, incoming, out, reply_text=incoming.text)
         elif command == "research_withdraw":
             self._withdraw_research(participant, run, incoming, out)
+            out.messages += self._ask(run)
+        elif command == "matching_withdraw":
+            self._withdraw_matching(participant, run, incoming, out)
             out.messages += self._ask(run)
         elif command == "no_reminders":
             participant.reminders_off_at = self.now()

@@ -223,9 +223,11 @@ def _pay_figures(text: str) -> tuple[Pay, ...]:
 _BOUNDARY = re.compile(
     r"[.!?;,:()\n]|\b(?:but|mais|so|because|since|though|tho|however|although|donc|parce|pcq|alors|sinon)\b"
 )
-# A refusal before the term: "no nights", "can't do weekends", "pas de soirs", "j'ai pas de char", "sans", "sauf".
+# A refusal before the term: "no nights", "can't do weekends", "pas de soirs", "j'ai pas de char", "sans", "sauf",
+# and an end to it: "I need to stop working nights", "no more weekends", "arrêter les nuits".
 _NEGATION = re.compile(
     r"\b(?:no|not|never|without|except|cannot|unable|avoid|hate|pas|ni|jamais|sans|sauf|aucune?)\b"
+    r"|\b(?:stop|quit|arreter|arrete)\b|\b(?:no\s+more|tired\s+of|done\s+with|fini\s+les)\b"
     r"|\b(?:can|don|won|isn|aren|doesn|didn|couldn|wouldn|shouldn|haven|hasn|ain)'?t\b|\b(?:rather|prefer)\s+not\b"
 )
 # Negative words that say yes: "don't mind weekends", "no problem with evenings", "ça me dérange pas".

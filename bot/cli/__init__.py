@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "bot.cli.actions",
     "bot.cli.worker",
     "bot.cli.retention",
+    "bot.cli.demo",
 )
 
 

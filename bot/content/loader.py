@@ -23,7 +23,7 @@ STEP_KINDS = {"consent", "role", "scale", "choice", "text", "multi", "review", "
 SINGLE_STEP_KINDS = {"consent", "role", "review", "fix", "share"}
 COMMANDS = tuple(
     "help skip back repeat pause restart stop greet delete human language share withdraw change thanks no_reminders wait"
-    " research_withdraw".split()
+    " research_withdraw matching_withdraw".split()
 )  # the command names each content file lists phrases for
 # Requests the bot may offer to carry out ("Do you want to pause?"): bot.interpretation.interpret.CONFIRMABLE_REQUESTS.
 CONFIRMABLE_REQUESTS = ("help", "skip", "back", "repeat", "pause", "restart", "stop", "delete", "human", "language")
@@ -125,6 +125,8 @@ def parse_content(data: bytes, source: str = "<content>") -> Content:
     for key in ("language", "audiences", "factors", "options", "steps", "commands", "messages"):
         if key not in raw:
             raise ContentError(f"{source}: missing key '{key}'")
+    if "uses" not in raw["options"]:
+        raise ContentError(f"{source}: options missing 'uses' (the two uses of a shared summary)")
     audiences = {str(k): {str(a): str(b) for a, b in v.items()} for k, v in raw["audiences"].items()}
     for i, f in enumerate(raw["factors"]):
         if not isinstance(f, Mapping) or not all(k in f for k in ("id", "name", "explain")):
@@ -245,6 +247,7 @@ def parse_content(data: bytes, source: str = "<content>") -> Content:
         rating_fillers=rating_fillers,
         rating_leading=rating_leading,
         rating_unless=rating_unless,
+        uses_options=option_sets["uses"],
     )
     check_sms_rules(content)
     return content
@@ -275,7 +278,8 @@ def written_texts(content: Content) -> list[tuple[str, str, tuple[Option, ...]]]
         texts.append((where, language_spans.plain_text(text), options))
 
     for key, text in content.messages.items():
-        add(f"messages.{key}", _fill(text, f"messages.{key}"))
+        options = content.uses_options if key.startswith("uses_offer_") else ()  # sent with its "Reply 1 ..." line
+        add(f"messages.{key}", _fill(text, f"messages.{key}"), options)
     for topic, by_audience in content.faq.items():
         for audience, text in by_audience.items():
             add(f"faq.{topic}.{audience}", text)
@@ -319,7 +323,7 @@ def check_sms_rules(content: Content) -> None:
         if gsm7.segments(text) > MAX_SEGMENTS:
             size = f"{gsm7.septets(text)} characters" if gsm7.is_gsm7(text) else f"{len(text)} characters in UCS-2"
             raise ContentError(f"{where}: {size} is more than {MAX_SEGMENTS} SMS segments")
-    for option_set in [s.options for s in content.steps]:
+    for option_set in [s.options for s in content.steps] + [content.uses_options]:
         for option in option_set:
             if not gsm7.is_gsm7(option.label) and content.language == "en":
                 raise ContentError(f"option '{option.value}': label is not GSM-7")

@@ -115,6 +115,8 @@ class Content:
     rating_fillers: tuple[str, ...] = ()
     rating_leading: tuple[str, ...] = ()  # rating words that state it when they open a part ("Strength, I ...")
     rating_unless: tuple[str, ...] = ()  # words that may turn a rating around ("lol", "said no one"): then it is asked
+    # After a share: both uses of the summary, matches only, research only, or neither (options.uses).
+    uses_options: tuple[Option, ...] = ()
 
     def answer_faq(self, topic: str, audience: Optional[str]) -> str:
         """The answer to a question about the bot (privacy, who sees what, ...), for this audience."""

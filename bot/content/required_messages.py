@@ -77,6 +77,8 @@ REQUIRED_MESSAGES = (
     "withdrawn",
     "withdraw_kept",
     *(f"research_{k}" for k in ("offer", "yes", "no", "withdrawn")),
+    *(f"uses_{k}" for k in ("offer_work_seeker", "offer_employer", "both", "matching", "research", "none", "unclear")),
+    "matching_withdrawn",
     "nothing_shared",
     "share_at_end",
     "thanks_reply",

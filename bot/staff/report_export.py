@@ -44,6 +44,18 @@ ROWS: tuple[tuple[str, str], ...] = (
     ("positive_change_rate", PERCENT),
 )
 FUNNEL = ("started", "completed", "shared", "contacted", "followed_up")
+# The match record's rows (both sides together: a match is one work seeker and one employer).
+MATCH_ROWS: tuple[tuple[str, str], ...] = (
+    ("suggested", COUNT),
+    ("introduced", COUNT),
+    ("interviewing", COUNT),
+    ("hired", COUNT),
+    ("retained_1m", COUNT),
+    ("retained_3m", COUNT),
+    ("ended", COUNT),
+    ("hire_rate", PERCENT),
+    ("retained_3m_rate", PERCENT),
+)
 XLSX_FORMATS = {COUNT: "0", PERCENT: "0.0%", HOURS: "0.0", SCORE: "0.00"}
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -114,6 +126,21 @@ def figure_rows(report: Report) -> list[FigureRow]:
     ]
 
 
+def match_rows(report: Report) -> list[FigureRow]:
+    """The matches started in the period and how far they went: one cell each (keys prefixed ``matches_``)."""
+    rows = []
+    for key, kind in MATCH_ROWS:
+        value = getattr(report.matches, key)
+        rows.append(
+            FigureRow(
+                key=f"matches_{key}",
+                label=wording.text(f"reports.match_rows.{key}"),
+                cells=(Cell(round(value, 3) if isinstance(value, float) else value, kind),),
+            )
+        )
+    return rows
+
+
 def _header_rows(meta: ReportMeta) -> list[list[Any]]:
     zone = meta.zone
     return [
@@ -128,7 +155,7 @@ def _header_rows(meta: ReportMeta) -> list[list[Any]]:
 
 def _definitions() -> list[str]:
     return [wording.text(f"reports.definitions.{k}") for k in ("started", "audience", "contacted", "followed_up")] + [
-        wording.text(f"reports.definitions.{k}") for k in ("clarity", "positive_change", "no_data")
+        wording.text(f"reports.definitions.{k}") for k in ("clarity", "positive_change", "matches", "no_data")
     ]
 
 
@@ -144,6 +171,10 @@ def report_csv(report: Report, meta: ReportMeta) -> str:
         write(row)
     write([wording.text("reports.export.key"), wording.text("reports.figure"), *audience_labels(report)])
     for figure in figure_rows(report):
+        write([figure.key, figure.label, *(c.text for c in figure.cells)])
+    write([])
+    write([wording.text("reports.matches_heading")])
+    for figure in match_rows(report):
         write([figure.key, figure.label, *(c.text for c in figure.cells)])
     write([])
     write([wording.text("reports.definitions_heading")])
@@ -184,6 +215,13 @@ def report_xlsx(report: Report, meta: ReportMeta) -> bytes:
         for cell, source in zip(sheet[sheet.max_row][2:], figure.cells, strict=True):
             if source.value is not None:
                 cell.number_format = XLSX_FORMATS[source.kind]
+    sheet.append([])
+    sheet.append([_xlsx_text(wording.text("reports.matches_heading"))])
+    for figure in match_rows(report):
+        (source,) = figure.cells
+        sheet.append([_xlsx_text(figure.key), _xlsx_text(figure.label), _xlsx_cell(source)])
+        if source.value is not None:
+            sheet.cell(sheet.max_row, 3).number_format = XLSX_FORMATS[source.kind]
     sheet.append([])
     sheet.append([_xlsx_text(wording.text("reports.definitions_heading"))])
     for line in _definitions():

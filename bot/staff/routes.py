@@ -10,6 +10,7 @@ from bot.staff import (
     views_auth,
     views_follow_up,
     views_handoff,
+    views_match_record,
     views_person,
     views_queue,
     views_reports,
@@ -46,6 +47,9 @@ routes: list[BaseRoute] = [
             Route(
                 HANDOFF + "/outcome", views_follow_up.handoff_outcome, methods=["POST"], name="staff_handoff_outcome"
             ),
+            # the match record both practitioners share (issue 17)
+            Route(HANDOFF + "/matches", views_match_record.match_start, methods=["POST"], name="staff_match_start"),
+            Route("/matches/{match_id:int}", views_match_record.match_update, methods=["POST"], name="staff_match"),
             # one person's summaries (the other handoffs of this one's participant in the account's scope)
             Route(HANDOFF + "/person", views_person.person_page, name="staff_handoff_person"),
             Route("/stats", views_admin.stats_page, name="staff_stats"),

@@ -23,7 +23,16 @@ from bot.store.models import Handoff, Practitioner
 MAX_NOTE_CHARS = 5000  # as views_handoff.MAX_NOTE_CHARS (that module imports this one)
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2999
 EXPIRED_COOKIE_SECONDS = 2 * 24 * 60 * 60  # an ended session's cookie still names its author this long
-DONE = ("assigned", "status", "note", "outcome", "due", "draft")  # confirmations a redirect may ask the page to show
+DONE = (
+    "assigned",
+    "status",
+    "note",
+    "outcome",
+    "due",
+    "draft",
+    "match_started",
+    "match_saved",
+)  # confirmations a redirect may ask the page to show
 
 
 def handoff_in_scope(sr: StaffRequest) -> Handoff | None:

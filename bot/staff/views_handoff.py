@@ -8,7 +8,7 @@ from starlette.responses import Response
 
 from bot import pdf
 from bot.capabilities import phone_channels
-from bot.staff import views_follow_up, views_person, wording
+from bot.staff import views_follow_up, views_match_record, views_matches, views_person, wording
 from bot.staff.access import QUEUE_ROLES, WORK_ROLES, scope_for
 from bot.staff.formatting import summary_view
 from bot.staff.pages import STATIC, StaffRequest, not_found, staff_page
@@ -66,6 +66,8 @@ def handoff_page(sr: StaffRequest) -> Response:
         note_limit=MAX_NOTE_CHARS,
         **views_follow_up.page_context(sr, handoff),
         **views_person.other_summaries(sr, handoff),
+        **views_matches.matches_context(sr, handoff, staff_repo.participant_of_handoff(session=sr.db, handoff=handoff)),
+        **views_match_record.record_context(sr, handoff),
         **_context(sr, handoff),
     )
 

@@ -22,6 +22,7 @@ from bot.staff.report_export import (
     ReportMeta,
     audience_labels,
     figure_rows,
+    match_rows,
     report_csv,
     report_xlsx,
 )
@@ -207,6 +208,7 @@ def reports_page(sr: StaffRequest) -> Response:
         generated=local_time(datetime.now(timezone.utc).replace(tzinfo=None)),
         audiences=audience_labels(report),
         rows=figure_rows(report),
+        match_rows=match_rows(report),
         query=_query_string(choice, period),
         **_charts(report),
         **context,

@@ -5,6 +5,7 @@ from bot.store import (  # noqa: F401
     corrections,
     follow_up_models,
     invitation_models,
+    match_models,
     outbox_models,
     provider_models,
     security_models,

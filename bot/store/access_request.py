@@ -7,7 +7,7 @@ from typing import Any, Sequence
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from bot.store import corrections, follow_up
+from bot.store import corrections, follow_up, matches
 from bot.store.export import answer_record, iso
 from bot.store.follow_up_models import HandoffAssignment
 from bot.store.models import (
@@ -132,6 +132,26 @@ def _handoff(session: Session, handoff: Handoff) -> dict[str, Any]:
                 .where(HandoffAssignment.handoff_id == handoff.id)
                 .order_by(HandoffAssignment.id)
             ).scalars()
+        ],
+        # the matches this summary is part of (the other side by their summary's number only) and their steps
+        "matches": [
+            {
+                "with_summary": m.employer_handoff_id if m.seeker_handoff_id == handoff.id else m.seeker_handoff_id,
+                "stage": m.stage,
+                "ended_reason": m.ended_reason,
+                "created_at": iso(m.created_at),
+                "steps": [
+                    {
+                        "stage": e.stage,
+                        "happened_on": e.happened_on.isoformat() if e.happened_on else None,
+                        "note": e.note,
+                        "by": _name(session, e.practitioner_id),
+                        "created_at": iso(e.created_at),
+                    }
+                    for e in m.events
+                ],
+            }
+            for m in matches.of_handoff(session=session, handoff_id=handoff.id)
         ],
     }
 

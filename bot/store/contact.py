@@ -44,6 +44,23 @@ def mentions_phone_or_email(text: str) -> bool:
     return bool(phones_in(text) or emails_in(text))
 
 
+def without_contact(text: str, hidden: str = "[…]") -> str:
+    """``text`` with every phone number and email in it replaced by ``hidden`` (for a view that must not show them)."""
+    spans = [
+        (m.start, m.end) for m in phonenumbers.PhoneNumberMatcher(text, REGION, leniency=phonenumbers.Leniency.VALID)
+    ]
+    spans += [m.span() for m in _EMAIL.finditer(text)]
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):  # an email with digits in it is one span, not two overlapping ones
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    for start, end in reversed(merged):
+        text = text[:start] + hidden + text[end:]
+    return text
+
+
 def contact_of_run(*, session: Session, run_id: int, participant_id: int) -> Optional[Contact]:
     """The contact the person gave with this run's share, if any (their latest words)."""
     answer = session.execute(

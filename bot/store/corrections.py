@@ -78,6 +78,7 @@ def correct(
     marks = body.setdefault(CORRECTED_KEY, {})
     marks.setdefault(factor, {})[field] = marked_on
     summary.body = body  # a new object, so the JSON column is written
+    summary.facts = None  # the words changed: the facts read from them are read again when next compared
     summary.text = text_of(body)
     row: AnswerCorrection = AnswerCorrection(
         run_id=summary.run_id,

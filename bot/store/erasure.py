@@ -7,7 +7,7 @@ from typing import Sequence
 from sqlalchemy import bindparam, create_engine, delete, func, inspect, or_, select, text
 from sqlalchemy.orm import Session
 
-from bot.store import corrections, follow_up, provider_messages
+from bot.store import corrections, follow_up, matches, provider_messages
 from bot.store.models import (
     ActivityRun,
     Answer,
@@ -49,6 +49,7 @@ def participant_row_counts(*, session: Session, participant_id: int) -> dict[str
         .select_from(PractitionerNote)
         .where(PractitionerNote.handoff_id.in_(handoff_ids)),
         **follow_up.counts_of_handoffs(handoff_ids),
+        **matches.counts_of_handoffs(handoff_ids),
         "resume_codes": select(func.count()).select_from(ResumeCode).where(ResumeCode.participant_id == participant_id),
         "outbound_messages": select(func.count())
         .select_from(OutboundMessage)
@@ -84,6 +85,7 @@ def delete_participant(*, session: Session, participant: Participant) -> list[st
     statements = [
         delete(PractitionerNote).where(PractitionerNote.handoff_id.in_(handoff_ids)),
         *follow_up.deletes_of_handoffs(handoff_ids),
+        *matches.deletes_of_handoffs(handoff_ids),
         delete(Handoff).where(Handoff.id.in_(handoff_ids)),
         delete(SummaryLink).where(SummaryLink.run_id.in_(run_ids)),
         corrections.delete_of_runs(run_ids),

@@ -68,10 +68,12 @@ HANDOFF_IN_REVIEW = "in_review"
 HANDOFF_FOLLOWED_UP = "followed_up"
 HANDOFF_STATUSES = (HANDOFF_NEW, HANDOFF_IN_REVIEW, HANDOFF_FOLLOWED_UP)
 
-# Consent kinds: taking part, sharing the summary, and research use (answers, without name or contact, to evaluate).
+# Consent kinds: taking part, sharing the summary, research use (answers, without name or contact, to evaluate) and
+# matching (the shared summary, without name or contact, compared with the other side's at the site: issue 17).
 CONSENT_PARTICIPATE = "participate"
 CONSENT_SHARE = "share"
 CONSENT_RESEARCH = "research"
+CONSENT_MATCHING = "matching"
 
 
 def utcnow() -> datetime:
@@ -210,6 +212,9 @@ class Summary(Base):
     text = Column(Text, nullable=False)
     created_at = Column(DateTime, nullable=False, default=utcnow)
     confirmed_at = Column(DateTime, nullable=True)
+    # The pay, schedule and place facts read from the body's words (bot/alignment), kept so a page comparing
+    # thousands of summaries need not read them again; None until read, and again after a correction.
+    facts = Column(JSON, nullable=True)
 
 
 class ConsentRecord(Base):
@@ -219,7 +224,7 @@ class ConsentRecord(Base):
     id = Column(Integer, primary_key=True)
     participant_id = Column(Integer, ForeignKey("participants.id", ondelete="CASCADE"), nullable=False, index=True)
     run_id = Column(Integer, ForeignKey("activity_runs.id", ondelete="CASCADE"), nullable=True)
-    kind = Column(String(32), nullable=False)  # CONSENT_PARTICIPATE, CONSENT_SHARE or CONSENT_RESEARCH
+    kind = Column(String(32), nullable=False)  # CONSENT_PARTICIPATE, _SHARE, _RESEARCH or _MATCHING
     granted = Column(Boolean, nullable=False)
     wording = Column(Text, nullable=False)  # the exact question the participant answered
     reply_text = Column(Text, nullable=True)  # the participant's exact words that granted or refused it

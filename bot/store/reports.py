@@ -11,6 +11,7 @@ from sqlalchemy import Integer, String, and_, case, cast, func, or_, select, uni
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnElement
 
+from bot.store.match_reports import MatchFigures, match_figures
 from bot.store.models import (
     CONSENT_PARTICIPATE,
     HANDOFF_FOLLOWED_UP,
@@ -284,10 +285,11 @@ AUDIENCES: tuple[str | None, ...] = (None, "work_seeker", "employer")  # both, t
 
 @dataclass(frozen=True)
 class Report:
-    """The figures of both audiences together, then of work seekers and of employers."""
+    """The figures of both audiences together, then of work seekers and of employers; and the matches started."""
 
     query: ReportQuery
     by_audience: tuple[tuple[str | None, Figures], ...]
+    matches: MatchFigures = MatchFigures()
 
     def of(self, audience: str | None) -> Figures:
         return dict(self.by_audience)[audience]
@@ -364,6 +366,7 @@ def site_report(*, session: Session, query: ReportQuery, audiences: Sequence[str
     return Report(
         query=query,
         by_audience=tuple((a, _figures(a, runs, shared, clarity, confidence, closing)) for a in audiences),
+        matches=match_figures(session=session, start=query.start, end=query.end, site_ids=query.site_ids),
     )
 
 

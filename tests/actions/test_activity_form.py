@@ -91,7 +91,7 @@ async def test_on_the_web_chat_a_passage_in_another_language_is_dispatched_as_pa
         "parts": [{"text": english}, {"text": french, "lang": "fr"}],
     }
     assert [m.get("parts") for m in dispatcher.messages] == [None, dispatcher.messages[1]["parts"], None]
-    assert "[fr]" not in intro_2 and english.endswith("Employer Engagement Specialist. ")
+    assert "[fr]" not in intro_2 and english.endswith("you choose if your summary is shared. ")
 
 
 async def test_the_language_offer_goes_plain_to_other_channels_and_with_parts_to_the_web_chat(

@@ -112,7 +112,7 @@ def test_the_whole_activity_is_at_most_twenty_questions(content: Content) -> Non
     for role in ("work_seeker", "employer"):
         asked = [t.question_id for t in activity_script(role) if t.question_id is not None]
         # With every rating in the words: the script's questions minus its three rating questions, plus the
-        # contact and research questions after a share.
+        # contact and uses (matching and research) questions after a share.
         in_words = len([q for q in asked if not q.endswith("_rating")]) + 2
         assert in_words <= 20, (role, in_words)
 
@@ -130,7 +130,7 @@ def test_the_contact_words_are_kept_as_typed_with_the_numbers_and_emails_in_them
     words = "Sam Doucet, 902 555 0142 or sam.d@example.ca, after 3pm"
     assert [m.text for m in chat.say(words).messages] == [
         content.message("contact_saved", practitioner="Case Manager"),
-        content.message("research_offer"),
+        content.message("uses_offer_work_seeker"),
     ]
     run = chat.run()
     contact = contact_of_run(session=chat.session, run_id=run.id, participant_id=run.participant_id)
@@ -145,11 +145,11 @@ def test_the_contact_words_are_kept_as_typed_with_the_numbers_and_emails_in_them
 
 
 @pytest.mark.parametrize("reply", ["skip", "no", "No thanks"])
-def test_no_contact_is_fine_and_the_research_question_follows(chat: Chat, content: Content, reply: str) -> None:
+def test_no_contact_is_fine_and_the_uses_question_follows(chat: Chat, content: Content, reply: str) -> None:
     finish(chat)
     assert [m.text for m in chat.say(reply).messages] == [
         content.message("contact_none"),
-        content.message("research_offer"),
+        content.message("uses_offer_work_seeker"),
     ]
     assert "contact" not in chat.current()
 

@@ -245,3 +245,17 @@ def test_gate_on_the_test_split() -> None:
     overall = figures()["test"]["overall"]
     assert overall.precision >= 0.90, f"test precision {overall.precision:.2f} (tp {overall.tp}, fp {overall.fp})"
     assert overall.recall >= 0.85, f"test recall {overall.recall:.2f} (tp {overall.tp}, fn {overall.fn})"
+
+
+@pytest.mark.parametrize(
+    ("text", "refused"),
+    [
+        ("I need to stop working nights", "nights"),
+        ("no more weekends, my kids need me", "weekends"),
+        ("je dois arrêter les nuits", "nights"),
+        ("done with evenings after 10 years", "evenings"),
+    ],
+)
+def test_an_end_to_a_schedule_is_a_refusal_not_a_wish(text: str, refused: str) -> None:
+    facts = extract_facts(text)
+    assert (facts.schedule, facts.schedule_not) == (frozenset(), frozenset({refused}))

@@ -304,13 +304,13 @@ def test_the_sms_limit_counts_the_text_without_its_tags(modified: Build) -> None
 
 def test_the_real_mixed_messages_are_marked_and_sent_plain(content: Content) -> None:
     texts = dict(outgoing_texts(content))
-    assert content.message("intro_2").endswith("Specialist. [fr]Service en FRANÇAIS: écrivez FRANÇAIS.[/fr]")
-    assert texts["messages.intro_2"].endswith("Specialist. Service en FRANÇAIS: écrivez FRANÇAIS.")
+    assert content.message("intro_2").endswith("is shared. [fr]Service en FRANÇAIS: écrivez FRANÇAIS.[/fr]")
+    assert texts["messages.intro_2"].endswith("is shared. Service en FRANÇAIS: écrivez FRANÇAIS.")
     assert texts["messages.language_offer"] == (
         "Hi! English or French? Reply 1 for English. Bonjour! Répondez 2 pour le FRANÇAIS."
     )
     fr = dict(outgoing_texts(load_content("fr")))
-    assert fr["messages.intro_2"].endswith("votre dossier. In English? Write ENGLISH.")
+    assert fr["messages.intro_2"].endswith("est partagé. In English? Write ENGLISH.")
     assert fr["messages.language_offer"] == "Bonjour! Pour le FRANÇAIS, répondez 2. Hi! For English, reply 1."
     assert not [where for where, text in [*texts.items(), *fr.items()] if "[en]" in text or "[fr]" in text]
 

@@ -61,7 +61,7 @@ def test_complete_activity_with_pause_restart_and_resume(stack: Stack, role: str
         if turn.question_id is None:
             assert question_texts(replies) == closing_texts(content, role)
             assert question_texts(stack.send(sender, CONTACT)) == contact_texts(content, role)
-            assert question_texts(stack.send(sender, "yes")) == [content.message("research_yes")]
+            assert question_texts(stack.send(sender, "yes")) == [content.message("uses_both")]
             break
         if turn.question_id == "review":
             summary = [r["custom"] for r in replies if r.get("custom")]
@@ -124,6 +124,7 @@ def test_complete_activity_with_pause_restart_and_resume(stack: Stack, role: str
         assert [(c.kind, c.granted, c.reply_text) for c in consents] == [
             ("participate", True, "yes"),
             ("share", True, "Yes"),
+            ("matching", True, "yes"),
             ("research", True, "yes"),
         ]
 

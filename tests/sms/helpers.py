@@ -89,14 +89,12 @@ def sms_closing(role: str, language: str = "en") -> str:
 
 
 def sms_after_contact(role: str, language: str = "en") -> str:
-    """The SMS after the contact question is answered: passed on, then the optional research question."""
-    practitioner = load_content(language).practitioner(role)
-    return SEPARATOR.join(
-        [
-            sms_text("contact_saved", language, practitioner=practitioner),
-            sms_text("research_offer", language, options_of="consent"),
-        ]
-    )
+    """The SMS after the contact question is answered: passed on, then the optional uses question (matching and
+    research, each on its own) with its four numbered answers."""
+    content = load_content(language)
+    buttons = [{"title": o.label, "payload": o.label} for o in content.uses_options]
+    offer = render({"text": content.message(f"uses_offer_{role}"), "buttons": buttons}, content.messages)
+    return SEPARATOR.join([sms_text("contact_saved", language, practitioner=content.practitioner(role)), offer])
 
 
 def identity(db_url: str, number: str) -> Optional[ChannelIdentity]:

@@ -24,8 +24,9 @@ from tests.support.activity import ABOUT, CONTACT, FACTORS, RATING_REPLIES, RATI
 
 pytestmark = [pytest.mark.e2e]
 SEGMENT_TARGET = 30  # what a whole activity should cost at most (bot/cli/sms.py)
-# What the whole conversation below costs, every outgoing segment counted, from the hello to the research answer.
-# Through the share answer: 28 and 26; the reply to the contact answer 1, to the research answer 1.
+# What the whole conversation below costs, every outgoing segment counted, from the hello to the answer on the two
+# uses (matching, research). Through the share answer: 27 and 25; the reply to the contact answer 2 (the uses
+# question with its four answers), to the uses answer 1.
 SEGMENTS = {"work_seeker": 30, "employer": 28}
 
 
@@ -49,8 +50,8 @@ def test_whole_activity_by_sms(sms_stack, new_phone, role: str) -> None:
             assert bodies[-1].endswith(sms_question(turn.question_id, asked_role)), (turn.text, bodies[-1])
         if turn.question_id == "review":
             assert bodies[-1].startswith(content.message("summary_title") + "\n"), bodies[-1]
-    # How to reach them, in their own words (a number in them: passed on as given); then the research question.
-    for text, replies in ((CONTACT, [sms_after_contact(role)]), ("yes", [sms_text("research_yes")])):
+    # How to reach them, in their own words (a number in them: passed on as given); then the uses question.
+    for text, replies in ((CONTACT, [sms_after_contact(role)]), ("yes", [sms_text("uses_both")])):
         bodies = phone.text(text)
         assert bodies == replies, (text, bodies)
         received += bodies

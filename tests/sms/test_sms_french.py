@@ -26,9 +26,10 @@ from tests.support.stored import stored
 
 pytestmark = [pytest.mark.e2e]
 FRENCH_SEGMENT_TARGET = 40  # issue 14: a whole French activity by SMS, summary included
-# What the whole French conversation below costs, every outgoing segment counted, from "Bonjour" to the research
-# answer. Through the share answer: 28 and 27; the reply to the contact answer 2, to the research answer 1.
-FRENCH_SEGMENTS = {"work_seeker": 31, "employer": 30}
+# What the whole French conversation below costs, every outgoing segment counted, from "Bonjour" to the answer on
+# the two uses (matching, research). Through the share answer: 28 and 27; the reply to the contact answer 3 (the
+# uses question with its four answers), to the uses answer 1.
+FRENCH_SEGMENTS = {"work_seeker": 32, "employer": 31}
 CONTACT_FR = "Oui, après 17 h"  # by SMS a yes means: text or call this number
 
 
@@ -50,8 +51,8 @@ def test_whole_activity_in_french_by_sms(sms_stack, new_phone, role: str) -> Non
             # The question and its options line are French: "Répondez 1 Oui ou 2 Non", never "Reply".
             assert bodies[-1].endswith(sms_question(turn.question_id, asked_role, "fr")), (turn.text, bodies[-1])
             assert "Reply " not in bodies[-1]
-    # How to reach them: "Oui" by SMS is this number; then the research question, declined.
-    for text, replies in ((CONTACT_FR, [sms_after_contact(role, "fr")]), ("non", [sms_text("research_no", "fr")])):
+    # How to reach them: "Oui" by SMS is this number; then the uses question (matching and research), declined.
+    for text, replies in ((CONTACT_FR, [sms_after_contact(role, "fr")]), ("non", [sms_text("uses_none", "fr")])):
         bodies = phone.text(text)
         assert bodies == replies, (text, bodies)
         received += bodies
@@ -80,7 +81,8 @@ def test_whole_activity_in_french_by_sms(sms_stack, new_phone, role: str) -> Non
     assert [(c.kind, c.granted, c.wording, c.reply_text) for c in consents] == [
         ("participate", True, fr.step("consent").prompt_for(None), "oui"),
         ("share", True, fr.step("share").prompt_for(role), "Oui"),
-        ("research", False, fr.message("research_offer"), "non"),
+        ("matching", False, fr.message(f"uses_offer_{role}"), "non"),
+        ("research", False, fr.message(f"uses_offer_{role}"), "non"),
     ]
     # The SMS summary is the French one, with the participant's accents as typed (ê, ç: UCS-2 rather than stripped).
     # Its last line is the participant's own link to keep it (the token is random: read from what was sent).

@@ -13,14 +13,24 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from playwright.sync_api import Page, ViewportSize
+from playwright.sync_api import Browser, Page, ViewportSize
 from sqlalchemy.orm import Session
 
 from bot.activity.summary import summary_text
 from bot.content import load_content
-from bot.store import corrections, follow_up, outbox, staff_repository
+from bot.store import corrections, follow_up, outbox, repository, staff_repository
 from bot.store.db import session_scope
-from bot.store.models import ADMIN, CASE_MANAGER, EES, EMPLOYER, SITE_MANAGER, WORK_SEEKER, Handoff, Practitioner
+from bot.store.models import (
+    ADMIN,
+    CASE_MANAGER,
+    CONSENT_MATCHING,
+    EES,
+    EMPLOYER,
+    SITE_MANAGER,
+    WORK_SEEKER,
+    Handoff,
+    Practitioner,
+)
 from tests.staff.conftest import start_web_only
 from tests.staff.seed import Account, add_account, add_site, seed_handoff
 from tests.staff.staffpage import sign_in
@@ -81,6 +91,17 @@ def world(tmp_path_factory: pytest.TempPathFactory, new_database: NewDatabase) -
         second = seed_handoff(session, site=halifax, role=WORK_SEEKER, sender="every-1", words={})
         employer = seed_handoff(session, site=halifax, role=EMPLOYER, sender="every-2", words={})
         throwaway = seed_handoff(session, site=halifax, role=WORK_SEEKER, sender="every-3", words={})
+        for agreed in (first, employer):  # both agreed to matching: each summary lists the other as a match
+            repository.record_consent(
+                session=session,
+                participant=agreed.run.participant,
+                run=agreed.run,
+                kind=CONSENT_MATCHING,
+                granted=True,
+                wording="May your site also use your summary ...?",
+                channel="rest",
+                reply_text="1",
+            )
         _follow_up(session, first, by=people[CM_2.email])
         outbox.enqueue(
             session=session,
@@ -191,6 +212,19 @@ def test_the_page_reflows_at_320_px_and_axe_finds_nothing(
     assert_phone_ready(page, axe_source)
 
 
+@pytest.mark.parametrize(("account", "target"), [(EES_, "employer"), (CM, "first")], ids=["ees", "case-manager"])
+def test_a_suggested_match_opened_on_a_phone_reflows_and_axe_finds_nothing(
+    world: World, page: Page, axe_source: str, account: Account, target: str
+) -> None:
+    on_phone(page, world, account, f"/staff/handoffs/{getattr(world, target)}")
+    matches = page.locator("#matches li.match")
+    assert matches.count() == 1
+    matches.first.locator("summary").click()
+    assert matches.first.locator("table.match-factors tbody tr").count() == 6
+    assert matches.first.locator(".match-why li").first.is_visible()
+    assert_phone_ready(page, axe_source)
+
+
 def test_sign_in_errors_and_the_wait_after_wrong_passwords(world: World, page: Page, axe_source: str) -> None:
     on_phone(page, world, None, "/staff/login")
     for attempt in range(6):  # an address that is no one's account: the real practitioners are never slowed
@@ -264,3 +298,38 @@ def test_deleting_a_participant_then_the_deleted_page(world: World, page: Page, 
     page.click("button.danger")
     page.wait_for_selector("#deleted-message")
     assert_phone_ready(page, axe_source)
+
+
+def test_an_ees_starts_a_match_and_the_case_manager_moves_it_on_on_a_phone(
+    world: World, page: Page, browser: Browser, axe_source: str
+) -> None:
+    on_phone(page, world, EES_, f"/staff/handoffs/{world.employer}")
+    match = page.locator("#matches li.match").first
+    match.locator("summary").click()
+    with page.expect_navigation():
+        match.locator("form.start-match button").click()
+    assert page.locator("#confirmation").inner_text().startswith("Match started")
+    record = page.locator("#matches-in-progress article.match-record")
+    assert record.count() == 1 and record.get_attribute("data-stage") == "suggested"
+    assert_phone_ready(page, axe_source)
+    employer_reference = page.locator("#matches-in-progress h3").inner_text()
+
+    colleague = browser.new_context(viewport=PHONE).new_page()  # the Case Manager, on their own phone
+    # the match is with the person's latest summary (their second), where the Case Manager finds it
+    sign_in(colleague, world.base, CM.email, CM.password, path=f"/staff/handoffs/{world.second}")
+    shared = colleague.locator("#matches-in-progress article.match-record")
+    assert shared.count() == 1 and shared.locator(".stage").inner_text() == "Suggested"
+    assert colleague.locator("#matches-in-progress h3").inner_text() != employer_reference  # each sees the other side
+    shared.locator("select[name=stage]").select_option("introduced")
+    shared.locator("input[name=happened_on]").fill("2026-12-09")
+    shared.locator("textarea[name=note]").fill("Met at the centre, <both> keen")
+    with colleague.expect_navigation():
+        shared.locator("button[type=submit]").click()
+    assert colleague.locator("#confirmation").inner_text() == "Match updated."
+    assert_phone_ready(colleague, axe_source)
+    colleague.context.close()
+
+    page.reload()
+    moved = page.locator("#matches-in-progress article.match-record")
+    assert moved.get_attribute("data-stage") == "introduced"
+    assert moved.locator(".match-events li").last.inner_text().endswith("Met at the centre, <both> keen")

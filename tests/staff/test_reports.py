@@ -181,8 +181,14 @@ def test_csv_has_the_period_in_atlantic_time_the_table_and_no_formula(session: S
         ["key", "Figure", "Both audiences", "Work seekers", "Employers"],
     ]
     assert rows[7:34] == EXPECTED_TABLE
-    assert rows[34:36] == [[], ["What the figures mean"]]
-    assert len(rows) == 43
+    assert rows[34:37] == [
+        [],
+        ["Matches started in this period (both sides together)"],
+        ["matches_suggested", "Matches started", "0"],
+    ]
+    assert rows[44:45] == [["matches_retained_3m_rate", "Still there at 3 months, of hired", "No data"]]
+    assert rows[45:47] == [[], ["What the figures mean"]]
+    assert len(rows) == 55
 
 
 def test_xlsx_holds_the_same_cells_as_numbers(session: Session, march: ReportQuery) -> None:

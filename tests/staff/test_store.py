@@ -9,7 +9,17 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import Session
 
 from bot.staff import ratelimit
-from bot.store import corrections, erasure, follow_up, outbox, provider_messages, repository, staff_stats, summary_links
+from bot.store import (
+    corrections,
+    erasure,
+    follow_up,
+    matches,
+    outbox,
+    provider_messages,
+    repository,
+    staff_stats,
+    summary_links,
+)
 from bot.store import staff_repository as staff_repo
 from bot.store.channel_records import record_outbound
 from bot.store.models import (
@@ -132,6 +142,10 @@ def test_delete_participant_removes_every_row_of_theirs_and_nothing_else(session
             marked_on="2026-03-02",
             text_of=lambda body: "text",
         )
+    employer = seed_handoff(session, site=site, role=EMPLOYER, sender="employer", words={})
+    for handoff in (gone, keep):  # each work seeker matched with the employer, one step recorded on each match
+        match = matches.start(session=session, seeker=handoff, employer=employer, practitioner=cm)
+        matches.record(session=session, match=match, practitioner=cm, stage="introduced", happened_on=None, note="x")
     for owner in (participant.id, None):  # the participant's queued reminder, and a notice of no one's
         outbox.enqueue(session=session, kind="reminder", recipient_key="k", payload={}, participant_id=owner)
     sms = repository.find_identity(session=session, channel="twilio_sms", external_id="+19025550123")
@@ -157,6 +171,8 @@ def test_delete_participant_removes_every_row_of_theirs_and_nothing_else(session
         "outbound_messages": 1,
         "outbox_messages": 1,
         "provider_messages": 1,  # the other record stays, unlinked, until its copy at Twilio is deleted
+        "matches": 1,  # their match with the employer (the employer's record of it goes too); the other stays
+        "match_events": 2,
     }
     before = _rows_per_table(session)
 
@@ -170,9 +186,9 @@ def test_delete_participant_removes_every_row_of_theirs_and_nothing_else(session
     assert session.get(Handoff, keep.id) is not None
     left = session.query(ProviderMessage).one()
     assert (left.sid, left.identity_id, left.erased_at is not None) == ("SM" + "2" * 32, None, True)
-    assert session.execute(select(Participant.public_id)).scalars().all() == [
-        staff_repo.participant_of_handoff(session=session, handoff=keep).public_id
-    ]
+    assert sorted(session.execute(select(Participant.public_id)).scalars().all()) == sorted(
+        staff_repo.participant_of_handoff(session=session, handoff=h).public_id for h in (keep, employer)
+    )
 
 
 def test_delete_tracker_events_removes_only_those_senders(tmp_path) -> None:

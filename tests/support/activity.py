@@ -179,8 +179,9 @@ def closing_texts(content: Content, role: str, *, shared: bool = True, by_phone:
 
 
 def contact_texts(content: Content, role: str) -> list[str]:
-    """What the bot says once the contact question is answered with details: thanks, then the research question."""
+    """What the bot says once the contact question is answered with details: thanks, then the uses question
+    (matching and research, each on its own)."""
     return [
         content.message("contact_saved", practitioner=content.practitioner(role)),
-        content.message("research_offer"),
+        content.message(f"uses_offer_{role}"),
     ]

@@ -189,12 +189,12 @@ def test_whole_activity_saves_every_answer_verbatim(
     start_and_consent(tg_stack, user, role_label)
     review = finish(user, role, reflections)
     # Shared: the thanks, then how the practitioner can reach them (not a phone number here: in their own words);
-    # their words are passed on, then the research question, declined.
+    # their words are passed on, then the uses question (matching and research, each on its own), declined.
     assert texts_of(user.tap("Yes")) == closing_texts(CONTENT, role)
     assert user.keyboard() == []
     assert texts_of(user.say(CONTACT)) == contact_texts(CONTENT, role)
-    assert user.keyboard() == ["Yes", "No"]
-    assert texts_of(user.tap("No")) == [CONTENT.message("research_no")]
+    assert user.keyboard() == ["Yes, both", "Only matches", "Only research", "No"]
+    assert texts_of(user.tap("No")) == [CONTENT.message("uses_none")]
 
     answers = current_answers(tg_stack.db_url, user.chat_id)
     expected = {

@@ -221,8 +221,8 @@ def test_complete_activity_with_clicks_and_typing(
         chat.do(turn)
         if turn.next_step:
             expected = prompt(turn.next_step, role)
-        elif turn.text == CONTACT:  # how to reach them is saved; then the optional research question
-            expected = message("research_offer")
+        elif turn.text == CONTACT:  # how to reach them is saved; then the optional uses question
+            expected = message(f"uses_offer_{role}")
         else:  # "thank you, it is shared", then how the practitioner can reach them
             expected = message("contact_question", practitioner=PRACTITIONER[role])
         assert chat.last_bot_text() == expected, f"after {turn.text!r}"
@@ -243,10 +243,10 @@ def test_complete_activity_with_clicks_and_typing(
                     assert overflow(chat) <= 0, f"sideways scrolling at {narrow} px"
                 chat.page.set_viewport_size({"width": width, "height": height})
 
-    # The optional research question comes last, with Yes / No buttons; a click answers it and no buttons remain.
-    assert chat.choice_labels() == ["Yes", "No"]
-    chat.click_choice("Yes")
-    assert chat.last_bot_text() == message("research_yes")
+    # The optional uses question comes last, one button per answer; a click answers it and no buttons remain.
+    assert chat.choice_labels() == ["Yes, both", "Only matches", "Only research", "No"]
+    chat.click_choice("Only research")
+    assert chat.last_bot_text() == message("uses_research")
     assert chat.choice_labels() == []
     saved = saved_run(web_stack, chat.sender)
     assert saved["answers"] == expected_answers(role)
