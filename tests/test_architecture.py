@@ -74,8 +74,9 @@ FORBIDDEN = {
         "bot.devtools",
     ),
 }
-# Production never imports the development tools; only the `python -m bot sms` command launches one.
-DEVTOOLS_IMPORTERS = {"bot.cli.sms"}
+# Production never imports the development tools; only developers' commands do, when they run: `python -m bot sms`
+# (the SMS simulator) and `python -m bot demo-data` (fake people for a demo site).
+DEVTOOLS_IMPORTERS = {"bot.cli.sms", "bot.cli.demo"}
 
 
 def module_name(path: Path, root: Path = BOT.parent) -> str:

@@ -244,8 +244,9 @@ _NEGATION_AFTER = re.compile(
 )
 # Words before a term that make it something else: "2 days", "a few days", "par jour", "un jour", "last night".
 _COUNTED = re.compile(
-    r"(?:\d|\b(?:a|one|two|three|four|five|few|couple|several|some|most|the|par|un|quelques?|bon))\s*$"
-)
+    r"(?:\d|\b(?:a|one|two|three|four|five|few|couple|several|some|most|the|par|un|quelques?|bon"
+    r"|sick|vacation|holiday|personal|paid|stat|statutory|family|conges?|maladie))\s*$"
+)  # ... and days of leave: "paid sick days", "vacation days"
 _NOT_THAT_NIGHT = re.compile(r"\b(?:last|good|bonne|cette|one)\s*$")
 # "2 days in office", "2-3 jours a la maison" describe hybrid work, not remote or on-site work.
 _PART_OF_WEEK = re.compile(r"\d+(?:\s*-\s*\d+)?\s*(?:days?|jours?)(?:\s+a\s+week|\s+par\s+semaine)?\s*(?:\w+\s*)?$")

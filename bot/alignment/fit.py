@@ -217,11 +217,13 @@ def _hourly(pay: Pay, top: bool = False) -> float:
 def compare_pay(seeker: Facts, employer: Facts) -> PayCheck:
     """The need is the seeker's lowest figure given as a minimum (else their lowest figure); the offer is the
     employer's highest figure at the top of its range. So "below" means no stated figure could meet the need."""
-    if not seeker.pay or not employer.pay:
-        return PayCheck("unknown", None, None, None, None)
     minimums = [p for p in seeker.pay if p.bound == "min"] or list(seeker.pay)
-    need = min(minimums, key=_hourly)
-    offer = max(employer.pay, key=lambda p: _hourly(p, top=True))
+    need = min(minimums, key=_hourly) if minimums else None
+    offer = max(employer.pay, key=lambda p: _hourly(p, top=True)) if employer.pay else None
+    if need is None or offer is None:  # what one side stated is still shown
+        need_per_hour = round(_hourly(need), 2) if need else None
+        offer_per_hour = round(_hourly(offer, top=True), 2) if offer else None
+        return PayCheck("unknown", need, offer, need_per_hour, offer_per_hour)
     need_hourly, offer_hourly = _hourly(need), _hourly(offer, top=True)
     verdict = "meets" if offer_hourly >= need_hourly else "below"
     return PayCheck(verdict, need, offer, round(need_hourly, 2), round(offer_hourly, 2))

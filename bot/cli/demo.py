@@ -14,7 +14,7 @@ import secrets
 import sys
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import inspect
@@ -26,8 +26,6 @@ from bot.activity.summary import build_summary, summary_text
 from bot.cli.staff import _read_password
 from bot.content import load_content
 from bot.content.model import Content
-from bot.devtools import demo_people
-from bot.devtools.demo_people import DemoPerson
 from bot.interpretation.rating_words import rating_in_words
 from bot.settings import get_settings
 from bot.staff.passwords import hash_password, password_problem
@@ -35,6 +33,9 @@ from bot.store import repository
 from bot.store import staff_repository as staff_repo
 from bot.store.contact import CONTACT_QUESTION, GIVEN
 from bot.store.db import session_scope
+
+if TYPE_CHECKING:  # the people come from the development tools, imported only when the command runs
+    from bot.devtools.demo_people import DemoPerson
 from bot.store.models import (
     CASE_MANAGER,
     CONSENT_MATCHING,
@@ -190,8 +191,9 @@ def seed_person(*, session: Session, content: Content, site: Site, person: DemoP
         if not step.applies_to(role):
             continue
         if step.kind == "consent":
-            save(step.id, person.replies["consent"], "yes")
+            clock.tick()
             consent(CONSENT_PARTICIPATE, True, step.prompt_for(None), person.replies["consent"])
+            save(step.id, person.replies["consent"], "yes", same_turn=True)
         elif step.kind == "role":
             participant.role = run.role = role
             save(step.id, next(o.label for o in step.options if o.value == role), role)
@@ -332,6 +334,8 @@ def demo_data(args: argparse.Namespace) -> int:
         return 1
     now = utcnow()
     zone = ZoneInfo(settings.staff_timezone)
+    from bot.devtools import demo_people  # a developer's command: the tools are loaded only when it runs
+
     with session_scope() as session:
         existed = staff_repo.find_site(session=session, code=args.site) is not None
         name = SITE_NAME if args.site == DEFAULT_SITE else f"{SITE_NAME} ({args.site})"

@@ -8,7 +8,7 @@ from typing import Any, Mapping, Optional
 import pytest
 
 from bot.activity.summary import build_summary
-from bot.alignment.facts import Facts, Pay
+from bot.alignment.facts import Facts, Pay, extract_facts
 from bot.alignment.fit import (
     FACTOR_IDS,
     WEIGHTS,
@@ -18,6 +18,7 @@ from bot.alignment.fit import (
     Reason,
     Side,
     TermsCheck,
+    compare_pay,
     explain,
     facts_from_record,
     facts_record,
@@ -357,3 +358,12 @@ def test_a_side_from_a_real_summary_body() -> None:
     fit = explain(side, employer(EMPLOYER_WORDS, EMPLOYER_RATINGS))
     assert fit.score == -5
     assert Note("fit.nothing_stated", "work_seeker", "culture") in fit.notes
+
+
+def test_pay_stated_by_one_side_only_is_shown_and_not_compared() -> None:
+    offer_only = compare_pay(
+        extract_facts("Benefits for my kids matter most"), extract_facts("$16.50 an hour to start")
+    )
+    assert offer_only == PayCheck("unknown", None, Pay(16.5, "hour", "exact"), None, 16.5)
+    need_only = compare_pay(extract_facts("At least $20/hr"), extract_facts("We pay fair, ask us"))
+    assert need_only == PayCheck("unknown", Pay(20.0, "hour", "min"), None, 20.0, None)
