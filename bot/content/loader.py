@@ -193,7 +193,7 @@ def parse_content(data: bytes, source: str = "<content>") -> Content:
     rating_values = next((tuple(o.value for o in s.options) for s in steps if s.kind == "choice" and s.factor), ())
     try:
         step_rules.check_steps(steps, audiences, source)
-        rating_words, rating_fillers, rating_leading, rating_unless = step_rules.rating_words(
+        rating_words, rating_fillers, rating_leading, rating_unless, rating_not_after = step_rules.rating_words(
             raw.get("rating_in_words"), rating_values, source
         )
     except step_rules.StepRuleError as exc:
@@ -247,6 +247,7 @@ def parse_content(data: bytes, source: str = "<content>") -> Content:
         rating_fillers=rating_fillers,
         rating_leading=rating_leading,
         rating_unless=rating_unless,
+        rating_not_after=rating_not_after,
         uses_options=option_sets["uses"],
     )
     check_sms_rules(content)

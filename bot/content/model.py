@@ -115,6 +115,7 @@ class Content:
     rating_fillers: tuple[str, ...] = ()
     rating_leading: tuple[str, ...] = ()  # rating words that state it when they open a part ("Strength, I ...")
     rating_unless: tuple[str, ...] = ()  # words that may turn a rating around ("lol", "said no one"): then it is asked
+    rating_not_after: tuple[str, ...] = ()  # "the strength", "la force": the thing itself, not a rating
     # After a share: both uses of the summary, matches only, research only, or neither (options.uses).
     uses_options: tuple[Option, ...] = ()
 

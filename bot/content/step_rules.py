@@ -42,14 +42,17 @@ def check_steps(steps: Sequence[Step], audiences: Mapping[str, Any], source: str
             raise StepRuleError(f"{source}: step {step.id}: it must come right after '{step.rating_from}'")
 
 
-RatingWords = tuple[dict[str, tuple[str, ...]], tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+RatingWords = tuple[
+    dict[str, tuple[str, ...]], tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]
+]
 
 
 def rating_words(raw: Any, values: Sequence[str], source: str) -> RatingWords:
     """The ``rating_in_words`` block: phrases by rating value, the small words allowed beside them, the words that
-    state a rating when they open a part of the reply, and the words that make it asked instead."""
+    state a rating when they open a part of the reply, the words that make it asked instead, and the words that
+    make a phrase right after them a thing rather than a rating ("I have the strength for it")."""
     if not raw:
-        return {}, (), (), ()
+        return {}, (), (), (), ()
     if not isinstance(raw, Mapping) or not isinstance(raw.get("phrases"), Mapping):
         raise StepRuleError(f"{source}: rating_in_words needs 'phrases' (a mapping of rating to phrases)")
     phrases = {str(k): tuple(str(p).lower() for p in v) for k, v in raw["phrases"].items()}
@@ -59,4 +62,5 @@ def rating_words(raw: Any, values: Sequence[str], source: str) -> RatingWords:
     fillers = tuple(str(f).lower() for f in raw.get("fillers") or ())
     leading = tuple(str(w).lower() for w in raw.get("leading") or ())
     unless = tuple(str(w).lower() for w in raw.get("unless") or ())
-    return phrases, fillers, leading, unless
+    not_after = tuple(str(w).lower() for w in raw.get("not_after") or ())
+    return phrases, fillers, leading, unless, not_after

@@ -37,6 +37,7 @@ def _stated_in(part: str, content: Content) -> Optional[str]:
     ("Strength, I ..."), or one rating word typed with a typo among small words. None when negated or unclear."""
     fillers = {fold(f) for f in content.rating_fillers}
     opening = {fold(normalise(w)) for w in content.rating_leading}
+    not_after = {fold(normalise(w)) for w in content.rating_not_after}
     found: set[str] = set()
     for value, phrases in content.rating_words.items():
         for phrase in sorted((fold(normalise(p)) for p in phrases), key=len, reverse=True):
@@ -46,6 +47,8 @@ def _stated_in(part: str, content: Content) -> Optional[str]:
             before, after = part[: match.start()].split(), part[match.end() :].split()
             if _negated(before) and not any(w in NEGATIONS for w in phrase.split()):
                 return None  # "not really a strength": asked, never guessed
+            if before and before[-1] in not_after:
+                return None  # "j'ai la force pour ça": the strength to do it, not a rating
             if all(w in fillers for w in before + after) or (not before and phrase in opening):
                 found.add(value)
             break

@@ -65,3 +65,11 @@ def test_content_without_rating_words_never_reads_one() -> None:
 )
 def test_french_ratings_in_words(text: str, expected: str | None) -> None:
     assert rating_in_words(text, FR) == expected
+
+
+def test_la_force_is_the_strength_to_do_it_not_a_rating() -> None:
+    fr = load_content("fr")
+    assert rating_in_words("Lever des bacs toute la journée, j'ai la force pour ça.", fr) is None
+    assert rating_in_words("Force : je sais réparer les moteurs.", fr) == "strength"
+    assert rating_in_words("C'est ma force, le service à la clientèle.", fr) == "strength"
+    assert rating_in_words("La paye, c'est le stress.", fr) == "stressor"
