@@ -42,9 +42,7 @@ def check_steps(steps: Sequence[Step], audiences: Mapping[str, Any], source: str
             raise StepRuleError(f"{source}: step {step.id}: it must come right after '{step.rating_from}'")
 
 
-RatingWords = tuple[
-    dict[str, tuple[str, ...]], tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]
-]
+RatingWords = tuple[dict[str, tuple[str, ...]], tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]
 
 
 def rating_words(raw: Any, values: Sequence[str], source: str) -> RatingWords:
