@@ -11,7 +11,7 @@ export PYTHONHASHSEED := 0
 .DEFAULT_GOAL := help
 .PHONY: stop-prod prod-secrets load-test security-check
 .PHONY: eval-nlu eval-facts format
-.PHONY: bench-staff bench-activity
+.PHONY: bench-staff bench-activity bench-alignment
 .PHONY: help setup setup-test system-deps venv node migrate train run shell sms telegram-poll test test-fast validate lint bench run-prod lock clean test-web test-staff demo-data
 
 help: ## List the targets
@@ -99,6 +99,9 @@ bench-activity: venv train ## Minutes a complete activity takes on a phone, per 
 
 bench-staff: venv ## Staff queue, handoff and reports pages, 100 vs 10,000 seeded handoffs, p95 (BENCH_STAFF_ARGS=--postgres adds PostgreSQL)
 	@$(PY) bench/staff_pages.py $(BENCH_STAFF_ARGS)
+
+bench-alignment: venv ## Alignment ranking with 200 vs 2,000 consenting work seekers: pure, database and page, p95 (target <= 300 ms)
+	@$(PY) -m bench.alignment_rank
 
 run-prod: venv train ## Production profile here: PostgreSQL, Redis, 2 Rasa + 2 action servers, web apps, nginx (docs/production.md)
 	@bash scripts/run-prod.sh start

@@ -30,8 +30,7 @@ def match_start(sr: StaffRequest) -> Response:
     if handoff is None:
         return not_found(sr)
     participant = staff_repo.participant_of_handoff(session=sr.db, handoff=handoff)
-    listed = views_matches.eligible_handoffs(sr, handoff, participant)
-    other = listed.get(sr.field("other"))
+    other = views_matches.eligible_handoff(sr, handoff, participant, sr.field("other"))
     if other is None:
         return refused(sr, "matches.not_eligible", status_code=409)
     seeker, employer = (

@@ -7,7 +7,7 @@ from typing import Any, Optional
 
 from sqlalchemy.orm import Session
 
-from bot.alignment import fit
+from bot.alignment import fit, records
 from bot.alignment.facts import Pay
 from bot.content import load_content
 from bot.staff import wording
@@ -43,18 +43,24 @@ def _cleaned(body: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _side(
-    body: dict[str, Any], language: str, stored: Optional[dict[str, Any]] = None, read: Optional[list[Any]] = None
+def _side(body: dict[str, Any], language: str) -> fit.Side:
+    """A summary as the fit reads it, its words cleaned of contact details first (so the facts are read from the
+    cleaned words: a phone number is never a pay figure)."""
+    return fit.Side.from_body(_cleaned(body), language)
+
+
+def _scoring_side(
+    audience: str, candidate: matching.Candidate, bodies: dict[int, dict[str, Any]], fresh: dict[int, dict[str, Any]]
 ) -> fit.Side:
-    """A summary as the fit reads it: its stored facts when there are some, else read from its words now (and
-    appended to ``read``, to be stored)."""
-    cleaned = _cleaned(body)
-    if stored is not None:
-        return fit.Side.from_body(cleaned, language, facts=fit.facts_from_record(stored))
-    per_factor = fit.reflection_facts(cleaned, language)
-    if read is not None:
-        read.append(fit.facts_record(per_factor))
-    return fit.Side.from_body(cleaned, language, facts=per_factor)
+    """What ranking needs of a candidate: from its stored record when there is one (no words read), else read from
+    its cleaned words now and its record added to ``fresh``, to be stored."""
+    if candidate.facts is not None:
+        kept = records.side_from_record(audience, candidate.facts)
+        if kept is not None:
+            return kept
+    side = _side(bodies[candidate.summary_id], candidate.language)
+    fresh[candidate.summary_id] = records.side_record(side)
+    return side
 
 
 def _reason_text(reason: fit.Reason) -> str:
@@ -77,29 +83,53 @@ def pay_text(pay: Optional[Pay]) -> str:
     return wording.text(f"matches.pay_{pay.bound}", amount=amount, unit=wording.text(f"matches.unit.{pay.unit}"))
 
 
-def eligible_handoffs(sr: StaffRequest, handoff: Handoff, participant: Participant) -> dict[str, Handoff]:
-    """The handoffs a match may be started with from this one, by their run's public id: the other side's
-    consenting summaries at its site, and only when this person agreed too."""
+def eligible_handoff(
+    sr: StaffRequest, handoff: Handoff, participant: Participant, run_public_id: str
+) -> Optional[Handoff]:
+    """The handoff a match may be started with from this one: the other side's consenting summary at its site named
+    by its run's public id; None when it is not one, or when this person did not agree."""
     agreed = matching.agreed_to_matching(session=sr.db, participant_id=participant.id)
     if not agreed or handoff.withdrawn_at is not None or handoff.audience not in SIDE_OF:
-        return {}
-    found = matching.candidates(session=sr.db, site_id=handoff.site_id, audience=OTHER_AUDIENCE[handoff.audience])
-    return {c.run_public_id: other for c in found if (other := sr.db.get(Handoff, c.handoff_id)) is not None}
+        return None
+    chosen = next((c for c in _found(sr.db, handoff) if c.run_public_id == run_public_id), None)
+    return sr.db.get(Handoff, chosen.handoff_id) if chosen is not None else None
+
+
+def _sides_of(
+    session: Session, handoff: Handoff, found: list[matching.Candidate]
+) -> tuple[list[tuple[str, fit.Side]], int]:
+    unread = [c.summary_id for c in found if c.facts is None or c.facts.get("v") != records.SIDE_RECORD_VERSION]
+    bodies = matching.bodies(session=session, summary_ids=unread)
+    audience = fit.EMPLOYER if SIDE_OF[handoff.audience] == fit.WORK_SEEKER else fit.WORK_SEEKER
+    fresh: dict[int, dict[str, Any]] = {}
+    sides = [(c.run_public_id, _scoring_side(audience, c, bodies, fresh)) for c in found]
+    matching.keep_facts(session=session, facts_by_summary=fresh)
+    return sides, len(fresh)
+
+
+def _found(session: Session, handoff: Handoff) -> list[matching.Candidate]:
+    return matching.candidates(session=session, site_id=handoff.site_id, audience=OTHER_AUDIENCE[handoff.audience])
 
 
 def candidate_sides(session: Session, handoff: Handoff) -> tuple[list[tuple[str, fit.Side]], int]:
-    """The other side's consenting summaries at the handoff's site as the fit reads them, facts stored for next
-    time where they had to be read from the words; and how many had to be."""
-    found = matching.candidates(session=session, site_id=handoff.site_id, audience=OTHER_AUDIENCE[handoff.audience])
-    sides: list[tuple[str, fit.Side]] = []
-    fresh: dict[int, dict[str, Any]] = {}
-    for candidate in found:
-        read: list[Any] = []
-        sides.append((candidate.run_public_id, _side(candidate.body, candidate.language, candidate.facts, read)))
-        if read:
-            fresh[candidate.summary_id] = read[0]
-    matching.keep_facts(session=session, facts_by_summary=fresh)
-    return sides, len(fresh)
+    """The other side's consenting summaries at the handoff's site as ranking reads them, by run public id: from their
+    stored records, or from their words (read in one query, their records then stored in one update); and how many
+    had to be read from their words."""
+    return _sides_of(session, handoff, _found(session, handoff))
+
+
+def _explained(
+    session: Session, found: list[matching.Candidate], target: fit.Side, keys: list[str]
+) -> list[tuple[str, fit.Fit]]:
+    """The kept matches explained with their own (cleaned) words: their bodies read in one query."""
+    by_key = {c.run_public_id: c for c in found}
+    bodies = matching.bodies(session=session, summary_ids=[by_key[k].summary_id for k in keys])
+    explained = []
+    for key in keys:
+        other = _side(bodies[by_key[key].summary_id], by_key[key].language)
+        seeker, employer = (target, other) if target.audience == fit.WORK_SEEKER else (other, target)
+        explained.append((key, fit.explain(seeker, employer)))
+    return explained
 
 
 def matches_context(sr: StaffRequest, handoff: Handoff, participant: Participant) -> dict[str, Any]:
@@ -109,8 +139,10 @@ def matches_context(sr: StaffRequest, handoff: Handoff, participant: Participant
     if not agreed or handoff.withdrawn_at is not None or handoff.summary is None or handoff.audience not in SIDE_OF:
         return context
     target = _side(dict(handoff.summary.body or {}), participant.language or "en")
-    others, _ = candidate_sides(sr.db, handoff)
-    ranked = fit.rank(target, others, limit=SHOWN)
+    found = _found(sr.db, handoff)
+    others, _ = _sides_of(sr.db, handoff, found)
+    kept = [key for key, _ in fit.rank(target, others, limit=SHOWN)]  # scored on records; explained with words
+    ranked = _explained(sr.db, found, target, kept)
     content = load_content(wording.PAGE_LANGUAGE)
     context.update(
         matches=[_view(reference, explained) for reference, explained in ranked],

@@ -18,9 +18,8 @@ class Candidate:
     handoff_id: int
     run_public_id: str
     language: str
-    body: dict[str, Any]
-    summary_id: int = 0
-    facts: Optional[dict[str, Any]] = None  # as stored (bot.alignment.fit.facts_record), None until read
+    summary_id: int
+    facts: Optional[dict[str, Any]] = None  # as stored (bot.alignment.records.side_record), None until read
 
 
 def _latest_matching() -> Any:
@@ -55,7 +54,6 @@ def candidates(*, session: Session, site_id: int, audience: str) -> list[Candida
             Handoff.id,
             ActivityRun.public_id,
             Participant.language,
-            Summary.body,
             Summary.id,
             Summary.facts,
         )
@@ -73,16 +71,24 @@ def candidates(*, session: Session, site_id: int, audience: str) -> list[Candida
         .order_by(Handoff.id)
     ).all()
     latest_of: dict[int, Candidate] = {}
-    for person, handoff_id, public_id, language, body, summary_id, facts in rows:  # a later summary replaces one
+    for person, handoff_id, public_id, language, summary_id, facts in rows:  # a later summary replaces one
         latest_of[int(person)] = Candidate(
-            int(handoff_id), str(public_id), str(language or "en"), dict(body or {}), int(summary_id), facts
+            int(handoff_id), str(public_id), str(language or "en"), int(summary_id), facts
         )
     return sorted(latest_of.values(), key=lambda c: c.handoff_id)
 
 
+def bodies(*, session: Session, summary_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The summaries' bodies by id, in one query (the words: only for the summaries a page shows or reads)."""
+    if not summary_ids:
+        return {}
+    rows = session.execute(select(Summary.id, Summary.body).where(Summary.id.in_(summary_ids))).all()
+    return {int(i): dict(body or {}) for i, body in rows}
+
+
 def keep_facts(*, session: Session, facts_by_summary: dict[int, dict[str, Any]]) -> None:
-    """Store the facts read from summaries' words, so the next comparison reads them instead of the words."""
-    for summary_id, facts in facts_by_summary.items():
-        summary = session.get(Summary, summary_id)
-        if summary is not None:
-            summary.facts = facts
+    """Store what was read from summaries' words, so the next comparison reads that instead (one bulk update)."""
+    if facts_by_summary:
+        session.bulk_update_mappings(
+            Summary, [{"id": summary_id, "facts": facts} for summary_id, facts in facts_by_summary.items()]
+        )

@@ -10,7 +10,7 @@ from bot.activity.summary import build_summary, summary_text
 from bot.content import load_content
 from bot.staff.passwords import hash_password
 from bot.store import repository, staff_repository
-from bot.store.models import RUN_COMPLETED, Handoff, Practitioner, Site, utcnow
+from bot.store.models import CONSENT_MATCHING, RUN_COMPLETED, Handoff, Practitioner, Site, utcnow
 
 PASSWORD = "correct horse battery staple"
 FACTORS = ("skills", "capacity", "pay", "arrangements", "values", "culture")
@@ -127,3 +127,17 @@ def seed_handoff_in_language(
     run.completed_at = utcnow()
     default_site = repository.get_or_create_site(session=session, code="default", name="Demo")
     return repository.create_handoff(session=session, run=run, summary=summary, default_site=default_site)
+
+
+def agree_to_matching(session: Session, handoff: Handoff, granted: bool = True) -> None:
+    """The handoff's participant answers the uses question on matching (1, or NO MATCHES to take it back)."""
+    repository.record_consent(
+        session=session,
+        participant=handoff.run.participant,
+        run=handoff.run,
+        kind=CONSENT_MATCHING,
+        granted=granted,
+        wording="May your site also use your summary ...?",
+        channel="rest",
+        reply_text="1" if granted else "NO MATCHES",
+    )

@@ -18,12 +18,11 @@ from sqlalchemy.orm import Session
 
 from bot.activity.summary import summary_text
 from bot.content import load_content
-from bot.store import corrections, follow_up, outbox, repository, staff_repository
+from bot.store import corrections, follow_up, outbox, staff_repository
 from bot.store.db import session_scope
 from bot.store.models import (
     ADMIN,
     CASE_MANAGER,
-    CONSENT_MATCHING,
     EES,
     EMPLOYER,
     SITE_MANAGER,
@@ -32,7 +31,7 @@ from bot.store.models import (
     Practitioner,
 )
 from tests.staff.conftest import start_web_only
-from tests.staff.seed import Account, add_account, add_site, seed_handoff
+from tests.staff.seed import Account, add_account, add_site, agree_to_matching, seed_handoff
 from tests.staff.staffpage import sign_in
 from tests.staff.test_language import assert_accessible
 from tests.support.database import DB_NAME, NewDatabase
@@ -92,16 +91,7 @@ def world(tmp_path_factory: pytest.TempPathFactory, new_database: NewDatabase) -
         employer = seed_handoff(session, site=halifax, role=EMPLOYER, sender="every-2", words={})
         throwaway = seed_handoff(session, site=halifax, role=WORK_SEEKER, sender="every-3", words={})
         for agreed in (first, employer):  # both agreed to matching: each summary lists the other as a match
-            repository.record_consent(
-                session=session,
-                participant=agreed.run.participant,
-                run=agreed.run,
-                kind=CONSENT_MATCHING,
-                granted=True,
-                wording="May your site also use your summary ...?",
-                channel="rest",
-                reply_text="1",
-            )
+            agree_to_matching(session, agreed)
         _follow_up(session, first, by=people[CM_2.email])
         outbox.enqueue(
             session=session,

@@ -11,11 +11,11 @@ import pytest
 
 from bot.alignment import fit
 from bot.settings import get_settings
-from bot.store import matching, repository
+from bot.store import matching
 from bot.store.db import dispose_all, session_scope
-from bot.store.models import CASE_MANAGER, CONSENT_MATCHING, EES, EMPLOYER, WORK_SEEKER, Handoff, utcnow
+from bot.store.models import CASE_MANAGER, EES, EMPLOYER, WORK_SEEKER, Handoff, utcnow
 from tests.staff.queue_world import client_for
-from tests.staff.seed import Account, add_account, add_site, seed_handoff_in_language
+from tests.staff.seed import Account, add_account, add_site, agree_to_matching, seed_handoff_in_language
 from tests.support.database import DB_NAME, NewDatabase
 
 ANNA = Account("anna@halifax.example", CASE_MANAGER, "default")
@@ -48,17 +48,7 @@ POOR_FIT = {
 }
 
 
-def consent(session, handoff: Handoff, granted: bool) -> None:
-    repository.record_consent(
-        session=session,
-        participant=handoff.run.participant,
-        run=handoff.run,
-        kind=CONSENT_MATCHING,
-        granted=granted,
-        wording="May your site also use your summary ...?",
-        channel="rest",
-        reply_text="1" if granted else "NO MATCHES",
-    )
+consent = agree_to_matching  # the participant's answer on matching, yes or NO MATCHES
 
 
 @pytest.fixture(scope="module")
