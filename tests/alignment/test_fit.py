@@ -3,6 +3,7 @@ nothing stated, French words, ranking order, ties and both directions, and a Sid
 
 from __future__ import annotations
 
+import json
 from typing import Any, Mapping, Optional
 
 import pytest
@@ -26,6 +27,7 @@ from bot.alignment.fit import (
     reflection_facts,
     score,
 )
+from bot.alignment.records import side_from_record, side_record
 from bot.content import load_content
 from bot.store.models import Answer
 
@@ -367,3 +369,18 @@ def test_pay_stated_by_one_side_only_is_shown_and_not_compared() -> None:
     assert offer_only == PayCheck("unknown", None, Pay(16.5, "hour", "exact"), None, 16.5)
     need_only = compare_pay(extract_facts("At least $20/hr"), extract_facts("We pay fair, ask us"))
     assert need_only == PayCheck("unknown", Pay(20.0, "hour", "min"), None, 20.0, None)
+
+
+def test_a_side_kept_as_a_record_scores_exactly_as_the_side_read_from_its_words() -> None:
+    the_seeker = seeker(SEEKER_WORDS, SEEKER_RATINGS, priorities=("pay", "arrangements"), skipped=())
+    the_employer = employer(EMPLOYER_WORDS, EMPLOYER_RATINGS)
+    kept = side_from_record("work_seeker", json.loads(json.dumps(side_record(the_seeker))))
+    assert kept is not None
+    assert (kept.ratings, kept.priorities, kept.facts) == (
+        dict(the_seeker.ratings),
+        the_seeker.priorities,
+        the_seeker.facts,
+    )
+    assert score(kept, the_employer) == score(the_seeker, the_employer)
+    assert explain(kept, the_employer).notes == explain(the_seeker, the_employer).notes  # which factors have words
+    assert side_from_record("work_seeker", {"v": 0}) is None  # an older record is read again from the words

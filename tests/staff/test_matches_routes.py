@@ -8,12 +8,13 @@ import re
 from typing import Iterator
 
 import pytest
+from sqlalchemy import select
 
 from bot.alignment import fit
 from bot.settings import get_settings
-from bot.store import matching
+from bot.store import corrections, matching
 from bot.store.db import dispose_all, session_scope
-from bot.store.models import CASE_MANAGER, EES, EMPLOYER, WORK_SEEKER, Handoff, utcnow
+from bot.store.models import CASE_MANAGER, EES, EMPLOYER, WORK_SEEKER, Handoff, Practitioner, utcnow
 from tests.staff.queue_world import client_for
 from tests.staff.seed import Account, add_account, add_site, agree_to_matching, seed_handoff_in_language
 from tests.support.database import DB_NAME, NewDatabase
@@ -191,3 +192,28 @@ def test_one_person_with_two_summaries_is_listed_once_with_the_latest(
         found = matching.candidates(session=session, site_id=site.id, audience="case_manager")
         assert [(c.handoff_id, c.run_public_id) for c in found] == [(later.id, later.run.public_id)]
     dispose_all()
+
+
+def test_a_view_keeps_what_it_read_and_a_correction_clears_it(world) -> None:
+    client_for(ERIN).get(f"/staff/handoffs/{world['employer']['id']}")
+    with session_scope() as session:
+        good = session.get(Handoff, world["good"]["id"]).summary
+        assert good.facts is not None and good.facts["v"] == 1
+        assert good.facts["pay"] == [[20.0, "hour", "min", None]]  # read from the words, the phone number hidden
+        assert good.facts["priorities"] == ["pay", "arrangements"]
+        corrections.correct(
+            session=session,
+            summary=good,
+            practitioner=session.execute(select(Practitioner).where(Practitioner.email == ERIN.email)).scalar_one(),
+            factor="pay",
+            field="reflection",
+            new_value="At least $24 an hour",
+            reason="asked on the phone",
+            rating_label=None,
+            marked_on="2026-12-08",
+            text_of=lambda body: "text",
+        )
+        assert good.facts is None
+    client_for(ERIN).get(f"/staff/handoffs/{world['employer']['id']}")
+    with session_scope() as session:
+        assert session.get(Handoff, world["good"]["id"]).summary.facts["pay"] == [[24.0, "hour", "min", None]]
