@@ -153,14 +153,18 @@ class AfterCompletion(ContactDetails):
         out.messages.append(BotMessage(step.prompt_for(run.role), options=step.options))
 
     def _uses_answered(self, participant: Participant, run: ActivityRun, incoming: Incoming, out: Outcome) -> bool:
-        """Records each use granted or not with the words that said it; asks again when the reply is not clear.
-        False when the reply is a request or a question, to be read as such (the uses question is then dropped)."""
+        """Records each use granted or not with the words that said it; asks again when the reply is not clear, and
+        after answering a question. False when the reply is a request, to be read as such (the question is dropped)."""
         raw = incoming.text or ""
         step = self._uses_step()
         decision = (
             interpret(raw, step, incoming.nlu, self.content) if textin.has_words(raw) else Decision(meant.UNCLEAR)
         )
-        if decision.kind in (meant.REQUEST, meant.QUESTION, meant.THANKS):
+        if decision.kind == meant.QUESTION:  # "yes but who reads it?": answered, then the question asked again
+            out.messages.append(BotMessage(self._faq(decision.value or "", raw, step, run.role)))
+            self._offer_uses(run, out)
+            return True
+        if decision.kind in (meant.REQUEST, meant.THANKS):
             return False
         option = decision.option if decision.kind == meant.ANSWER else None
         if option is None or option.value not in USES_GRANTED:

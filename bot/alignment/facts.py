@@ -237,8 +237,9 @@ _NEUTRAL = re.compile(
 )
 # A refusal after the term: "remote is not an option", "evenings are hard", "nights don't work for me".
 _NEGATION_AFTER = re.compile(
-    r"\s*(?:\w+\s+){0,2}?(?:(?:is|are|'s|r)\s+)?(?:not\s+(?:possible|an?\s+option|for\s+me|ok(?:ay)?|doable|available)\b"
-    r"|out\b|impossible\b|hard\b|tough\b|difficult\b|difficile\b|a\s+no\b"
+    r"\s*(?:is|are|'s|r)\s+out\b"  # "nights are out", never "nights are flat out" (busy)
+    r"|\s*(?:\w+\s+){0,2}?(?:(?:is|are|'s|r)\s+)?(?:not\s+(?:possible|an?\s+option|for\s+me|ok(?:ay)?|doable|available)\b"
+    r"|impossible\b|hard\b|tough\b|difficult\b|difficile\b|a\s+no\b"
     r"|(?:do|does|is|are|wo|ca)\s*n'?t\b(?!\s+(?:bother|matter|mind|scare))"  # "doesn't come", not "don't bother me"
     r"|(?:ca\s+)?(?:marche|passe|va)\s+pas\b|(?:c'est\s+)?pas\s+possible\b|c'est\s+non\b)"
 )

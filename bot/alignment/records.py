@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
 from typing import Any, Mapping, Optional
 
+from bot.alignment import facts as facts_module
 from bot.alignment.facts import Facts, Pay
 from bot.alignment.fit import FACTOR_IDS, Side, _priorities, _rating
 
-SIDE_RECORD_VERSION = 1
+# A record is read back only by the same reading rules: the version is the record layout and a digest of the rules'
+# module, so a deploy that changes how facts are read makes every summary be read again once, on its next comparison.
+SIDE_RECORD_VERSION = "1-" + hashlib.sha256(Path(facts_module.__file__).read_bytes()).hexdigest()[:12]
 _HAS_WORDS = "…"  # a side rebuilt from its record knows which factors have words, not the words themselves
 
 

@@ -78,6 +78,18 @@ def test_each_use_is_granted_on_its_own(
     assert exported_runs(chat) == ([chat.run().public_id] if research else [])
 
 
+def test_a_question_at_the_uses_question_is_answered_and_the_question_asked_again(chat: Chat, content: Content) -> None:
+    finish(chat)
+    said = chat.say("who would see it?", intent="ask_who_sees", confidence=0.9).messages
+    assert [m.text for m in said] == [
+        content.answer_faq("who_sees", "work_seeker"),
+        content.message("uses_offer_work_seeker"),
+    ]
+    assert said[-1].options == content.uses_options
+    assert research_records(chat) == [] and consent_records(chat, CONSENT_MATCHING) == []
+    assert [m.text for m in chat.say("2").messages] == [content.message("uses_matching")]
+
+
 @pytest.mark.parametrize("reply", ["yes but who reads it?", "maybe", "ok?", "5", "the matches thing i guess"])
 def test_a_reply_that_is_not_plain_is_asked_again_and_grants_nothing(chat: Chat, content: Content, reply: str) -> None:
     finish(chat)

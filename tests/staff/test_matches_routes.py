@@ -10,7 +10,7 @@ from typing import Iterator
 import pytest
 from sqlalchemy import select
 
-from bot.alignment import fit
+from bot.alignment import fit, records
 from bot.settings import get_settings
 from bot.store import corrections, matching
 from bot.store.db import dispose_all, session_scope
@@ -198,7 +198,7 @@ def test_a_view_keeps_what_it_read_and_a_correction_clears_it(world) -> None:
     client_for(ERIN).get(f"/staff/handoffs/{world['employer']['id']}")
     with session_scope() as session:
         good = session.get(Handoff, world["good"]["id"]).summary
-        assert good.facts is not None and good.facts["v"] == 1
+        assert good.facts is not None and good.facts["v"] == records.SIDE_RECORD_VERSION
         assert good.facts["pay"] == [[20.0, "hour", "min", None]]  # read from the words, the phone number hidden
         assert good.facts["priorities"] == ["pay", "arrangements"]
         corrections.correct(
