@@ -24,6 +24,7 @@ from bot.interpretation.decision import (
 from bot.interpretation.intents import ASIDE_INTENTS, QUESTION_INTENTS, REQUEST_INTENTS, THANKS_INTENT
 from bot.interpretation.nlu import NluResult, with_step_prior
 from bot.interpretation.numbers import option_number, scale_number
+from bot.interpretation.rating_words import rating_in_words
 from bot.interpretation.text import normalise, parse_multi
 
 # Consent and sharing: granted only by an unambiguous yes. Anything that hedges is checked first.
@@ -212,6 +213,15 @@ def interpret(text: str, step: Step, nlu: NluResult, content: Content) -> Decisi
         if decision.kind == CONFIRM_REQUEST and decision.value in step.invited_requests:
             # "It helped me see what I bring" at "how has this helped you?": the question's own word, an answer.
             return Decision(ANSWER, confidence=decision.confidence, reason="invited_request_word")
+        if (
+            step.factor is not None
+            and decision.kind in (CONFIRM_ANSWER, QUESTION)
+            and not looks_like_question(text, norm)
+            and rating_in_words(text, content) is not None
+        ):
+            # "Long shifts in summer, a stressor": the question asks for the rating in the words; a statement that
+            # plainly gives one is the answer, not a question about the word.
+            return Decision(ANSWER, confidence=decision.confidence, reason="rating_in_words")
         if (
             step.answer_is_name
             and decision.kind in (REQUEST, ASIDE, CONFIRM_REQUEST)

@@ -506,3 +506,15 @@ def test_at_the_closing_question_the_word_help_still_asks_for_help() -> None:
     assert (decision.kind, decision.value, decision.reason) == (meant.REQUEST, "help", "phrase")
     pause = decide("it helped but can we stop for now", "closing_reflection", nlu("pause", 0.6))
     assert (pause.kind, pause.value) == (meant.CONFIRM_REQUEST, "pause")
+
+
+@pytest.mark.parametrize("text", ["Long shifts in summer, a stressor", "a stressor, summers are long"])
+def test_a_statement_giving_the_rating_the_question_asks_for_is_the_answer(text: str) -> None:
+    decision = decide(text, "capacity_reflection", nlu("ask_meaning", 0.64))
+    assert (decision.kind, decision.reason) == (meant.ANSWER, "rating_in_words")
+
+
+@pytest.mark.parametrize("text", ["stressor means what", "strength meaning", "a stressor?"])
+def test_a_rating_word_asked_about_is_still_a_question(text: str) -> None:
+    decision = decide(text, "capacity_reflection", nlu("ask_meaning", 0.95))
+    assert decision.kind in (meant.QUESTION, meant.CONFIRM_ANSWER) and decision.reason != "rating_in_words"
