@@ -185,6 +185,12 @@ def test_after_finishing_fitting_replies(chat: Chat, content: Content, text: str
 
 def test_what_happens_now_after_finishing(chat: Chat, content: Content) -> None:
     finish(chat, "Yes")
+    # asked while the optional uses question is open: answered, then that question asked again
+    assert texts(chat.say("what happens now?", intent="ask_next", confidence=0.9)) == [
+        content.answer_faq("next", "work_seeker"),
+        content.message("uses_offer_work_seeker"),
+    ]
+    chat.say("4")  # neither use: the question is closed
     assert texts(chat.say("what happens now?", intent="ask_next", confidence=0.9)) == [
         content.answer_faq("next", "work_seeker")
     ]
