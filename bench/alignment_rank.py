@@ -6,8 +6,8 @@ priorities; a fixed random seed) and times, per size:
 
 In memory, no database (rank's default: top 50 kept):
   (a) building every Side from its body (the words read by extract_facts) and ranking them;
-  (a') the same with each summary's facts already stored beside it (bot.alignment.fit.facts_record, read back from
-      JSON);
+  (a') every Side from the record kept beside its summary (bot.alignment.records.side_record, read back from JSON)
+      and the best kept, scored only, as the page does;
   (b) ranking alone, the Sides prebuilt.
 In a database seeded with bench/alignment_seed.py (a fresh SQLite file migrated to head; --postgres adds a private
 PostgreSQL database): one site, its EES, one employer who agreed to matching, the consenting work seekers, and others
@@ -49,7 +49,8 @@ from starlette.testclient import TestClient
 from bench.alignment_seed import DECLINED, NEVER_ASKED, WITHDREW, World, seed_site
 from bench.stats import percentile
 from bot.alignment import fit
-from bot.alignment.fit import FACTOR_IDS, RATINGS, Side, facts_from_record, facts_record, rank, reflection_facts
+from bot.alignment.fit import FACTOR_IDS, RATINGS, WORK_SEEKER, Side, best, rank
+from bot.alignment.records import side_from_record, side_record
 from bot.settings import get_settings
 from bot.staff import views_matches
 from bot.staff.routes import routes
@@ -253,7 +254,7 @@ def timed(
 
 def measure(seekers: Sequence[tuple[dict[str, Any], str]], reps: int) -> dict[str, list[float]]:
     employer = employer_body()
-    records = [json.loads(json.dumps(facts_record(reflection_facts(b, lang)))) for b, lang in seekers]
+    records = [json.loads(json.dumps(side_record(Side.from_body(b, lang)))) for b, lang in seekers]
     prebuilt = [(i, Side.from_body(b, lang)) for i, (b, lang) in enumerate(seekers)]
     target = Side.from_body(employer)
 
@@ -262,13 +263,11 @@ def measure(seekers: Sequence[tuple[dict[str, Any], str]], reps: int) -> dict[st
         return rank(Side.from_body(employer), sides)
 
     def from_stored() -> object:
-        sides = [
-            (i, Side.from_body(b, lang, facts_from_record(rec)))
-            for i, ((b, lang), rec) in enumerate(zip(seekers, records, strict=True))
-        ]
-        return rank(Side.from_body(employer), sides)
+        sides = [(i, side_from_record(WORK_SEEKER, rec)) for i, rec in enumerate(records)]
+        return best(Side.from_body(employer), sides)  # as the page: scored on the records (no words to explain)
 
-    if not from_bodies() == from_stored() == rank(target, prebuilt):
+    keys = [key for key, _ in rank(target, prebuilt)]
+    if not (from_bodies() == rank(target, prebuilt) and [key for key, _ in from_stored()] == keys):
         raise SystemExit("the three ways of ranking disagree")
     return {
         "a": timed(from_bodies, reps, TARGET_P95_MS if len(seekers) == max(SIZES) else None),
@@ -490,7 +489,7 @@ def _stopped(row: str, values: list[float], reps: int) -> Optional[str]:
 def print_pure(results: dict[int, dict[str, list[float]]], reps: int) -> None:
     labels = {
         "a": "(a) Sides from bodies (words read) + rank",
-        "a_stored": "(a') Sides from bodies, stored facts + rank",
+        "a_stored": "(a') Sides from kept records + best (scored only)",
         "b": "(b) rank alone, Sides prebuilt",
     }
     print(f"In memory, no database, top 50 kept, {reps} reps (reported, not gated):")

@@ -103,32 +103,6 @@ def merge_facts(per_factor: Mapping[str, Facts]) -> Facts:
     return Facts(pay, schedule, place, schedule_not, place_not)
 
 
-def facts_record(per_factor: Mapping[str, Facts]) -> dict[str, Any]:
-    """Per-factor facts as JSON-ready data, to store beside a summary so a page need not read the words again."""
-    return {
-        fid: {
-            "pay": [[p.amount, p.unit, p.bound, p.upper] for p in facts.pay],
-            **{kind: sorted(getattr(facts, kind)) for kind in ("schedule", "place", "schedule_not", "place_not")},
-        }
-        for fid, facts in per_factor.items()
-    }
-
-
-def facts_from_record(record: Mapping[str, Any]) -> dict[str, Facts]:
-    """The per-factor facts facts_record wrote."""
-    return {
-        fid: Facts(
-            tuple(Pay(float(a), str(u), str(b), None if top is None else float(top)) for a, u, b, top in data["pay"]),
-            frozenset(data["schedule"]),
-            frozenset(data["place"]),
-            frozenset(data["schedule_not"]),
-            frozenset(data["place_not"]),
-        )
-        for fid, data in record.items()
-        if fid in FACTOR_IDS
-    }
-
-
 # ---------------------------------------------------------------- the explanation
 class Reason(NamedTuple):
     """One line of the score: its wording key, its points (WEIGHTS[key]), the factor and the term it is about."""
@@ -368,12 +342,15 @@ def _oriented(target: Side, other: Side) -> tuple[Side, Side]:
     return (target, other) if target.audience == WORK_SEEKER else (other, target)
 
 
-def rank(target: Side, candidates: Sequence[tuple[K, Side]], limit: int = 50) -> list[tuple[K, Fit]]:
-    """The ``limit`` candidates that fit ``target`` best, best first; equal scores by key (then input order). A work
-    seeker target is ranked against employers, an employer target against work seekers. Every candidate is scored;
-    only the ones kept are explained."""
+def best(target: Side, candidates: Sequence[tuple[K, Side]], limit: int = 50) -> list[tuple[K, Side]]:
+    """The ``limit`` candidates that fit ``target`` best, best first, scored only (nothing explained); equal scores
+    by key (then input order). A work seeker target is ranked against employers, an employer against work seekers."""
     if limit <= 0:
         return []
     scored = ((-score(*_oriented(target, side)), key, side) for key, side in candidates)
-    best = heapq.nsmallest(limit, scored, key=lambda item: (item[0], item[1]))
-    return [(key, explain(*_oriented(target, side))) for _, key, side in best]
+    return [(key, side) for _, key, side in heapq.nsmallest(limit, scored, key=lambda item: (item[0], item[1]))]
+
+
+def rank(target: Side, candidates: Sequence[tuple[K, Side]], limit: int = 50) -> list[tuple[K, Fit]]:
+    """The ``best`` candidates, each explained."""
+    return [(key, explain(*_oriented(target, side))) for key, side in best(target, candidates, limit)]

@@ -15,7 +15,7 @@ from bot.staff.pages import STATIC, StaffRequest, not_found, staff_page
 from bot.store import follow_up, outbox
 from bot.store import staff_repository as staff_repo
 from bot.store.contact import contact_of_run
-from bot.store.models import HANDOFF_NEW, HANDOFF_STATUSES, Handoff
+from bot.store.models import HANDOFF_NEW, HANDOFF_STATUSES, Handoff, Participant
 
 MAX_NOTE_CHARS = views_follow_up.MAX_NOTE_CHARS
 PARTICIPANT_KINDS = ("reminder",)  # outbox kinds that go to the participant (handoff emails go to staff)
@@ -30,9 +30,9 @@ def _handoff(sr: StaffRequest) -> Handoff | None:
     return staff_repo.find_handoff(session=sr.db, handoff_id=handoff_id, scope=scope_for(sr.me))
 
 
-def _context(sr: StaffRequest, handoff: Handoff) -> dict[str, Any]:
+def _context(sr: StaffRequest, handoff: Handoff, participant: Participant | None = None) -> dict[str, Any]:
     run = handoff.run
-    participant = staff_repo.participant_of_handoff(session=sr.db, handoff=handoff)
+    participant = participant or staff_repo.participant_of_handoff(session=sr.db, handoff=handoff)
     identities = staff_repo.identities_of(session=sr.db, participant_id=participant.id)
     return {
         "handoff": handoff,
@@ -58,6 +58,7 @@ def handoff_page(sr: StaffRequest) -> Response:
     if handoff is None:
         return not_found(sr)
     sr.audit("summary_viewed", "handoff", handoff.id)
+    participant = staff_repo.participant_of_handoff(session=sr.db, handoff=handoff)
     return sr.page(
         "handoff.html",
         notes=staff_repo.notes(session=sr.db, handoff=handoff),
@@ -66,9 +67,9 @@ def handoff_page(sr: StaffRequest) -> Response:
         note_limit=MAX_NOTE_CHARS,
         **views_follow_up.page_context(sr, handoff),
         **views_person.other_summaries(sr, handoff),
-        **views_matches.matches_context(sr, handoff, staff_repo.participant_of_handoff(session=sr.db, handoff=handoff)),
+        **views_matches.matches_context(sr, handoff, participant),
         **views_match_record.record_context(sr, handoff),
-        **_context(sr, handoff),
+        **_context(sr, handoff, participant),
     )
 
 

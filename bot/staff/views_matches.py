@@ -141,7 +141,7 @@ def matches_context(sr: StaffRequest, handoff: Handoff, participant: Participant
     target = _side(dict(handoff.summary.body or {}), participant.language or "en")
     found = _found(sr.db, handoff)
     others, _ = _sides_of(sr.db, handoff, found)
-    kept = [key for key, _ in fit.rank(target, others, limit=SHOWN)]  # scored on records; explained with words
+    kept = [key for key, _ in fit.best(target, others, limit=SHOWN)]  # scored on records; explained with words
     ranked = _explained(sr.db, found, target, kept)
     content = load_content(wording.PAGE_LANGUAGE)
     context.update(
